@@ -1,0 +1,426 @@
+"""Working days and opening hours (HRS-1, HRS-2), as pure functions.
+
+Every time limit in the regulations counts in working days (CAS-5). A working day is a
+day of the national calendar: weekdays, minus statutory holidays, plus adjusted working
+days (调休上班); a center may add local closures on top (``WorkCalendar.with_overrides``).
+
+* Years the ``chinesecalendar`` package covers are taken from it as published.
+* Later years get a *provisional* calendar from the statutory rule in force since 2025
+  (全国年节及纪念日放假办法, revised 2024). Every day of such a year is marked
+  ``provisional``: the State Council may still move days around, so every deadline that
+  passes through one says so.
+
+``WorkCalendar`` keeps prefix sums over the whole range so that adding or counting
+working days costs O(1), however far apart the dates are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+
+import chinese_calendar
+from lunardate import LunarDate
+
+FIRST_DATE = dt.date(2004, 1, 1)
+LAST_DATE = dt.date(2099, 12, 31)  # lunardate stops at lunar year 2099
+
+KINDS = ("workday", "weekend", "holiday", "adjusted_workday", "closure")
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    workday: bool
+    kind: str  # one of KINDS
+    name: str = ""  # 春节, 国庆节, 国庆节调休上班, 国庆节补休, or a closure's reason
+    provisional: bool = False
+
+
+class CalendarError(ValueError):
+    """Bad input to the calendar: a machine code and a Chinese message."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+def _out_of_range(d: dt.date, first: dt.date = FIRST_DATE, last: dt.date = LAST_DATE) -> CalendarError:
+    return CalendarError("date_out_of_range", f"日期 {d} 超出工作日历范围（{first} 至 {last}）。")
+
+
+def _as_date(d: dt.date) -> dt.date:
+    return d.date() if isinstance(d, dt.datetime) else d
+
+
+# --- published years -------------------------------------------------------------
+
+
+def published_years() -> range:
+    """The years the installed chinesecalendar has data for (2004–2026 in 1.11.0).
+
+    Same bounds as the package's own check, which raises NotImplementedError outside them.
+    """
+    known = chain(chinese_calendar.holidays, chinese_calendar.workdays)
+    years = {d.year for d in known}
+    return range(min(years), max(years) + 1)
+
+
+def _chinese_name(value: str) -> str:
+    # The package's tables hold the enum's English value; the Chinese name is an attribute.
+    holiday = chinese_calendar.Holiday(value)
+    return getattr(holiday, "chinese", holiday.value)
+
+
+def _plain_day(d: dt.date, provisional: bool) -> Day:
+    if d.weekday() < 5:
+        return Day(d, True, "workday", "", provisional)
+    return Day(d, False, "weekend", "", provisional)
+
+
+def _dates_of(year: int) -> Iterable[dt.date]:
+    d = dt.date(year, 1, 1)
+    while d.year == year:
+        yield d
+        d += ONE_DAY
+
+
+def published_days(year: int) -> list[Day]:
+    """Every day of ``year`` as published (holidays, 调休 and their names)."""
+    if year not in published_years():
+        raise CalendarError("date_out_of_range", f"chinesecalendar 没有 {year} 年的数据。")
+    days = []
+    for d in _dates_of(year):
+        if d in chinese_calendar.workdays:
+            name = _chinese_name(chinese_calendar.workdays[d]) + "调休上班"
+            days.append(Day(d, True, "adjusted_workday", name))
+        elif d in chinese_calendar.holidays:
+            days.append(Day(d, False, "holiday", _chinese_name(chinese_calendar.holidays[d])))
+        else:
+            days.append(_plain_day(d, provisional=False))
+    return days
+
+
+# --- provisional years -------------------------------------------------------------
+
+
+def _sun_longitude(jd: float) -> float:
+    """Apparent ecliptic longitude of the sun in degrees (Meeus, Astronomical Algorithms ch. 25)."""
+    t = (jd - 2451545.0) / 36525
+    mean_lon = 280.46646 + 36000.76983 * t + 0.0003032 * t * t
+    m = math.radians(357.52911 + 35999.05029 * t - 0.0001537 * t * t)
+    centre = (
+        (1.914602 - 0.004817 * t - 0.000014 * t * t) * math.sin(m)
+        + (0.019993 - 0.000101 * t) * math.sin(2 * m)
+        + 0.000289 * math.sin(3 * m)
+    )
+    omega = math.radians(125.04 - 1934.136 * t)
+    return (mean_lon + centre - 0.00569 - 0.00478 * math.sin(omega)) % 360
+
+
+def qingming(year: int) -> dt.date:
+    """清明: the day, Beijing time, on which the sun reaches ecliptic longitude 15°.
+
+    Low-precision solar position (about 0.01°, a quarter of an hour); the tests check it
+    against chinesecalendar's published holidays and its solar-term table for 2004–2099.
+    """
+    jd_epoch = 1721424.5  # Julian day of 0:00 UT on date.fromordinal(0)
+    lo = dt.date(year, 4, 1).toordinal() + jd_epoch
+    hi = lo + 10
+    while hi - lo > 1e-5:  # bisect to about a second
+        mid = (lo + hi) / 2
+        if (_sun_longitude(mid) - 15 + 180) % 360 - 180 < 0:
+            lo = mid
+        else:
+            hi = mid
+    beijing = lo + 8 / 24
+    return dt.date.fromordinal(math.floor(beijing - jd_epoch))
+
+
+def _lunar(year: int, month: int, day: int) -> dt.date:
+    return LunarDate(year, month, day).to_solar_date()
+
+
+def statutory_holidays(year: int) -> list[tuple[dt.date, str]]:
+    """The 13 statutory holiday days of ``year`` (rule in force since 2025), in law order.
+
+    新年 1 day; 春节 New Year's Eve and lunar 1/1–1/3; 清明 1; 劳动节 May 1–2; 端午 1;
+    中秋 1; 国庆节 Oct 1–3. Lunar dates are computed, never typed in.
+    """
+    name = {h: h.chinese for h in chinese_calendar.Holiday}
+    spring = _lunar(year, 1, 1)
+    h = chinese_calendar.Holiday
+    return [
+        (dt.date(year, 1, 1), name[h.new_years_day]),
+        *((spring + k * ONE_DAY, name[h.spring_festival]) for k in (-1, 0, 1, 2)),
+        (qingming(year), name[h.tomb_sweeping_day]),
+        (dt.date(year, 5, 1), name[h.labour_day]),
+        (dt.date(year, 5, 2), name[h.labour_day]),
+        (_lunar(year, 5, 5), name[h.dragon_boat_festival]),
+        (_lunar(year, 8, 15), name[h.mid_autumn_festival]),
+        *((dt.date(year, 10, k), name[h.national_day]) for k in (1, 2, 3)),
+    ]
+
+
+def provisional_days(year: int) -> list[Day]:
+    """Every day of ``year`` by the statutory rule alone; all marked provisional.
+
+    A holiday on a Saturday or Sunday is made up (补休) on the next weekday that is not
+    itself a holiday or an earlier make-up day. When two holidays fall on the same date
+    (中秋 can fall on Oct 1–3), the second is made up the same way, so a year always
+    loses exactly 13 weekdays. No weekend is turned into a working day (调休 is decided
+    year by year and cannot be predicted).
+    """
+    if not FIRST_DATE.year <= year <= LAST_DATE.year:
+        raise CalendarError(
+            "date_out_of_range", f"{year} 年超出工作日历范围（{FIRST_DATE.year}–{LAST_DATE.year}）。"
+        )
+    names: dict[dt.date, list[str]] = {}
+    for d, name in statutory_holidays(year):
+        names.setdefault(d, []).append(name)
+    taken = set(names)
+    makeup: dict[dt.date, str] = {}
+    for d in sorted(names):
+        owed = names[d] if d.weekday() >= 5 else names[d][1:]  # a weekday covers one holiday
+        for name in owed:
+            m = d + ONE_DAY
+            while m.weekday() >= 5 or m in taken:
+                m += ONE_DAY
+            taken.add(m)
+            makeup[m] = name + "补休"
+    days = []
+    for d in _dates_of(year):
+        if d in names:
+            days.append(Day(d, False, "holiday", "、".join(names[d]), True))
+        elif d in makeup:
+            days.append(Day(d, False, "holiday", makeup[d], True))
+        else:
+            days.append(_plain_day(d, provisional=True))
+    return days
+
+
+def year_days(year: int) -> list[Day]:
+    """Published data where chinesecalendar has it, else the provisional rule."""
+    return published_days(year) if year in published_years() else provisional_days(year)
+
+
+# --- the calendar --------------------------------------------------------------------
+
+
+class WorkCalendar:
+    """Working-day arithmetic over a contiguous run of days, O(1) per query.
+
+    ``_work[i]`` counts working days among the first ``i`` days, ``_prov[i]`` the
+    provisional ones, and ``_nth[k]`` is the index of the (k+1)-th working day; each query
+    is a few array look-ups.
+    """
+
+    def __init__(self, days: Iterable[Day]):
+        self._days = tuple(sorted(days, key=lambda day: day.date))
+        if not self._days:
+            raise CalendarError("empty_calendar", "工作日历为空。")
+        self.first = self._days[0].date
+        self.last = self._days[-1].date
+        self._origin = self.first.toordinal()
+        work, prov, nth = [0], [0], []
+        for i, day in enumerate(self._days):
+            if day.date.toordinal() != self._origin + i:
+                raise CalendarError("calendar_gap", f"工作日历不连续：{day.date} 前缺少或重复日期。")
+            if day.kind not in KINDS:
+                raise CalendarError("bad_kind", f"未知的日期类型：{day.kind}。")
+            work.append(work[-1] + day.workday)
+            prov.append(prov[-1] + day.provisional)
+            if day.workday:
+                nth.append(i)
+        self._work, self._prov, self._nth = work, prov, nth
+
+    def _index(self, d: dt.date) -> int:
+        d = _as_date(d)
+        i = d.toordinal() - self._origin
+        if not 0 <= i < len(self._days):
+            raise _out_of_range(d, self.first, self.last)
+        return i
+
+    def day(self, d: dt.date) -> Day:
+        return self._days[self._index(d)]
+
+    def is_workday(self, d: dt.date) -> bool:
+        return self._days[self._index(d)].workday
+
+    def add(self, start: dt.date, n: int) -> tuple[dt.date, bool]:
+        """The ``n``-th working day strictly after ``start``, and whether it is provisional.
+
+        The day of receipt never counts, whether or not it is a working day. ``n == 0``
+        means "the same day" (an immediate case, 即办件) and returns ``start`` itself, not
+        provisional because no day was counted. The result is provisional when any day
+        in (start, result] is.
+        """
+        if n < 0:
+            raise CalendarError("negative_days", f"工作日天数不能为负数（{n}）。")
+        i = self._index(start)
+        if n == 0:
+            return _as_date(start), False
+        k = self._work[i + 1] + n  # the result is the k-th working day of the calendar
+        if k > len(self._nth):
+            raise CalendarError(
+                "date_out_of_range",
+                f"{_as_date(start)} 之后第 {n} 个工作日超出工作日历范围（至 {self.last}）。",
+            )
+        j = self._nth[k - 1]
+        return self._days[j].date, self._prov[j + 1] > self._prov[i + 1]
+
+    def between(self, start: dt.date, end: dt.date) -> tuple[int, bool]:
+        """Working days in (start, end], and whether any day in it is provisional.
+
+        Negative, mirrored, when ``end`` is before ``start``. ``between(s, add(s, n)[0])``
+        is ``n`` for every ``n >= 1``.
+        """
+        i, j = self._index(start), self._index(end)
+        lo, hi, sign = (i, j, 1) if i <= j else (j, i, -1)
+        return sign * (self._work[hi + 1] - self._work[lo + 1]), self._prov[hi + 1] > self._prov[lo + 1]
+
+    def next_workday(self, d: dt.date) -> dt.date:
+        """The first working day on or after ``d``."""
+        k = self._work[self._index(d)]  # working days strictly before d
+        if k >= len(self._nth):
+            raise CalendarError("date_out_of_range", f"{_as_date(d)} 之后在工作日历范围内没有工作日。")
+        return self._days[self._nth[k]].date
+
+    def days(self) -> tuple[Day, ...]:
+        return self._days
+
+    def with_overrides(self, days: Iterable[Day]) -> WorkCalendar:
+        """A new calendar with some days replaced (local closures, corrections by an admin)."""
+        replaced = list(self._days)
+        for day in days:
+            replaced[self._index(day.date)] = day
+        return WorkCalendar(replaced)
+
+
+@lru_cache(maxsize=8)
+def national_calendar(first_year: int = FIRST_DATE.year, last_year: int = LAST_DATE.year) -> WorkCalendar:
+    """The national calendar for whole years ``first_year``..``last_year`` (built once)."""
+    if not FIRST_DATE.year <= first_year <= last_year <= LAST_DATE.year:
+        raise CalendarError(
+            "date_out_of_range",
+            f"年份 {first_year}–{last_year} 超出工作日历范围（{FIRST_DATE.year}–{LAST_DATE.year}）。",
+        )
+    return WorkCalendar(chain.from_iterable(year_days(y) for y in range(first_year, last_year + 1)))
+
+
+# --- opening hours (HRS-1) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Session:
+    start: dt.time
+    end: dt.time
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Office sessions of a center; summer hours run summer_start..summer_end inclusive."""
+
+    winter: tuple[Session, ...]
+    summer: tuple[Session, ...]
+    summer_start: tuple[int, int] = (5, 1)  # (month, day)
+    summer_end: tuple[int, int] = (9, 30)
+
+    def __post_init__(self):
+        for sessions in (self.winter, self.summer):
+            times = [t for s in sessions for t in (s.start, s.end)]
+            if not sessions or any(a >= b for a, b in zip(times, times[1:], strict=False)):
+                raise ValueError("办公时段须非空、按时间先后排列且互不重叠。")
+
+    def sessions_on(self, d: dt.date) -> tuple[Session, ...]:
+        md = (d.month, d.day)
+        if self.summer_start <= self.summer_end:
+            summer = self.summer_start <= md <= self.summer_end
+        else:  # a season that runs across the new year
+            summer = md >= self.summer_start or md <= self.summer_end
+        return self.summer if summer else self.winter
+
+
+def _hours(*pairs: str) -> tuple[Session, ...]:
+    return tuple(Session(dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in pairs)
+
+
+# System default (requirements, policy presets); Shexi (001) and Zhaoqing (003) use it.
+DEFAULT_HOURS = Hours(
+    winter=_hours(("08:30", "12:00"), ("14:00", "17:30")),
+    summer=_hours(("08:30", "12:00"), ("14:00", "17:30")),
+)
+# Kaiyuan (004 art. 13(9)): winter afternoons 14:30–17:30, summer 15:00–18:00.
+KAIYUAN_HOURS = Hours(
+    winter=_hours(("08:00", "12:00"), ("14:30", "17:30")),
+    summer=_hours(("08:00", "12:00"), ("15:00", "18:00")),
+)
+# Jinjiang (000 一, art. 1): the same hours as Kaiyuan (夏令时 15:00–18:00).
+JINJIANG_HOURS = KAIYUAN_HOURS
+# Xishan (002): Monday to Friday except holidays, 9:00–12:00 and 13:30–17:00 all year.
+XISHAN_HOURS = Hours(
+    winter=_hours(("09:00", "12:00"), ("13:30", "17:00")),
+    summer=_hours(("09:00", "12:00"), ("13:30", "17:00")),
+)
+
+
+def is_open(hours: Hours, cal: WorkCalendar, moment: dt.datetime) -> bool:
+    """Whether the hall is in office hours at ``moment`` (its own wall-clock time)."""
+    d, t = moment.date(), moment.time()
+    return cal.is_workday(d) and any(s.start <= t < s.end for s in hours.sessions_on(d))
+
+
+def closing_time(hours: Hours, cal: WorkCalendar, d: dt.date) -> dt.time | None:
+    """When the hall closes on ``d``; None on a day that is not a working day."""
+    d = _as_date(d)
+    return hours.sessions_on(d)[-1].end if cal.is_workday(d) else None
+
+
+def next_opening(hours: Hours, cal: WorkCalendar, moment: dt.datetime) -> dt.datetime:
+    """The first moment at or after ``moment`` when the hall is open.
+
+    ``moment`` itself when open; otherwise the start of the next session. Keeps the
+    tzinfo of an aware ``moment`` (wall-clock times are read in that zone).
+    """
+    d, t = moment.date(), moment.time()
+    if cal.is_workday(d):
+        for s in hours.sessions_on(d):
+            if t < s.end:
+                return moment if t >= s.start else dt.datetime.combine(d, s.start, tzinfo=moment.tzinfo)
+    d = cal.next_workday(d + ONE_DAY)
+    return dt.datetime.combine(d, hours.sessions_on(d)[0].start, tzinfo=moment.tzinfo)
+
+
+def end_of_day_deadline(
+    hours: Hours, cal: WorkCalendar, d: dt.date, tzinfo: dt.tzinfo | None = None
+) -> dt.datetime:
+    """End of office hours on working day ``d`` — the moment a working-day limit expires."""
+    closes = closing_time(hours, cal, d)
+    if closes is None:
+        raise CalendarError("not_a_workday", f"{_as_date(d)} 不是工作日，没有办公时间。")
+    return dt.datetime.combine(_as_date(d), closes, tzinfo=tzinfo)
+
+
+def working_days_deadline(
+    hours: Hours, cal: WorkCalendar, received: dt.datetime, n: int
+) -> tuple[dt.datetime, bool]:
+    """Deadline of an ``n``-working-day limit for something received at ``received``.
+
+    The day of receipt does not count; the limit ends at closing time on the ``n``-th
+    working day after it (CAS-5). Returns the deadline (same tzinfo as ``received``)
+    and whether it rests on a provisional day.
+    """
+    day, provisional = cal.add(received.date(), n)
+    if n == 0 and not cal.is_workday(day):  # same-day service on a closed day
+        day = cal.next_workday(day)
+        provisional = cal.day(day).provisional
+    return end_of_day_deadline(hours, cal, day, received.tzinfo), provisional
