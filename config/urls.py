@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+admin.site.site_header = "便民服务中心综合管理平台"
+admin.site.site_title = "系统配置"
+admin.site.index_title = "系统配置"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("servicehall.core.urls")),
+    path("", include("servicehall.org.urls")),
+]

@@ -1,0 +1,85 @@
+"""Fixtures the whole suite shares."""
+
+import pytest
+from django.db import connection
+
+from servicehall.core.db import install_audit_guards, remove_audit_guards
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_guards(request):
+    """Every database test runs with the audit table append-only, as in production.
+
+    Transactional tests (threads, live servers) empty the database afterwards with DELETE or
+    TRUNCATE, which the guards refuse; for those throw-away rows the guards are lifted after
+    the test and before the flush (this fixture is torn down before transactional_db).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not (DB_FIXTURES & set(request.fixturenames) or marker):
+        yield
+        return
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    install_audit_guards(connection)
+    yield
+    if transactional:
+        remove_audit_guards(connection)
+
+
+@pytest.fixture
+def demo(db):
+    """The demo organisation (ORG-8): county → Kaiyuan → Xiangfeng, with the staff of 004."""
+    from servicehall.org import demo as org_demo
+
+    org_demo.load()
+    from servicehall.org.models import Center
+
+    return Center.objects.get(code="kaiyuan")
+
+
+@pytest.fixture
+def user_named():
+    from django.contrib.auth import get_user_model
+
+    def get(username):
+        return get_user_model().objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def login(client, user_named):
+    """Log the test client in as a demo user by name."""
+
+    def as_user(username):
+        client.force_login(user_named(username))
+        return client
+
+    return as_user
+
+
+@pytest.fixture
+def bearer(client):
+    """Headers for an API call with a fresh token of a demo user."""
+
+    def for_user(username, password="Demo@2026"):
+        response = client.post(
+            "/api/v1/auth/token",
+            {"username": username, "password": password},
+            content_type="application/json",
+        )
+        assert response.status_code == 200, response.content
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+
+    return for_user
