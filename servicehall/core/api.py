@@ -1,0 +1,102 @@
+"""The JSON API's frame: authentication, errors as {"code", "message"}, the token endpoint."""
+
+import datetime as dt
+
+from django.db import DataError
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from servicehall.core import auth
+from servicehall.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = auth.token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+AUTH = [BearerToken(), django_auth]
+
+api = NinjaAPI(
+    title="ServiceHall API",
+    version="1",
+    description="便民服务中心综合管理平台 API. Errors are JSON {code, message}.",
+    urls_namespace="api",
+    auth=AUTH,
+)
+
+
+def error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    problems = []
+    for e in exc.errors:
+        where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query", "path"))
+        problems.append(f"{where or '请求'}：{e.get('msg', '')}")
+    return error(request, 400, "invalid_input", "输入有误：" + "；".join(problems), errors=exc.errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return error(request, 401, "not_authenticated", "请先登录或提供有效的令牌（Authorization: Bearer …）。")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error(request, 404, "not_found", "未找到。")
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    """Input the database cannot store (a NUL byte, an out-of-range number) is bad input, not a crash."""
+    return error(request, 400, "invalid_input", "输入包含无法处理的字符或数值。")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    code = {
+        400: "bad_request",
+        401: "not_authenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        429: "too_many_requests",
+    }.get(exc.status_code, "error")
+    return error(request, exc.status_code, code, str(exc))
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: dt.datetime
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
+def token_create(request, payload: TokenIn):
+    """Exchange a user name and password for a bearer token (5 failures lock the account 30 minutes)."""
+    user = auth.check_credentials(request, payload.username, payload.password)
+    key, expires = auth.token_issue(user)
+    return {"token": key, "expires_at": expires}

@@ -1,0 +1,5 @@
+from servicehall.core import clock
+
+
+def servicehall(request):
+    return {"clock_now": clock.local(), "clock_shifted": clock.is_shifted()}

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from servicehall.org import demo as org_demo
+
+# Each part's demo loader, in dependency order. Each is idempotent: it returns False when its
+# data is already there, so `make demo` twice keeps what the first run (and the users) made.
+LOADERS = [("organisation", org_demo.load)]
+
+
+class Command(BaseCommand):
+    help = "Load the demo center (Kaiyuan street) and print the demo logins."
+
+    def handle(self, *args, **options):
+        for name, load in LOADERS:
+            created = load()
+            self.stdout.write(f"{name}: {'loaded' if created else 'already present, kept'}")
+        self.stdout.write("\n演示账号 (password: $DEMO_PASSWORD, default Demo@2026):")
+        for username, label in org_demo.logins():
+            self.stdout.write(f"  {username:<14} {label}")

@@ -1,0 +1,110 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """SEC-1/SEC-2: one write, who did it, where, and what changed.
+
+    Events form one hash chain per center (``chain`` is the center code, or ``system``), so
+    centers never wait on each other's writes and a chain can be verified on its own. The
+    database refuses UPDATE and DELETE on this table (see ``servicehall.core.db``).
+    """
+
+    chain = models.CharField(_("链"), max_length=64)
+    seq = models.PositiveBigIntegerField(_("序号"))
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    center_code = models.CharField(_("中心"), max_length=64, blank=True)
+    action = models.CharField(_("操作"), max_length=80)
+    object_type = models.CharField(_("对象类型"), max_length=80, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    ip = models.CharField(_("来源IP"), max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
+        indexes = [models.Index(fields=["center_code", "at"])]
+
+    def __str__(self):
+        return f"{self.chain}#{self.seq} {self.action}"
+
+    def hashed_fields(self) -> dict:
+        return {
+            "chain": self.chain,
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_name": self.actor_name,
+            "center_code": self.center_code,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "before": self.before,
+            "after": self.after,
+            "ip": self.ip,
+        }
+
+
+class AuditHead(models.Model):
+    """The last link of each chain; locked while an event is appended so links never fork."""
+
+    chain = models.CharField(max_length=64, unique=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"{self.chain}@{self.seq}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self):
+        return f"{self.user} → {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class LoginLock(models.Model):
+    """Failed logins in a row per user name, and until when the account is locked."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.username
+
+
+class Voidable(models.Model):
+    """SEC-2: business records are never deleted; they are voided with a reason."""
+
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
