@@ -1,0 +1,102 @@
+from ninja import Router, Schema
+
+from servicehall.core import clock
+from servicehall.core.errors import Forbidden
+from servicehall.org import access, selectors
+from servicehall.org.models import Policy
+from servicehall.org.services import POLICY_FIELDS
+
+router = Router(tags=["centers"])
+
+
+class CenterOut(Schema):
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+class DepartmentOut(Schema):
+    code: str
+    name: str
+
+
+class HolderOut(Schema):
+    username: str
+    name: str
+    title: str
+
+
+class WindowOut(Schema):
+    id: int
+    number: int
+    name: str
+    kind: str
+    departments: list[DepartmentOut]
+    a: HolderOut | None
+    b: HolderOut | None
+
+
+class CenterDetailOut(CenterOut):
+    departments: list[DepartmentOut]
+    windows: list[WindowOut]
+    policy: dict
+
+
+def _center_out(center) -> dict:
+    return {
+        "code": center.code,
+        "name": center.name,
+        "level": center.level,
+        "parent": center.parent.code if center.parent_id else None,
+    }
+
+
+def _holder(staff) -> dict | None:
+    if staff is None:
+        return None
+    return {"username": staff.user.username, "name": staff.name, "title": staff.title}
+
+
+def policy_dict(policy: Policy) -> dict:
+    out = {}
+    for name in POLICY_FIELDS:
+        value = getattr(policy, name)
+        out[name] = (
+            value.strftime("%H:%M")
+            if hasattr(value, "strftime")
+            else (str(value) if value is not None and not isinstance(value, bool | int | str) else value)
+        )
+    return out
+
+
+@router.get("/centers", response=list[CenterOut])
+def center_list(request):
+    """ORG-1: the centers in the caller's scope, as a tree (each names its parent)."""
+    return [_center_out(c) for c in selectors.centers_visible_to(request.user)]
+
+
+@router.get("/centers/{code}", response=CenterDetailOut)
+def center_detail(request, code: str):
+    """Departments, windows with today's A and B post holders, and the policy."""
+    center = selectors.get_center(code)
+    if not access.roles_in(request.user, center):
+        raise Forbidden(f"您在「{center.name}」没有任何角色。")
+    windows = selectors.windows_with_holders(center, clock.today())
+    return {
+        **_center_out(center),
+        "departments": [{"code": d.code, "name": d.name} for d in center.departments.all()],
+        "windows": [
+            {
+                "id": w.pk,
+                "number": w.number,
+                "name": w.name,
+                "kind": w.kind,
+                "departments": [{"code": d.code, "name": d.name} for d in w.departments.all()],
+                "a": _holder(w.holder_a),
+                "b": _holder(w.holder_b),
+            }
+            for w in windows
+        ],
+        "policy": policy_dict(center.policy),
+    }

@@ -1,0 +1,95 @@
+"""Policy presets: one per seed regulation (requirements.md, "Policy presets").
+
+Where a seed is silent the preset takes the system default, which is the strictest value any
+seed sets. Every value stays editable per center.
+"""
+
+SYSTEM_DEFAULT = {
+    # HRS-1: system default hours 8:30–12:00 and 14:00–17:30, the same all year.
+    "winter_am_start": "08:30",
+    "winter_am_end": "12:00",
+    "winter_pm_start": "14:00",
+    "winter_pm_end": "17:30",
+    "summer_am_start": "08:30",
+    "summer_am_end": "12:00",
+    "summer_pm_start": "14:00",
+    "summer_pm_end": "17:30",
+    "summer_from": "05-01",
+    "summer_to": "09-30",
+    "brief_absence_minutes": 10,  # QUE-5: strictest of 000 (15) and 004 (10)
+    "absence_counts_as_late": True,  # 004 art.17(1)
+    "leave_notice_days": 1,  # DUT-2 (000 一.2)
+    "complaint_answer_days": 5,  # CMP-4 (001, 002)
+    "committed_ratio_max": "0.50",  # CAT-3 (003 art.13): committed ≤ 50 % of statutory
+    "referral_decision_days": 3,  # REF-2 (002 七(三)3)
+    "revisit_below_level": 4,  # EVA-3: revisit 100 % of ratings at 4 (basically satisfied) or worse
+    "hotline_sample_percent": 5,  # EVA-4
+    "assessment_rulebook": "shexi-2022",  # ASM-2: the 001 100-point table
+    "training_hours_per_year": 30,  # TRN-2
+    "monthly_training_session": True,  # TRN-1
+    "priority_run_limit": 3,  # QUE-2 fairness: after 3 priority calls, one normal ticket
+    "backfill_tolerance_minutes": 30,  # CAS-1: an intake time older than this needs a reason
+    "lunch_appointments": True,  # HRS-3 (001 一(六)3)
+    "holiday_appointments": True,  # HRS-3 (000 二.7; 001 一(六)2)
+    "denial_escalation_to": "中心主任",  # CAS-6: who a denial is escalated to
+}
+
+PRESETS = {
+    # 000 晋江市公共法律服务中心窗口管理制度 (2019)
+    "jinjiang-2019": {
+        "title": "晋江市公共法律服务中心窗口管理制度（2019）",
+        "winter_am_start": "08:00",
+        "winter_am_end": "12:00",
+        "winter_pm_start": "14:30",
+        "winter_pm_end": "17:30",
+        "summer_am_start": "08:00",
+        "summer_am_end": "12:00",
+        "summer_pm_start": "15:00",
+        "summer_pm_end": "18:00",
+        "brief_absence_minutes": 15,
+        "absence_counts_as_late": False,
+    },
+    # 001 社溪镇便民服务中心管理制度 (2022)
+    "shexi-2022": {
+        "title": "社溪镇便民服务中心管理制度（2022）",
+    },
+    # 002 西山镇公共法律服务工作站管理制度
+    "xishan": {
+        "title": "西山镇公共法律服务工作站管理制度",
+        "winter_am_start": "09:00",
+        "winter_am_end": "12:00",
+        "winter_pm_start": "13:30",
+        "winter_pm_end": "17:00",
+        "summer_am_start": "09:00",
+        "summer_am_end": "12:00",
+        "summer_pm_start": "13:30",
+        "summer_pm_end": "17:00",
+    },
+    # 003 肇庆市县级行政服务中心运行指引 (2012)
+    "zhaoqing-2012": {
+        "title": "肇庆市县级行政服务中心运行指引（2012）",
+    },
+    # 004 开元街道便民服务中心管理制度 (2020)
+    "kaiyuan-2020": {
+        "title": "开元街道便民服务中心管理制度（2020）",
+        "winter_am_start": "08:00",
+        "winter_am_end": "12:00",
+        "winter_pm_start": "14:30",
+        "winter_pm_end": "17:30",
+        "summer_am_start": "08:00",
+        "summer_am_end": "12:00",
+        "summer_pm_start": "15:00",
+        "summer_pm_end": "18:00",
+        "brief_absence_minutes": 10,
+        "absence_counts_as_late": True,
+    },
+}
+
+
+def preset_values(name: str) -> dict:
+    """Every policy value of a preset: the system default overlaid with the seed's own values."""
+    if name not in PRESETS:
+        raise KeyError(name)
+    values = {**SYSTEM_DEFAULT, **PRESETS[name]}
+    values.pop("title")
+    return values

@@ -1,0 +1,312 @@
+"""Every write to the organisation: one transaction, validation, an audit event."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from servicehall.core import audit
+from servicehall.core.errors import Conflict, Invalid
+from servicehall.core.roles import EXCLUSIVE_ROLES, Role
+from servicehall.org import access
+from servicehall.org.models import (
+    Center,
+    Department,
+    Policy,
+    Post,
+    PostingApproval,
+    RoleAssignment,
+    Staff,
+    Window,
+)
+from servicehall.org.presets import PRESETS, preset_values
+from servicehall.org.rules import Period, holds_role_conflict, posting_change_needs_approval
+
+POLICY_FIELDS = [f.name for f in Policy._meta.concrete_fields if f.name not in {"id", "center"}]
+
+
+def _policy_values(preset: str) -> dict:
+    try:
+        values = preset_values(preset)
+    except KeyError:
+        names = "、".join(PRESETS)
+        raise Invalid("unknown_preset", f"没有名为「{preset}」的制度预设。可选：{names}。") from None
+    return {"preset": preset, **values}
+
+
+def _clean(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        first = next(iter(fields.values()))[0]
+        raise Invalid("invalid_field", first, fields=fields) from None
+
+
+def center_create(
+    *, actor, code: str, name: str, level: str, preset: str, parent: Center | None = None, **details
+) -> Center:
+    """ORG-1: a new center in the tree, with a policy taken from a preset."""
+    values = _policy_values(preset)
+    if parent is not None:
+        access.require(actor, parent, Role.SYSADMIN)
+    elif actor is not None and not actor.is_superuser:
+        raise Invalid("top_center_needs_superuser", "只有超级管理员可以创建顶级中心。")
+    with transaction.atomic():
+        if Center.objects.filter(code=code).exists():
+            raise Conflict("duplicate_code", f"编码「{code}」已被其他中心使用。")
+        center = Center(code=code, name=name, level=level, parent=parent, **details)
+        _clean(center)
+        center.save()
+        policy = Policy(center=center, **values)
+        _clean(policy)
+        policy.save()
+        audit.record(
+            actor=actor,
+            action="center.create",
+            obj=center,
+            center=center,
+            after={**audit.snapshot(center), "policy": audit.snapshot(policy)},
+        )
+    return center
+
+
+def policy_apply_preset(*, actor, center: Center, preset: str) -> Policy:
+    values = _policy_values(preset)
+    return policy_update(actor=actor, center=center, changes=values)
+
+
+def policy_update(*, actor, center: Center, changes: dict) -> Policy:
+    """Change any policy values; the audit event keeps before and after."""
+    access.require(actor, center, *access.CONFIGURERS)
+    unknown = set(changes) - set(POLICY_FIELDS)
+    if unknown:
+        raise Invalid("unknown_policy_setting", f"未知的制度设置：{'、'.join(sorted(unknown))}。")
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().get(center=center)
+        before = audit.snapshot(policy)
+        for name, value in changes.items():
+            setattr(policy, name, value)
+        _clean(policy)
+        policy.save()
+        policy.refresh_from_db()
+        after = audit.snapshot(policy)
+        changed = {k for k in after if before.get(k) != after[k]}
+        audit.record(
+            actor=actor,
+            action="policy.update",
+            obj=policy,
+            center=center,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
+        )
+    return policy
+
+
+def department_create(*, actor, center: Center, code: str, name: str) -> Department:
+    access.require(actor, center, *access.CONFIGURERS)
+    with transaction.atomic():
+        if Department.objects.filter(center=center, code=code).exists():
+            raise Conflict("duplicate_code", f"本中心已有编码为「{code}」的科室。")
+        department = Department(center=center, code=code, name=name)
+        _clean(department)
+        department.save()
+        audit.record(
+            actor=actor,
+            action="department.create",
+            obj=department,
+            center=center,
+            after=audit.snapshot(department),
+        )
+    return department
+
+
+def window_create(
+    *,
+    actor,
+    center: Center,
+    number: int,
+    name: str,
+    kind: str = Window.Kind.INDEPENDENT,
+    departments: list[Department] = (),
+) -> Window:
+    access.require(actor, center, *access.CONFIGURERS)
+    if any(d.center_id != center.pk for d in departments):
+        raise Invalid("department_of_other_center", "窗口只能服务本中心的科室。")
+    with transaction.atomic():
+        if Window.objects.filter(center=center, number=number).exists():
+            raise Conflict("duplicate_window_number", f"本中心已有 {number} 号窗口。")
+        window = Window(center=center, number=number, name=name, kind=kind)
+        _clean(window)
+        window.save()
+        window.departments.set(departments)
+        audit.record(
+            actor=actor,
+            action="window.create",
+            obj=window,
+            center=center,
+            after={**audit.snapshot(window), "departments": [d.pk for d in departments]},
+        )
+    return window
+
+
+def staff_create(
+    *,
+    actor,
+    center: Center,
+    username: str,
+    password: str,
+    name: str,
+    department: Department | None = None,
+    **details,
+) -> Staff:
+    """A staff member and their own login account (SEC-1: every person uses only their own)."""
+    access.require(actor, center, *access.CONFIGURERS)
+    User = get_user_model()
+    if department is not None and department.center_id != center.pk:
+        raise Invalid("department_of_other_center", "该科室不属于本中心。")
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise Conflict("duplicate_username", f"用户名「{username}」已被使用。")
+        user = User(username=username, first_name=name)
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise Invalid("weak_password", "；".join(exc.messages)) from None
+        user.set_password(password)
+        user.save()
+        staff = Staff(user=user, center=center, department=department, name=name, **details)
+        _clean(staff)
+        staff.save()
+        audit.record(
+            actor=actor, action="staff.create", obj=staff, center=center, after=audit.snapshot(staff)
+        )
+    return staff
+
+
+def role_grant(*, actor, user, center: Center, role: str) -> RoleAssignment:
+    access.require(actor, center, Role.SYSADMIN)
+    if role not in Role.values:
+        raise Invalid("unknown_role", f"未知角色「{role}」。")
+    with transaction.atomic():
+        held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
+        if holds_role_conflict(held, role, EXCLUSIVE_ROLES):
+            raise Conflict("role_separation", "系统管理员与审计员必须由不同的人担任。")
+        assignment, created = RoleAssignment.objects.get_or_create(user=user, center=center, role=role)
+        if created:
+            audit.record(
+                actor=actor,
+                action="role.grant",
+                obj=assignment,
+                center=center,
+                after=audit.snapshot(assignment),
+            )
+    access.forget_roles(user)
+    return assignment
+
+
+def posting_approval_record(
+    *, actor, center: Center, approved_by: Staff, approved_on: dt.date, reason: str, document: str = ""
+) -> PostingApproval:
+    """ORG-5: the center approves a posting change; the approver must lead the center."""
+    access.require(actor, center, *access.CONFIGURERS)
+    if not access.has_role(
+        approved_by.user, center, Role.DIRECTOR, Role.PRINCIPAL_LEADER, Role.DEPUTY_LEADER
+    ):
+        raise Invalid("approver_not_leader", f"{approved_by.name} 不是本中心的领导，不能批准岗位调整。")
+    if not reason.strip():
+        raise Invalid("reason_required", "请填写调整原因。")
+    with transaction.atomic():
+        approval = PostingApproval.objects.create(
+            center=center,
+            approved_by=approved_by,
+            approved_on=approved_on,
+            reason=reason.strip(),
+            document=document,
+        )
+        audit.record(
+            actor=actor,
+            action="posting_approval.record",
+            obj=approval,
+            center=center,
+            after=audit.snapshot(approval),
+        )
+    return approval
+
+
+def _end_post(actor, post: Post, last_day: dt.date, approval: PostingApproval | None) -> None:
+    if last_day < post.start:
+        raise Invalid("end_before_start", "岗位结束日期不能早于开始日期。")
+    if posting_change_needs_approval(post.start, last_day + dt.timedelta(days=1)):
+        if approval is None:
+            raise Invalid(
+                "posting_change_needs_approval",
+                f"{post.staff.name} 自 {post.start:%Y-%m-%d} 起在岗未满两年，调整须经中心审核同意（请先登记审批）。",
+            )
+        if approval.center_id != post.window.center_id:
+            raise Invalid("approval_of_other_center", "该审批不属于本中心。")
+    before = audit.snapshot(post)
+    post.end, post.approval = last_day, approval
+    post.save(update_fields=["end", "approval"])
+    audit.record(
+        actor=actor,
+        action="post.end",
+        obj=post,
+        center=post.window.center,
+        before=before,
+        after=audit.snapshot(post),
+    )
+
+
+def post_assign(
+    *, actor, window: Window, staff: Staff, kind: str, start: dt.date, approval: PostingApproval | None = None
+) -> Post:
+    """ORG-3: put a person in a window's A or B post from ``start``.
+
+    The current holder of that post (if any) ends the day before; if they have served less
+    than two years, the change needs a recorded approval (ORG-5). One person holds at most
+    one post of a window at a time, and each post has one holder on any day.
+    """
+    center = window.center
+    access.require(actor, center, *access.CONFIGURERS)
+    if kind not in Post.Kind.values:
+        raise Invalid("unknown_post", f"岗位只能是 A 或 B，收到「{kind}」。")
+    if staff.center_id != center.pk:
+        raise Invalid("staff_of_other_center", f"{staff.name} 不属于{center.name}。")
+    with transaction.atomic():
+        Window.objects.select_for_update().filter(pk=window.pk).first()  # serialise changes to one window
+        posts = list(Post.objects.filter(window=window, voided_at__isnull=True).select_related("staff"))
+        new = Period(start, None)
+        for post in posts:
+            period = Period(post.start, post.end)
+            if post.kind == kind and post.end is None and post.start < start:
+                continue  # the current holder: ended below
+            if post.kind == kind and period.overlaps(new):
+                raise Conflict(
+                    "post_taken", f"{window}的 {kind} 岗在 {start:%Y-%m-%d} 已由 {post.staff.name} 担任。"
+                )
+            if post.staff_id == staff.pk and post.kind != kind and period.overlaps(new) and post.end is None:
+                raise Conflict("already_posted_here", f"{staff.name} 已在本窗口担任 {post.kind} 岗。")
+        current = next((p for p in posts if p.kind == kind and p.end is None), None)
+        if current is not None:
+            if current.staff_id == staff.pk:
+                raise Conflict("already_holds_post", f"{staff.name} 已担任该岗位。")
+            _end_post(actor, current, start - dt.timedelta(days=1), approval)
+        try:
+            with transaction.atomic():
+                post = Post.objects.create(window=window, staff=staff, kind=kind, start=start)
+        except IntegrityError:
+            raise Conflict("post_taken", f"{window}的 {kind} 岗已有人担任。") from None
+        audit.record(actor=actor, action="post.assign", obj=post, center=center, after=audit.snapshot(post))
+    return post
+
+
+def post_end(*, actor, post: Post, last_day: dt.date, approval: PostingApproval | None = None) -> Post:
+    access.require(actor, post.window.center, *access.CONFIGURERS)
+    if post.end is not None:
+        raise Conflict("post_already_ended", "该岗位任职已结束。")
+    with transaction.atomic():
+        _end_post(actor, post, last_day, approval)
+    return post
