@@ -1,0 +1,131 @@
+"""Printed notices: A4, Simplified Chinese with an embedded font, a seal area, one page per copy.
+
+A notice is described by :class:`Notice` (plain data) and rendered by :func:`render` to PDF
+bytes. Callers store the bytes once issued, so a reprint is the very same document (CAS-10).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+TWO_COPIES = ("第一联  申请人留存", "第二联  窗口存档")
+
+
+@dataclass(frozen=True)
+class Notice:
+    title: str  # e.g. 一次性告知单
+    center_name: str  # the issuing center (and the seal's owner)
+    number: str  # the notice number, per center and year
+    fields: list[tuple[str, str]]  # label → value rows of the form
+    case_number: str = ""
+    query_code: str = ""
+    query_hint: str = ""  # how the applicant looks the case up
+    issued_at: dt.datetime | None = None
+    lists: list[tuple[str, list[str]]] = field(default_factory=list)  # heading → numbered lines
+    paragraphs: list[str] = field(default_factory=list)
+    copies: tuple[str, ...] = TWO_COPIES
+    seal_text: str = "审批专用章"
+    handler: str = ""  # 经办人
+
+
+class _Document(FPDF):
+    def __init__(self):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font("cjk", "", str(FONTS / "NotoSansSC-Regular.ttf"))
+        self.add_font("cjk", "B", str(FONTS / "NotoSansSC-Bold.ttf"))
+        self.set_margins(20, 18, 20)
+        self.set_auto_page_break(auto=True, margin=22)
+        self.set_creator("ServiceHall")
+
+
+def _row(pdf: _Document, label: str, value: str) -> None:
+    label_w, line_h = 34, 7
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    x, y = pdf.get_x(), pdf.get_y()
+    pdf.set_font("cjk", "B", 10.5)
+    pdf.multi_cell(label_w, line_h, label, border=0, new_x=XPos.RIGHT, new_y=YPos.TOP)
+    pdf.set_xy(x + label_w, y)
+    pdf.set_font("cjk", "", 10.5)
+    pdf.multi_cell(width - label_w, line_h, value or "—", border=0, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    bottom = max(pdf.get_y(), y + line_h)
+    pdf.line(pdf.l_margin, bottom, pdf.w - pdf.r_margin, bottom)
+    pdf.set_y(bottom + 1)
+
+
+def _seal_area(pdf: _Document, notice: Notice) -> None:
+    """Bottom right: the center's name, the date, and a circle where the seal is stamped."""
+    need = 48
+    if pdf.get_y() + need > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    top = max(pdf.get_y() + 6, pdf.h - pdf.b_margin - need)
+    right = pdf.w - pdf.r_margin
+    pdf.set_draw_color(200, 30, 30)
+    pdf.set_dash_pattern(dash=1.2, gap=1.2)
+    pdf.ellipse(right - 52, top, 40, 40)
+    pdf.set_dash_pattern()
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_text_color(200, 30, 30)
+    pdf.set_font("cjk", "", 8)
+    pdf.set_xy(right - 52, top + 17)
+    pdf.cell(40, 5, f"（{notice.seal_text}）", align="C")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font("cjk", "", 10.5)
+    pdf.set_xy(pdf.l_margin, top + 6)
+    pdf.cell(80, 7, f"经办人：{notice.handler or '________'}")
+    pdf.set_xy(right - 100, top + 42)
+    when = notice.issued_at.strftime("%Y年%m月%d日") if notice.issued_at else "    年  月  日"
+    pdf.cell(88, 6, f"{notice.center_name}    {when}", align="R")
+
+
+def _copy(pdf: _Document, notice: Notice, copy_label: str) -> None:
+    pdf.add_page()
+    pdf.set_font("cjk", "", 9)
+    pdf.cell(0, 5, notice.center_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if copy_label:
+        pdf.set_xy(pdf.l_margin, pdf.t_margin)
+        pdf.cell(0, 5, copy_label, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    pdf.set_font("cjk", "B", 20)
+    pdf.cell(0, 12, notice.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("cjk", "", 10)
+    pdf.cell(0, 7, notice.number, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(3)
+    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+    pdf.ln(1)
+    for label, value in notice.fields:
+        _row(pdf, label, value)
+    for heading, lines in notice.lists:
+        pdf.ln(2)
+        pdf.set_font("cjk", "B", 11)
+        pdf.cell(0, 8, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("cjk", "", 10.5)
+        for i, line in enumerate(lines, start=1):
+            pdf.multi_cell(0, 6.5, f"{i}. {line}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if notice.paragraphs:
+        pdf.ln(2)
+        pdf.set_font("cjk", "", 10.5)
+        for text in notice.paragraphs:
+            pdf.multi_cell(0, 6.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if notice.case_number or notice.query_code:
+        pdf.ln(2)
+        pdf.set_font("cjk", "B", 10.5)
+        query = f"办件编号：{notice.case_number}    查询码：{notice.query_code}"
+        pdf.multi_cell(0, 7, query, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if notice.query_hint:
+            pdf.set_font("cjk", "", 9.5)
+            pdf.multi_cell(0, 6, notice.query_hint, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    _seal_area(pdf, notice)
+
+
+def render(notice: Notice) -> bytes:
+    pdf = _Document()
+    pdf.set_title(f"{notice.title} {notice.number}")
+    if notice.issued_at:
+        pdf.set_creation_date(notice.issued_at)
+    for label in notice.copies or ("",):
+        _copy(pdf, notice, label)
+    return bytes(pdf.output())
