@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from servicehall.core import audit
+from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, Invalid
 from servicehall.core.roles import EXCLUSIVE_ROLES, Role
 from servicehall.org import access
@@ -309,4 +309,26 @@ def post_end(*, actor, post: Post, last_day: dt.date, approval: PostingApproval 
         raise Conflict("post_already_ended", "该岗位任职已结束。")
     with transaction.atomic():
         _end_post(actor, post, last_day, approval)
+    return post
+
+
+def post_void(*, actor, post: Post, reason: str) -> Post:
+    """SEC-2: a posting entered by mistake is voided with a reason, never deleted; history keeps it."""
+    access.require(actor, post.window.center, *access.CONFIGURERS)
+    if not reason.strip():
+        raise Invalid("reason_required", "作废须填写原因。")
+    if post.voided_at is not None:
+        raise Conflict("already_void", "该任职记录已作废。")
+    with transaction.atomic():
+        before = audit.snapshot(post)
+        post.voided_at, post.voided_by, post.void_reason = clock.now(), actor, reason.strip()
+        post.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        audit.record(
+            actor=actor,
+            action="post.void",
+            obj=post,
+            center=post.window.center,
+            before=before,
+            after=audit.snapshot(post),
+        )
     return post

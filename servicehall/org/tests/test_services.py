@@ -179,3 +179,25 @@ def test_sec_2_business_records_are_voided_not_deleted(demo, login):
     post = Post.objects.first()
     assert login("admin").post(f"/admin/org/post/{post.pk}/delete/").status_code == 403
     assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_sec_2_a_mistaken_posting_is_voided_with_a_reason_and_kept(demo, user_named):
+    director = user_named("wangmanshu")
+    window = demo.windows.get(number=7)
+    post = Post.objects.get(window=window, kind="B", end__isnull=True)
+    with pytest.raises(Invalid, match="原因"):
+        services.post_void(actor=director, post=post, reason=" ")
+    services.post_void(actor=director, post=post, reason="录入错误")
+    post.refresh_from_db()
+    assert post.is_void and post.void_reason == "录入错误" and post.voided_by == director
+    from servicehall.org.selectors import windows_with_holders
+
+    seventh = next(w for w in windows_with_holders(demo, dt.date(2026, 11, 23)) if w.number == 7)
+    assert seventh.holder_b is None and seventh.holder_a.name == "吴国豪"
+
+
+def test_org_4_staff_carry_what_the_public_board_shows(demo):
+    staff = Staff.objects.get(user__username="wuguohao")
+    assert (staff.name, staff.title, staff.department.name) == ("吴国豪", "办事员", "街道城管办")
+    assert staff.duties and staff.commitment and staff.phone and staff.badge_number
+    assert demo.complaint_phone and "意见箱" in demo.complaint_channels
