@@ -131,3 +131,11 @@ def test_sec_2_auditor_page_shows_the_chains_intact(login, demo):
 
 def test_sec_2_auditor_cannot_configure(login, demo):
     assert login("auditor").get("/admin/").status_code == 302  # not staff: sent to the admin login
+
+
+def test_english_is_available_as_the_second_language(client, db):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/login/").content.decode()
+    assert "Staff sign-in" in page and 'lang="en"' in page
