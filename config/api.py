@@ -1,6 +1,8 @@
 """Every app's API router, mounted under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
 
+from servicehall.cases.api import router as cases_router
 from servicehall.core.api import api
 from servicehall.org.api import router as org_router
 
 api.add_router("", org_router)
+api.add_router("", cases_router)

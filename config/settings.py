@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "servicehall.core",
     "servicehall.org",
     "servicehall.workdays",
+    "servicehall.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("servicehall.core.urls")),
     path("", include("servicehall.org.urls")),
+    path("", include("servicehall.cases.urls")),
 ]
