@@ -8,6 +8,19 @@ from servicehall.org.services import POLICY_FIELDS
 
 router = Router(tags=["centers"])
 
+# What other apps add to each window of the center detail (the queue: the lines a window serves
+# and its state), registered from their AppConfig.ready() so that org imports none of them.
+# Each provider is ``provider(center, windows) -> {window_id: {field: value}}``.
+WINDOW_DETAIL_PROVIDERS: list = []
+
+
+def window_details(center, windows) -> dict[int, dict]:
+    details: dict[int, dict] = {w.pk: {} for w in windows}
+    for provider in WINDOW_DETAIL_PROVIDERS:
+        for pk, fields in provider(center, windows).items():
+            details[pk].update(fields)
+    return details
+
 
 class CenterOut(Schema):
     code: str
@@ -27,6 +40,11 @@ class HolderOut(Schema):
     title: str
 
 
+class WindowLineOut(Schema):
+    prefix: str
+    name: str
+
+
 class WindowOut(Schema):
     id: int
     number: int
@@ -35,6 +53,8 @@ class WindowOut(Schema):
     departments: list[DepartmentOut]
     a: HolderOut | None
     b: HolderOut | None
+    lines: list[WindowLineOut] = []  # filled by the ticket queue, when installed
+    state: str | None = None
 
 
 class CenterDetailOut(CenterOut):
@@ -78,11 +98,13 @@ def center_list(request):
 
 @router.get("/centers/{code}", response=CenterDetailOut)
 def center_detail(request, code: str):
-    """Departments, windows with today's A and B post holders, and the policy."""
+    """Departments, windows with today's A and B post holders (and, from the queue, the lines
+    each serves and its state), and the policy."""
     center = selectors.get_center(code)
     if not access.roles_in(request.user, center):
         raise Forbidden(f"您在「{center.name}」没有任何角色。")
     windows = selectors.windows_with_holders(center, clock.today())
+    details = window_details(center, windows)
     return {
         **_center_out(center),
         "departments": [{"code": d.code, "name": d.name} for d in center.departments.all()],
@@ -95,6 +117,7 @@ def center_detail(request, code: str):
                 "departments": [{"code": d.code, "name": d.name} for d in w.departments.all()],
                 "a": _holder(w.holder_a),
                 "b": _holder(w.holder_b),
+                **details[w.pk],
             }
             for w in windows
         ],

@@ -1,0 +1,303 @@
+"""Reads of the queue that pages and the API share: the hall display, the console, statistics."""
+
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q
+
+from servicehall.core import clock
+from servicehall.core.errors import NotFound
+from servicehall.org.models import Center, Window
+from servicehall.org.selectors import get_center
+from servicehall.tickets import rules
+from servicehall.tickets.models import (
+    Absence,
+    Appointment,
+    DisplayVersion,
+    ExtendedService,
+    Line,
+    Ticket,
+    WindowState,
+)
+from servicehall.workdays import selectors as workdays
+
+LAST_CALLS = 8
+CONSOLE_WAITING = 30
+
+
+def lines_of(center: Center) -> list[Line]:
+    return list(Line.objects.filter(center=center, voided_at__isnull=True).order_by("prefix"))
+
+
+def get_line(center: Center | str, prefix: str) -> Line:
+    """The center's active line with this letter (``center``: the center or its code), with its
+    center and policy: one query."""
+    where = {"center__code": center} if isinstance(center, str) else {"center": center}
+    line = (
+        Line.objects.filter(**where, prefix=(prefix or "").strip().upper()[:1], voided_at__isnull=True)
+        .select_related("center__policy", "center__parent")
+        .first()
+    )
+    if line is None:
+        if isinstance(center, str):
+            center = get_center(center)
+        names = "、".join(f"{x.prefix}（{x.name}）" for x in lines_of(center)) or "无"
+        raise NotFound(f"本中心没有业务线「{(prefix or '')[:10]}」。可选：{names}。", code="line_not_found")
+    return line
+
+
+def get_window(window_id: int) -> Window:
+    window = Window.objects.select_related("center__policy", "center__parent").filter(pk=window_id).first()
+    if window is None:
+        raise NotFound("没有这个窗口。", code="window_not_found")
+    return window
+
+
+def get_ticket(ticket_id: int) -> Ticket:
+    ticket = (
+        Ticket.objects.select_related("line", "center", "window__center__policy", "window__center__parent")
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound("没有这张号票。", code="ticket_not_found")
+    return ticket
+
+
+def state_label(state: str) -> str:
+    return str(WindowState.State(state).label)
+
+
+def is_extended(center: Center, now: dt.datetime) -> bool:
+    """HRS-3: past today's closing time, the windows still at work are in extended service."""
+    closing = workdays.closing_time(center, clock.local(now).date())
+    return closing is not None and now >= closing
+
+
+# --- hall display (QUE-1, QUE-5) -------------------------------------------------------------
+
+
+def display_version(center_code: str) -> int | None:
+    """The one read an unchanged poll costs; None for an unknown center (or one without lines)."""
+    return DisplayVersion.objects.filter(center__code=center_code).values_list("version", flat=True).first()
+
+
+def display_etag(version: int, now: dt.datetime) -> str:
+    """Changes with every queue change, and once a minute (the clock and extended service show)."""
+    return f'"{version}-{clock.local(now):%Y%m%d%H%M}"'
+
+
+def display(center: Center) -> dict:
+    """What the hall display shows: each window's state and current number, the last calls
+    with their voice text, and how many wait per line."""
+    now = clock.now()
+    today = clock.local(now).date()
+    windows = list(
+        Window.objects.filter(center=center)
+        .select_related("queue_state__current")
+        .prefetch_related(Prefetch("lines", queryset=Line.objects.filter(voided_at__isnull=True)))
+        .order_by("number")
+    )
+    waiting = dict(
+        Ticket.objects.filter(center=center, day=today, status=Ticket.Status.WAITING)
+        .values_list("line_id")
+        .annotate(n=Count("id"))
+        .values_list("line_id", "n")
+    )
+    calls = (
+        Ticket.objects.filter(center=center, day=today, called_at__isnull=False)
+        .select_related("window")
+        .order_by("-called_at", "-id")[:LAST_CALLS]
+    )
+    window_rows = []
+    for w in windows:
+        state = getattr(w, "queue_state", None)
+        current = state.current if state else None
+        code = state.state if state else rules.CLOSED
+        window_rows.append(
+            {
+                "id": w.pk,
+                "number": w.number,
+                "name": w.name,
+                "state": code,
+                "state_label": state_label(code),
+                "current": current.number if current else None,
+                "lines": [line.prefix for line in w.lines.all()],
+            }
+        )
+    return {
+        "center": center.name,
+        "now": clock.local(now).strftime("%H:%M"),
+        "extended": is_extended(center, now),
+        "windows": window_rows,
+        "calls": [
+            {
+                "key": f"{t.pk}-{t.called_at.timestamp():.3f}",
+                "number": t.number,
+                "window": t.window.number,
+                "called_at": clock.local(t.called_at).strftime("%H:%M:%S"),
+                "phrase": rules.call_phrase(t.number, t.window.number),
+            }
+            for t in calls
+            if t.window_id is not None
+        ],
+        "lines": [
+            {"prefix": line.prefix, "name": line.name, "waiting": waiting.get(line.pk, 0)}
+            for line in lines_of(center)
+        ],
+    }
+
+
+# --- the window console ----------------------------------------------------------------------
+
+
+def window_state(window: Window) -> WindowState:
+    state = (
+        WindowState.objects.select_related("operator", "current__line", "paused_by")
+        .filter(window=window)
+        .first()
+    )
+    return state or WindowState(window=window, state=rules.CLOSED, since=clock.now())
+
+
+def pause_minutes(state: WindowState, now: dt.datetime) -> int | None:
+    return rules.minutes_between(state.paused_at, now) if state.state == rules.PAUSED else None
+
+
+def callable_tickets(window: Window, day: dt.date):
+    """Waiting tickets of the day this window may call: its lines', and those sent to it."""
+    lines = Line.windows.through.objects.filter(window_id=window.pk).values("line_id")
+    return Ticket.objects.filter(day=day, status=Ticket.Status.WAITING).filter(
+        Q(line_id__in=lines, target_window__isnull=True) | Q(target_window=window)
+    )
+
+
+def callable_waiting(window: Window, limit: int = CONSOLE_WAITING) -> list[Ticket]:
+    """The tickets this window may call, in issue order (the console's list to pick from)."""
+    return list(
+        callable_tickets(window, clock.today()).select_related("line").order_by("issued_at", "id")[:limit]
+    )
+
+
+def window_summary(window: Window) -> dict:
+    """Everything the console shows besides the lists: state, pause time, extended service."""
+    now = clock.now()
+    state = window_state(window)
+    minutes = pause_minutes(state, now)
+    threshold = window.center.policy.brief_absence_minutes
+    return {
+        "state": state,
+        "state_label": state_label(state.state),
+        "pause_minutes": minutes,
+        "pause_over": minutes is not None and minutes > threshold,
+        "threshold": threshold,
+        "extended": is_extended(window.center, now) and state.state != rules.CLOSED,
+        "closing": workdays.closing_time(window.center, clock.local(now).date()),
+    }
+
+
+def window_details(center: Center, windows: list[Window]) -> dict[int, dict]:
+    """For the center detail API: the lines each window serves and its state."""
+    ids = [w.pk for w in windows]
+    states = dict(WindowState.objects.filter(window_id__in=ids).values_list("window_id", "state"))
+    served: dict[int, list[dict]] = {}
+    for line in Line.objects.filter(windows__in=ids, voided_at__isnull=True).values(
+        "windows", "prefix", "name"
+    ):
+        served.setdefault(line["windows"], []).append({"prefix": line["prefix"], "name": line["name"]})
+    return {
+        pk: {
+            "lines": sorted(served.get(pk, []), key=lambda x: x["prefix"]),
+            "state": states.get(pk, rules.CLOSED),
+        }
+        for pk in ids
+    }
+
+
+# --- appointments, statistics ------------------------------------------------------------------
+
+
+def slots_on(center: Center, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    """QUE-4/HRS-3: the bookable slots of a day: the day's sessions, over lunch when the policy
+    offers lunch-hour appointments; on a closed day, the next working day's hours when it offers
+    holiday appointments."""
+    policy = center.policy
+    sessions = workdays.sessions_on(center, day)
+    if not sessions:
+        if not policy.holiday_appointments:
+            return []
+        start_of_day = dt.datetime.combine(day, dt.time.min, tzinfo=clock.TZ)
+        sessions = workdays.sessions_on(center, workdays.next_opening(center, start_of_day).date())
+    pairs = rules.appointment_slots([(s.start, s.end) for s in sessions], lunch=policy.lunch_appointments)
+    return [
+        (dt.datetime.combine(day, a, tzinfo=clock.TZ), dt.datetime.combine(day, b, tzinfo=clock.TZ))
+        for a, b in pairs
+    ]
+
+
+def slot_capacity(line: Line) -> int:
+    """As many bookings per slot as windows serve the line."""
+    return max(1, line.windows.count())
+
+
+def free_slots(line: Line, day: dt.date) -> list[dict]:
+    """Each bookable slot of the day with how many places are left."""
+    capacity = slot_capacity(line)
+    taken = dict(
+        Appointment.objects.filter(line=line, day=day, voided_at__isnull=True)
+        .values_list("slot_start")
+        .annotate(n=Count("id"))
+        .values_list("slot_start", "n")
+    )
+    return [
+        {"start": a, "end": b, "free": max(0, capacity - taken.get(a, 0))}
+        for a, b in slots_on(line.center, day)
+    ]
+
+
+def appointments_on(center: Center, day: dt.date) -> list[Appointment]:
+    return list(
+        Appointment.objects.filter(center=center, day=day, voided_at__isnull=True)
+        .select_related("line", "ticket")
+        .order_by("slot_start", "id")
+    )
+
+
+def ticket_rows(center: Center, start: dt.date, end: dt.date) -> list[dict]:
+    """One row per ticket of the period, with its line, window and times."""
+    return list(
+        Ticket.objects.filter(center=center, day__range=(start, end)).values(
+            "day",
+            "status",
+            "issued_at",
+            "first_called_at",
+            "started_at",
+            "finished_at",
+            "line__prefix",
+            "line__name",
+            "window__number",
+            "window__name",
+        )
+    )
+
+
+def statistics(center: Center, start: dt.date, end: dt.date) -> dict:
+    """Waiting and service times per line, window and day; extended service and absences."""
+    rows = ticket_rows(center, start, end)
+    return {
+        "by_line": rules.tally(rows, lambda r: f"{r['line__prefix']} {r['line__name']}"),
+        "by_window": rules.tally(
+            [r for r in rows if r["window__number"] is not None],
+            lambda r: f"{r['window__number']:02d}号 {r['window__name']}",
+        ),
+        "by_day": rules.tally(rows, lambda r: r["day"]),
+        "extended": list(
+            ExtendedService.objects.filter(window__center=center, day__range=(start, end))
+            .select_related("window")
+            .order_by("day", "window__number")
+        ),
+        "absences": list(
+            Absence.objects.filter(window__center=center, day__range=(start, end))
+            .select_related("window", "staff")
+            .order_by("started_at")
+        ),
+    }

@@ -1,0 +1,610 @@
+"""Every write of the queue: lines, taking a ticket, calling and serving it, the windows' states.
+
+Concurrency (QUE-1):
+* A number comes from the line's counter row for the day, incremented by one upsert in the
+  same transaction as the ticket's insert: the row stays locked until commit, so numbers are
+  unique and without gaps (a rolled-back take rolls the counter back too).
+* Call-next locks the window's state row, then the first waiting ticket with
+  ``SELECT … FOR UPDATE SKIP LOCKED``: two windows calling at once get different tickets and
+  never wait on each other (PostgreSQL). SQLite runs every transaction ``BEGIN IMMEDIATE``,
+  one writer at a time, which gives the same guarantees.
+"""
+
+from django.db import connection, transaction
+from django.db.models import Case, F, Q, Value, When
+
+from servicehall.core import audit, clock
+from servicehall.core.errors import Conflict, Forbidden, Invalid
+from servicehall.core.roles import Role
+from servicehall.org import access
+from servicehall.org.models import Center, Department, Window
+from servicehall.org.selectors import posts_on
+from servicehall.tickets import rules
+from servicehall.tickets.models import (
+    Absence,
+    Appointment,
+    Device,
+    DisplayVersion,
+    ExtendedService,
+    GreenChannel,
+    Line,
+    LineDay,
+    Ticket,
+    WindowState,
+    WindowStateChange,
+)
+from servicehall.tickets.selectors import callable_tickets
+from servicehall.workdays import selectors as workdays
+
+ISSUERS = (Role.WINDOW_STAFF, Role.DUTY_OFFICER, Role.DEPARTMENT_HEAD, Role.DIRECTOR)
+WINDOW_ROLES = (Role.WINDOW_STAFF, Role.DEPARTMENT_HEAD, Role.DIRECTOR)
+ACTIVE = (rules.OPEN, rules.PAUSED, rules.COVERED)
+AT_COUNTER = (Ticket.Status.CALLED, Ticket.Status.SERVING)
+
+# --- lines ----------------------------------------------------------------------------------
+
+
+def line_create(
+    *,
+    actor,
+    center: Center,
+    prefix: str,
+    name: str,
+    windows: list[Window] = (),
+    departments: list[Department] = (),
+) -> Line:
+    """QUE-1: a service line with its letter, the departments it serves and the windows serving it."""
+    access.require(actor, center, *access.CONFIGURERS)
+    prefix = (prefix or "").strip().upper()
+    if not rules.is_valid_prefix(prefix):
+        raise Invalid("invalid_prefix", "业务线字母须为 A–Z 中的一个大写字母。")
+    if not (name or "").strip():
+        raise Invalid("name_required", "请填写业务线名称。")
+    if any(w.center_id != center.pk for w in windows) or any(d.center_id != center.pk for d in departments):
+        raise Invalid("other_center", "业务线只能使用本中心的窗口和科室。")
+    with transaction.atomic():
+        if Line.objects.filter(center=center, prefix=prefix, voided_at__isnull=True).exists():
+            raise Conflict("duplicate_prefix", f"本中心已有字母为「{prefix}」的业务线。")
+        line = Line.objects.create(center=center, prefix=prefix, name=name.strip())
+        line.windows.set(windows)
+        line.departments.set(departments)
+        DisplayVersion.objects.bulk_create([DisplayVersion(center=center)], ignore_conflicts=True)
+        audit.record(
+            actor=actor,
+            action="line.create",
+            obj=line,
+            center=center,
+            after={
+                **audit.snapshot(line),
+                "windows": [w.pk for w in windows],
+                "departments": [d.pk for d in departments],
+            },
+        )
+    return line
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _bump(center_id: int) -> None:
+    """A display change: the next poll of the hall display gets a new ETag."""
+    if not DisplayVersion.objects.filter(center_id=center_id).update(version=F("version") + 1):
+        DisplayVersion.objects.bulk_create(
+            [DisplayVersion(center_id=center_id, version=1)], ignore_conflicts=True
+        )
+
+
+def _next_seq(line: Line, day) -> int:
+    """The line's next number today: one upsert that locks the counter row until commit."""
+    table = connection.ops.quote_name(LineDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (line_id, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (line_id, day) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [line.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _class_rank(order: tuple[str, ...], now):
+    """The database side of ``rules.ticket_class`` placed by ``rules.class_order``."""
+    return Case(
+        When(slot_start__lte=now, then=Value(order.index(rules.APPOINTMENT))),
+        When(~Q(green_channel=""), then=Value(order.index(rules.GREEN))),
+        default=Value(order.index(rules.NORMAL)),
+    )
+
+
+def _class_of(ticket: Ticket, now) -> str:
+    return rules.ticket_class(green_channel=ticket.green_channel, slot_start=ticket.slot_start, now=now)
+
+
+def closed_message(center: Center, now) -> str:
+    opening = clock.local(workdays.next_opening(center, now))
+    closing = workdays.closing_time(center, clock.local(now).date())
+    if closing is not None and now >= closing:
+        reason = f"今日办公时间已于 {closing:%H:%M} 结束"
+    else:
+        reason = "现在不是办公时间"
+    return f"{reason}，现场取号已停止。请于 {opening:%m月%d日 %H:%M} 后再来，或预约办理。"
+
+
+def _green(value: str | None) -> str:
+    if not value:
+        return ""
+    if value not in GreenChannel.values:
+        names = "、".join(f"{v}（{label}）" for v, label in GreenChannel.choices)
+        raise Invalid("unknown_green_channel", f"未知的绿色通道类别「{value[:30]}」。可选：{names}。")
+    return value
+
+
+def _issuer(actor, device: Device | None, center: Center):
+    """Who the audit names for a take: the signed-in staff member, or the device."""
+    if device is not None:
+        if device.center_id != center.pk or device.kind != Device.Kind.KIOSK:
+            raise Forbidden("该设备不能为本中心取号。", code="device_refused")
+        return f"{device.get_kind_display()}：{device.name}"
+    access.require(actor, center, *ISSUERS)
+    return actor
+
+
+def issue_ticket(
+    *, who, line: Line, green: str, source: str, appointment: Appointment | None = None
+) -> Ticket:
+    """Inside the caller's transaction: the number, the ticket (with ``waiting_ahead``), the
+    display bump, the audit event. For walk-ins use ``ticket_take``."""
+    center = line.center
+    day = clock.today()
+    seq = _next_seq(line, day)
+    now = clock.now()  # read under the counter's lock: issue order is number order
+    ticket = Ticket.objects.create(
+        center=center,
+        line=line,
+        origin_line=line,
+        day=day,
+        seq=seq,
+        number=rules.ticket_number(line.prefix, seq),
+        green_channel=green,
+        source=source,
+        appointment=appointment,
+        slot_start=appointment.slot_start if appointment else None,
+        issued_at=now,
+    )
+    ticket.waiting_ahead = waiting_ahead(ticket, now)
+    _bump(center.pk)
+    audit.record(
+        actor=who,
+        action="ticket.take",
+        obj=ticket,
+        center=center,
+        after={"number": ticket.number, "line": line.prefix, "green_channel": green, "source": source},
+    )
+    return ticket
+
+
+def waiting_ahead(ticket: Ticket, now) -> int:
+    """How many waiting tickets of the line come before this one in the usual order."""
+    rank = rules.USUAL_ORDER.index(_class_of(ticket, now))
+    before = (
+        Ticket.objects.filter(line_id=ticket.line_id, day=ticket.day, status=Ticket.Status.WAITING)
+        .exclude(pk=ticket.pk)
+        .alias(rank=_class_rank(rules.USUAL_ORDER, now))
+        .filter(Q(rank__lt=rank) | Q(rank=rank, issued_at__lte=ticket.issued_at))
+    )
+    return before.count()
+
+
+# --- taking a ticket (QUE-1, QUE-2, HRS-3) -----------------------------------------------------
+
+
+def ticket_take(
+    *,
+    actor,
+    line: Line,
+    green_channel: str | None = None,
+    source: str = Ticket.Source.API,
+    device: Device | None = None,
+) -> Ticket:
+    """QUE-1: a walk-in ticket from the kiosk, the console or the API (``ticket.waiting_ahead`` set).
+
+    HRS-3: after closing time (and outside office hours) walk-ins are refused with
+    ``center_closed``; appointments are checked in with ``appointment_check_in``.
+    """
+    center = line.center
+    who = _issuer(actor, device, center)
+    green = _green(green_channel)
+    if line.voided_at is not None:
+        raise Invalid("line_closed", f"业务线「{line.name}」已停用。")
+    now = clock.now()
+    if not workdays.is_open(center, now):
+        raise Conflict("center_closed", closed_message(center, now))
+    with transaction.atomic():
+        return issue_ticket(who=who, line=line, green=green, source=source)
+
+
+# --- the window's operator -------------------------------------------------------------------
+
+
+def _staff_of(actor):
+    staff = getattr(actor, "staff", None) if actor is not None else None
+    if staff is None:
+        raise Forbidden("只有中心工作人员可以操作窗口。", code="not_staff")
+    return staff
+
+
+def _state_query(window: Window):
+    return (
+        WindowState.objects.select_for_update(of=("self",))
+        .select_related("operator", "current")
+        .filter(window=window)
+    )
+
+
+def _locked_state(window: Window) -> WindowState:
+    state = _state_query(window).first()
+    if state is None:
+        WindowState.objects.bulk_create(
+            [WindowState(window=window, since=clock.now())], ignore_conflicts=True
+        )
+        state = _state_query(window).get()
+    state.window = window
+    return state
+
+
+def _operating_state(actor, window: Window) -> WindowState:
+    """The locked state of a window the actor is operating now (open or covering)."""
+    access.require(actor, window.center, *WINDOW_ROLES)
+    state = _state_query(window).first()
+    if state is not None:
+        state.window = window
+    if state is None or state.state not in rules.SERVING_STATES:
+        label = WindowState.State(state.state).label if state else WindowState.State.CLOSED.label
+        raise Conflict("window_not_open", f"{window}当前为「{label}」，请先开窗或恢复服务。")
+    if actor is not None and (state.operator is None or state.operator.user_id != actor.pk):
+        name = state.operator.name if state.operator else "—"
+        raise Forbidden(f"{window}当前由 {name} 操作；请先开窗或顶岗。", code="not_window_operator")
+    return state
+
+
+def _call(*, actor, ticket: Ticket, state: WindowState, now, action: str, reason: str = "") -> Ticket:
+    window = state.window
+    today = clock.local(now).date()
+    run = state.priority_run if state.run_day == today else 0
+    called_class = _class_of(ticket, now)
+    ticket.status = Ticket.Status.CALLED
+    ticket.window = window
+    ticket.target_window = None
+    ticket.served_by = state.operator
+    ticket.called_at = now
+    ticket.first_called_at = ticket.first_called_at or now
+    ticket.recalls = 0
+    ticket.save(
+        update_fields=[
+            "status",
+            "window",
+            "target_window",
+            "served_by",
+            "called_at",
+            "first_called_at",
+            "recalls",
+        ]
+    )
+    state.current = ticket
+    state.priority_run = rules.next_priority_run(run, called_class)
+    state.run_day = today
+    state.save(update_fields=["current", "priority_run", "run_day"])
+    _bump(window.center_id)
+    after = {"number": ticket.number, "window": window.number, "class": called_class}
+    if reason:
+        after["reason"] = reason
+    audit.record(actor=actor, action=action, obj=ticket, center=window.center, after=after)
+    return ticket
+
+
+# --- calling (QUE-2, HRS-3) --------------------------------------------------------------------
+
+
+def ticket_call_next(*, actor, window: Window) -> Ticket | None:
+    """The main action of a window: call the next ticket by QUE-2's order; None when nobody waits.
+
+    Office hours do not matter here (HRS-3): every ticket of the day stays callable after closing.
+    """
+    with transaction.atomic():
+        state = _operating_state(actor, window)
+        if state.current_id is not None:
+            raise Conflict("window_busy", f"请先处理当前号 {state.current.number}（办结、过号或转移）。")
+        now = clock.now()
+        today = clock.local(now).date()
+        run = state.priority_run if state.run_day == today else 0
+        order = rules.class_order(run, window.center.policy.priority_run_limit)
+        ticket = (
+            callable_tickets(window, today)
+            .order_by(_class_rank(order, now), "issued_at", "id")
+            .select_related("line")
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if ticket is None:
+            return None
+        return _call(actor=actor, ticket=ticket, state=state, now=now, action="ticket.call")
+
+
+def ticket_call(*, actor, window: Window, ticket: Ticket, reason: str) -> Ticket:
+    """Call a particular ticket out of order: needs a reason, and the audit keeps it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("reason_required", "指定叫号须填写原因。")
+    with transaction.atomic():
+        state = _operating_state(actor, window)
+        if state.current_id is not None:
+            raise Conflict("window_busy", f"请先处理当前号 {state.current.number}（办结、过号或转移）。")
+        now = clock.now()
+        locked = (
+            callable_tickets(window, clock.local(now).date())
+            .filter(pk=ticket.pk)
+            .select_related("line")
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if locked is None:
+            raise Conflict("ticket_not_waiting", f"{ticket.number} 已不在本窗口的等候队列中。")
+        return _call(actor=actor, ticket=locked, state=state, now=now, action="ticket.pick", reason=reason)
+
+
+def _at_counter(actor, ticket: Ticket, *statuses: str) -> tuple[Ticket, WindowState]:
+    """Lock the window the ticket is at (the actor must be operating it), then the ticket."""
+    if ticket.window_id is None or ticket.status not in AT_COUNTER:
+        raise Conflict("ticket_not_at_window", f"{ticket.number} 当前不在窗口办理。")
+    state = _operating_state(actor, ticket.window)
+    locked = Ticket.objects.select_for_update().select_related("line").get(pk=ticket.pk)
+    if locked.window_id != state.window_id or locked.status not in statuses:
+        label = Ticket.Status(locked.status).label
+        raise Conflict("ticket_state", f"{locked.number} 当前为「{label}」，不能执行此操作。")
+    return locked, state
+
+
+def _leave_counter(state: WindowState, now) -> None:
+    state.current = None
+    state.save(update_fields=["current"])
+    _record_extended(state.window, now)
+
+
+def ticket_recall(*, actor, ticket: Ticket) -> Ticket:
+    """Call the same number again (at most ``rules.MAX_RECALLS`` times, then it is a no-show)."""
+    with transaction.atomic():
+        ticket, state = _at_counter(actor, ticket, Ticket.Status.CALLED)
+        if ticket.recalls >= rules.MAX_RECALLS:
+            raise Conflict("recall_limit", f"{ticket.number} 已重呼 {rules.MAX_RECALLS} 次，请按过号处理。")
+        ticket.recalls += 1
+        ticket.called_at = clock.now()
+        ticket.save(update_fields=["recalls", "called_at"])
+        _bump(ticket.center_id)
+        audit.record(
+            actor=actor,
+            action="ticket.recall",
+            obj=ticket,
+            center=state.window.center,
+            after={"number": ticket.number, "recalls": ticket.recalls},
+        )
+    return ticket
+
+
+def _finish(actor, ticket: Ticket, status_from: str, status_to: str, action: str) -> Ticket:
+    with transaction.atomic():
+        ticket, state = _at_counter(actor, ticket, status_from)
+        now = clock.now()
+        before = ticket.status
+        ticket.status = status_to
+        fields = ["status"]
+        if status_to == Ticket.Status.SERVING:
+            ticket.started_at = now
+            fields.append("started_at")
+        else:
+            if status_to == Ticket.Status.DONE:
+                ticket.finished_at = now
+                fields.append("finished_at")
+            _leave_counter(state, now)
+        ticket.save(update_fields=fields)
+        _bump(ticket.center_id)
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=ticket,
+            center=state.window.center,
+            before={"status": before},
+            after={"status": status_to, "number": ticket.number},
+        )
+    return ticket
+
+
+def ticket_no_show(*, actor, ticket: Ticket) -> Ticket:
+    """过号: the called citizen did not come; the window is free for the next."""
+    return _finish(actor, ticket, Ticket.Status.CALLED, Ticket.Status.NO_SHOW, "ticket.no_show")
+
+
+def ticket_start(*, actor, ticket: Ticket) -> Ticket:
+    return _finish(actor, ticket, Ticket.Status.CALLED, Ticket.Status.SERVING, "ticket.start")
+
+
+def ticket_finish(*, actor, ticket: Ticket) -> Ticket:
+    return _finish(actor, ticket, Ticket.Status.SERVING, Ticket.Status.DONE, "ticket.finish")
+
+
+def ticket_transfer(
+    *, actor, ticket: Ticket, line: Line | None = None, window: Window | None = None
+) -> Ticket:
+    """Send the ticket at the counter to another line, or to a particular window; it keeps its
+    number and issue time, so it waits there in its original place (QUE-2)."""
+    if (line is None) == (window is None):
+        raise Invalid("transfer_target", "请指定转往的业务线或窗口（二选一）。")
+    with transaction.atomic():
+        ticket, state = _at_counter(actor, ticket, *AT_COUNTER)
+        center = state.window.center
+        target = line or window
+        if target.center_id != center.pk:
+            raise Invalid("other_center", "只能转往本中心的业务线或窗口。")
+        if window is not None and window.pk == state.window_id:
+            raise Invalid("same_window", "不能转往本窗口。")
+        if line is not None and line.pk == ticket.line_id:
+            raise Invalid("same_line", f"{ticket.number} 已在「{line.name}」。")
+        if line is not None and line.voided_at is not None:
+            raise Invalid("line_closed", f"业务线「{line.name}」已停用。")
+        serving = WindowState.objects.filter(state__in=ACTIVE)
+        serving = serving.filter(window=window) if window else serving.filter(window__lines=line)
+        if not serving.exists():
+            raise Conflict("no_window_open", f"「{target}」目前没有开放的窗口，无法转入。")
+        before = {"line": ticket.line.prefix, "window": state.window.number, "status": ticket.status}
+        ticket.status = Ticket.Status.WAITING
+        ticket.line = line or ticket.line
+        ticket.target_window = window
+        ticket.window = None
+        ticket.called_at = None
+        ticket.started_at = None
+        ticket.recalls = 0
+        ticket.save(
+            update_fields=["status", "line", "target_window", "window", "called_at", "started_at", "recalls"]
+        )
+        _leave_counter(state, clock.now())
+        _bump(center.pk)
+        audit.record(
+            actor=actor,
+            action="ticket.transfer",
+            obj=ticket,
+            center=center,
+            before=before,
+            after={"line": ticket.line.prefix, "window": window.number if window else None},
+        )
+    return ticket
+
+
+# --- window states (QUE-5, HRS-3) ---------------------------------------------------------------
+
+
+def _record_extended(window: Window, now) -> None:
+    """HRS-3: serving past closing time extends the window's day; keep the latest moment."""
+    day = clock.local(now).date()
+    closing = workdays.closing_time(window.center, day)
+    minutes = rules.extended_minutes(closing, now)
+    if not minutes:
+        return
+    row, created = ExtendedService.objects.get_or_create(
+        window=window, day=day, defaults={"closing_at": closing, "until": now, "minutes": minutes}
+    )
+    if not created and now > row.until:
+        row.until, row.minutes = now, minutes
+        row.save(update_fields=["until", "minutes"])
+
+
+def _end_pause(state: WindowState, now) -> None:
+    """QUE-5: a pause ends (resumed, covered or closed); over the threshold it was an uncovered absence."""
+    if state.state != rules.PAUSED:
+        return
+    policy = state.window.center.policy
+    minutes = rules.uncovered_absence(state.paused_at, now, policy.brief_absence_minutes)
+    if minutes is not None:
+        Absence.objects.create(
+            window=state.window,
+            staff=state.paused_by,
+            day=clock.local(state.paused_at).date(),
+            started_at=state.paused_at,
+            ended_at=now,
+            minutes=minutes,
+            threshold_minutes=policy.brief_absence_minutes,
+            counts_as_late=policy.absence_counts_as_late,
+        )
+    state.paused_at = None
+    state.paused_by = None
+    state.resume_to = ""
+
+
+def _stranded(window: Window, day) -> int:
+    """HRS-3: waiting tickets nobody could call any more if this window closed."""
+    waiting = Ticket.objects.filter(day=day, status=Ticket.Status.WAITING)
+    others = (
+        WindowState.objects.filter(state__in=ACTIVE)
+        .exclude(window=window)
+        .values_list("window_id", flat=True)
+    )
+    served_elsewhere = Line.windows.through.objects.filter(window_id__in=others).values("line_id")
+    own_lines = Line.windows.through.objects.filter(window_id=window.pk).values("line_id")
+    return (
+        waiting.filter(target_window=window).count()
+        + waiting.filter(line_id__in=own_lines, target_window__isnull=True)
+        .exclude(line_id__in=served_elsewhere)
+        .count()
+    )
+
+
+def _post_kinds(staff, window: Window, day) -> set[str]:
+    return set(posts_on(day).filter(window=window, staff=staff).values_list("kind", flat=True))
+
+
+def _check_window_right(staff, state: WindowState, action: str, kinds: set[str]) -> None:
+    window = state.window
+    is_operator = state.operator_id == staff.pk
+    if action == "cover" and "B" not in kinds:
+        raise Forbidden(f"只有{window}今日的 B 岗可以顶岗。", code="not_backup_post")
+    if action in ("pause", "resume") and not is_operator:
+        raise Forbidden(f"只有正在{window}办理的工作人员可以暂停或恢复。", code="not_window_operator")
+    if action in ("open", "close") and not (kinds or is_operator):
+        raise Forbidden(f"您今日不在{window}的 A 岗或 B 岗。", code="not_post_holder")
+
+
+def window_action(*, actor, window: Window, action: str) -> WindowState:
+    """QUE-5: open, pause (请稍候), resume, cover (the B post takes the window under their own
+    login) or close a window.
+
+    Open and cover are for the window's post holders that day (cover: the B post); pause
+    and resume for whoever is at the window; close for either. Closing is refused while a
+    citizen is at the counter, or while tickets wait that no other window could call (HRS-3).
+    """
+    if action not in rules.TRANSITIONS:
+        raise Invalid("unknown_action", f"未知的窗口操作「{action[:20]}」。")
+    center = window.center
+    access.require(actor, center, *WINDOW_ROLES)
+    now = clock.now()
+    day = clock.local(now).date()
+    with transaction.atomic():
+        state = _locked_state(window)
+        try:
+            new = rules.next_state(state.state, action, resume_to=state.resume_to or rules.OPEN)
+        except rules.StateError:
+            label = WindowState.State(state.state).label
+            raise Conflict("window_state", f"{window}当前为「{label}」，不能执行此操作。") from None
+        staff = state.operator
+        if actor is not None:
+            staff = _staff_of(actor)
+            _check_window_right(staff, state, action, _post_kinds(staff, window, day))
+        if action == "close":
+            if state.current_id is not None:
+                raise Conflict("window_busy", f"请先处理当前号 {state.current.number}，再关闭窗口。")
+            stranded = _stranded(window, day)
+            if stranded:
+                raise Conflict(
+                    "tickets_waiting",
+                    f"还有 {stranded} 位群众只能由本窗口办理，事情没办完，窗口不下班（延时服务）。",
+                )
+        before = {"state": state.state, "operator": state.operator_id}
+        if action == "pause":
+            state.paused_at, state.paused_by, state.resume_to = now, state.operator, state.state
+        else:
+            _end_pause(state, now)
+        if action in ("open", "cover"):
+            state.operator = staff
+        if action == "close":
+            state.operator = None
+            _record_extended(window, now)
+        state.state, state.since = new, now
+        state.save()
+        WindowStateChange.objects.create(window=window, state=new, at=now, operator=state.operator)
+        _bump(center.pk)
+        audit.record(
+            actor=actor,
+            action=f"window.{action}",
+            obj=window,
+            center=center,
+            before=before,
+            after={"state": new, "operator": state.operator_id},
+        )
+    return state

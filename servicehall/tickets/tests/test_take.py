@@ -1,0 +1,189 @@
+"""QUE-1, HRS-3: taking a ticket — numbers, closing time, devices, the API, access."""
+
+import pytest
+
+from servicehall.core import clock
+from servicehall.core.errors import Conflict, Forbidden, Invalid
+from servicehall.core.models import AuditEvent
+from servicehall.tickets import booking, selectors, services
+from servicehall.tickets.models import Device, LineDay, Ticket
+
+pytestmark = pytest.mark.usefixtures("monday")
+
+
+def take(center, prefix="A", green=None, actor=None, **kw):
+    return services.ticket_take(
+        actor=actor, line=selectors.get_line(center, prefix), green_channel=green, **kw
+    )
+
+
+def test_que_1_numbers_per_line_per_day_without_gaps(queue, user_named):
+    clerk = user_named("chenshaoli")
+    numbers = [take(queue, p, actor=clerk).number for p in "AABAB"]
+    assert numbers == ["A001", "A002", "B001", "A003", "B002"]
+    with clock.freeze("2026-11-24T08:05"):
+        assert take(queue, "A", actor=clerk).number == "A001"  # a new day starts again
+    assert LineDay.objects.get(line__prefix="A", day="2026-11-23").last_number == 3
+
+
+def test_que_1_take_is_audited_and_says_how_many_wait_ahead(queue, user_named):
+    clerk = user_named("chenshaoli")
+    first, second = take(queue, actor=clerk), take(queue, actor=clerk)
+    assert (first.waiting_ahead, second.waiting_ahead) == (0, 1)
+    green = take(queue, green="elderly", actor=clerk)
+    assert green.waiting_ahead == 0 and green.green_channel == "elderly"  # QUE-2: the category is kept
+    assert take(queue, actor=clerk).waiting_ahead == 3
+    event = AuditEvent.objects.filter(action="ticket.take", center_code="kaiyuan").last()
+    assert event.actor_name == "chenshaoli" and event.after["number"] == "A004"
+
+
+def test_hrs_3_after_closing_walk_ins_are_refused_with_center_closed(queue, user_named):
+    with clock.freeze("2026-11-23T17:31"), pytest.raises(Conflict) as exc:
+        take(queue, actor=user_named("chenshaoli"))
+    assert exc.value.code == "center_closed"
+    assert (
+        "17:30" in exc.value.message and "预约" in exc.value.message and "11月24日 08:00" in exc.value.message
+    )
+    assert not Ticket.objects.exists() and not LineDay.objects.exists()
+
+
+def test_hrs_3_lunch_break_and_holiday_refuse_walk_ins(queue, user_named):
+    for moment in ["2026-11-23T12:30", "2026-10-01T10:00", "2026-11-22T10:00"]:
+        with clock.freeze(moment), pytest.raises(Conflict) as exc:
+            take(queue, actor=user_named("chenshaoli"))
+        assert exc.value.code == "center_closed"
+
+
+def test_que_2_unknown_green_channel_category_is_refused(queue, user_named):
+    with pytest.raises(Invalid) as exc:
+        take(queue, green="vip", actor=user_named("chenshaoli"))
+    assert exc.value.code == "unknown_green_channel" and "elderly" in exc.value.message
+    assert not Ticket.objects.exists()
+
+
+def test_take_needs_a_role_in_the_center(queue, user_named):
+    with pytest.raises(Forbidden):
+        take(queue, actor=user_named("auditor"))
+    assert not Ticket.objects.exists()
+
+
+def test_a_display_device_cannot_take_tickets(queue):
+    display = Device.objects.get(center=queue, kind="display")
+    with pytest.raises(Forbidden):
+        take(queue, device=display)
+    kiosk = Device.objects.get(center=queue, kind="kiosk")
+    assert take(queue, device=kiosk, source=Ticket.Source.KIOSK).number == "A001"
+    assert AuditEvent.objects.filter(action="ticket.take").last().actor_name == "取号机：大厅取号机"
+
+
+# --- the API ----------------------------------------------------------------------------------
+
+
+def post(client, url, body=None, **headers):
+    return client.post(url, body or {}, content_type="application/json", headers=headers)
+
+
+def test_api_take_answers_201_with_number_and_people_ahead(client, queue, bearer):
+    auth = bearer("chenshaoli")
+    r = post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A", "green_channel": None}, **auth)
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["number"] == "A001" and body["line"] == "A" and body["waiting_ahead"] == 0
+    assert {"id", "issued_at"} <= set(body)
+    r = post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "a", "green_channel": "military"}, **auth)
+    assert r.json()["number"] == "A002" and r.json()["green_channel"] == "military"
+
+
+def test_api_take_by_kiosk_token_or_address(client, queue, user_named):
+    _device, token = booking.device_register(
+        actor=user_named("wangmanshu"), center=queue, kind="kiosk", name="二楼取号机"
+    )
+    far = {"REMOTE_ADDR": "10.1.2.3"}
+    r = client.post(
+        "/api/v1/centers/kaiyuan/tickets",
+        {"line": "B"},
+        content_type="application/json",
+        headers={"X-Device-Token": token},
+        **far,
+    )
+    assert r.status_code == 201 and r.json()["number"] == "B001"
+    r = client.post(
+        f"/api/v1/centers/kaiyuan/tickets?token={token}",
+        {"line": "B"},
+        content_type="application/json",
+        **far,
+    )
+    assert r.status_code == 201
+    # the demo kiosk is allowed from the loopback address without a token
+    r = client.post("/api/v1/centers/kaiyuan/tickets", {"line": "B"}, content_type="application/json")
+    assert r.status_code == 201 and Ticket.objects.get(pk=r.json()["id"]).source == "kiosk"
+
+
+def test_api_take_refuses_no_credentials_wrong_token_and_other_centers(client, queue, user_named):
+    far = {"REMOTE_ADDR": "10.1.2.3"}
+    r = client.post("/api/v1/centers/kaiyuan/tickets", {"line": "A"}, content_type="application/json", **far)
+    assert r.status_code == 401 and r.json()["code"] == "not_authenticated"
+    r = client.post(
+        "/api/v1/centers/kaiyuan/tickets",
+        {"line": "A"},
+        content_type="application/json",
+        headers={"X-Device-Token": "forged"},
+        **far,
+    )
+    assert r.status_code == 403 and r.json()["code"] == "device_refused"
+    _d, display_token = booking.device_register(actor=None, center=queue, kind="display", name="屏")
+    r = client.post(
+        "/api/v1/centers/kaiyuan/tickets",
+        {"line": "A"},
+        content_type="application/json",
+        headers={"X-Device-Token": display_token},
+        **far,
+    )
+    assert r.status_code == 403
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body,status,code",
+    [
+        ({"line": "Q"}, 404, "line_not_found"),
+        ({"line": "A", "green_channel": "vip"}, 400, "unknown_green_channel"),
+        ({}, 400, "invalid_input"),
+        ({"line": ["A"]}, 400, "invalid_input"),
+        ({"line": "A\x00"}, None, None),
+    ],
+)
+def test_api_take_bad_input_is_refused_and_saves_nothing(client, queue, bearer, body, status, code):
+    r = post(client, "/api/v1/centers/kaiyuan/tickets", body, **bearer("chenshaoli"))
+    if status is None:
+        assert r.status_code in {201, 400, 404}
+        return
+    assert r.status_code == status and r.json()["code"] == code and r.json()["message"]
+    assert not Ticket.objects.exists()
+
+
+def test_api_take_after_closing_is_409_center_closed(client, queue, bearer):
+    auth = bearer("chenshaoli")
+    with clock.freeze("2026-11-23T18:00"):
+        r = post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth)
+    assert r.status_code == 409 and r.json()["code"] == "center_closed"
+
+
+def test_api_take_unknown_center_is_404(client, queue, bearer):
+    r = post(client, "/api/v1/centers/atlantis/tickets", {"line": "A"}, **bearer("chenshaoli"))
+    assert r.status_code == 404 and r.json()["code"] == "center_not_found"
+
+
+def test_take_is_a_fixed_number_of_queries(client, queue, bearer, django_assert_num_queries):
+    """The hot path: the same queries for the 1st and the 50th ticket of the day."""
+    auth = bearer("chenshaoli")
+    post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth)
+    with django_assert_num_queries(QUERIES_TAKE):
+        assert post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth).status_code == 201
+    for _ in range(20):
+        post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A", "green_channel": "women"}, **auth)
+    with django_assert_num_queries(QUERIES_TAKE):
+        assert post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth).status_code == 201
+
+
+QUERIES_TAKE = 16
