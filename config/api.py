@@ -3,6 +3,8 @@
 from servicehall.cases.api import router as cases_router
 from servicehall.core.api import api
 from servicehall.org.api import router as org_router
+from servicehall.workdays.api import router as workdays_router
 
 api.add_router("", org_router)
+api.add_router("", workdays_router)
 api.add_router("", cases_router)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("servicehall.core.urls")),
     path("", include("servicehall.org.urls")),
+    path("workdays/", include("servicehall.workdays.urls")),
     path("", include("servicehall.cases.urls")),
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -424,3 +425,157 @@ def working_days_deadline(
         day = cal.next_workday(day)
         provisional = cal.day(day).provisional
     return end_of_day_deadline(hours, cal, day, received.tzinfo), provisional
+
+
+# --- administrators' changes -----------------------------------------------------------------
+
+SCHEDULE_WARNING_DAYS = 60  # warn this many days before the last published year ends
+
+
+def day_as(d: dt.date, workday: bool, name: str = "") -> Day:
+    """A day an administrator sets: working or not, and its name; the kind follows.
+
+    A Saturday or Sunday worked is an adjusted working day (调休上班); a weekday off is a
+    holiday; a weekend day off is a holiday when it has a name, otherwise a plain weekend.
+    """
+    weekend = d.weekday() >= 5
+    if workday:
+        kind = "adjusted_workday" if weekend else "workday"
+    else:
+        kind = "holiday" if (name or not weekend) else "weekend"
+    return Day(d, workday, kind, name)
+
+
+@dataclass(frozen=True)
+class ScheduleEntry:
+    """One line of an official schedule: a day (or a run of days) off, or a weekend day worked."""
+
+    first: dt.date
+    last: dt.date
+    workday: bool
+    name: str
+
+
+_KIND_WORDS = {"holiday": False, "休": False, "放假": False, "workday": True, "班": True, "上班": True}
+_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_RANGE = re.compile(r"\s*(?:\.\.|~|～|至)\s*")
+
+
+def _parse_date(text: str) -> dt.date:
+    m = _DATE.fullmatch(text.strip())
+    if not m:
+        raise ValueError(f"「{text}」不是日期（应为 YYYY-MM-DD）")
+    try:
+        return dt.date(*(int(g) for g in m.groups()))
+    except ValueError:
+        raise ValueError(f"「{text}」不是有效日期") from None
+
+
+def parse_schedule(rows: Iterable[tuple[int, list[str]]]) -> list[ScheduleEntry]:
+    """Official schedule rows ``(line number, [date or range, kind, name])`` into entries.
+
+    Every problem of every row is reported at once (``bad_schedule``), so a file is fixed
+    in one go. The format is documented in docs/calendar.md.
+    """
+    entries, problems, seen = [], [], {}
+    for number, cells in rows:
+        cells = [c.strip() for c in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells or cells[0].startswith("#"):
+            continue
+        try:
+            if len(cells) < 2:
+                raise ValueError("应有三列：日期、类型（holiday 或 workday）、名称")
+            bounds = _RANGE.split(cells[0])
+            if len(bounds) > 2:
+                raise ValueError(f"「{cells[0]}」不是日期或日期范围")
+            first, last = _parse_date(bounds[0]), _parse_date(bounds[-1])
+            if last < first:
+                raise ValueError(f"日期范围 {first} 至 {last} 首尾颠倒")
+            if cells[1].lower() not in _KIND_WORDS:
+                raise ValueError(f"类型「{cells[1]}」无法识别，应为 holiday（休）或 workday（班）")
+            workday = _KIND_WORDS[cells[1].lower()]
+            name = " ".join(cells[2:])
+            if len(name) > 60:
+                raise ValueError("名称不能超过 60 个字")
+            if not workday and not name:
+                raise ValueError("放假日期须写明节日名称")
+            d = first
+            while d <= last:
+                if workday and d.weekday() < 5:
+                    raise ValueError(
+                        f"{d} 是周{'一二三四五'[d.weekday()]}，本来就是工作日；只有周六、周日可调为上班"
+                    )
+                if d in seen:
+                    raise ValueError(f"{d} 与第 {seen[d]} 行重复")
+                seen[d] = number
+                d += ONE_DAY
+            entries.append(ScheduleEntry(first, last, workday, name))
+        except ValueError as exc:
+            problems.append(f"第 {number} 行：{exc}")
+    if problems:
+        raise CalendarError("bad_schedule", "；".join(problems) + "。")
+    if not any(not e.workday for e in entries):
+        raise CalendarError("bad_schedule", "安排中没有任何放假日期。")
+    return entries
+
+
+def schedule_year(entries: list[ScheduleEntry]) -> int:
+    """The year a schedule is for: its last date's. Only that year's December eve may precede it
+    (the 元旦 arrangement sometimes turns the last Saturday of the year before into a working day)."""
+    year = max(e.last for e in entries).year
+    if not FIRST_DATE.year <= year <= LAST_DATE.year:
+        raise CalendarError(
+            "date_out_of_range", f"{year} 年超出工作日历范围（{FIRST_DATE.year}–{LAST_DATE.year}）。"
+        )
+    stray = sorted(e.first for e in entries if e.first < dt.date(year - 1, 12, 1))
+    if stray:
+        raise CalendarError(
+            "bad_schedule", f"安排应只包含 {year} 年（及上一年 12 月）的日期，{stray[0]} 不在其中。"
+        )
+    return year
+
+
+def official_days(year: int, entries: list[ScheduleEntry]) -> list[Day]:
+    """The days an official schedule sets: every day of ``year`` (unlisted days are plain
+    weekdays and weekends), plus any listed day of the December before. None provisional."""
+    listed = {}
+    for e in entries:
+        d = e.first
+        while d <= e.last:
+            listed[d] = day_as(d, e.workday, e.name)
+            d += ONE_DAY
+    days = [listed.get(d) or _plain_day(d, provisional=False) for d in _dates_of(year)]
+    return sorted([day for d, day in listed.items() if d.year < year], key=lambda day: day.date) + days
+
+
+def changed_days(before: Iterable[Day], after: Iterable[Day]) -> list[tuple[Day, Day]]:
+    """Pairs (before, after) of the same date whose working status, kind or name differ."""
+    old = {day.date: day for day in before}
+    return [
+        (old[day.date], day)
+        for day in after
+        if (old[day.date].workday, old[day.date].kind, old[day.date].name)
+        != (day.workday, day.kind, day.name)
+    ]
+
+
+def schedule_warning(today: dt.date, first_provisional: dt.date | None) -> str | None:
+    """The warning administrators see from 60 days before the last published year ends."""
+    if first_provisional is None:
+        return None
+    last_known = first_provisional - ONE_DAY
+    left = (last_known - today).days
+    if left > SCHEDULE_WARNING_DAYS:
+        return None
+    year = first_provisional.year
+    if left >= 0:
+        return (
+            f"工作日历只公布到 {last_known}（还有 {left} 天）：{year} 年的节假日安排尚未导入，"
+            f"涉及 {first_provisional} 以后的期限按法定规则推算，均标注为暂定。国务院公布后请导入正式安排。"
+        )
+    return (
+        f"{year} 年的节假日安排尚未导入：自 {first_provisional} 起的工作日按法定规则推算，"
+        f"涉及的期限均为暂定。请尽快导入国务院公布的正式安排。"
+    )

@@ -8,8 +8,13 @@ All moments are aware datetimes; wall-clock questions are answered in Asia/Shang
 import datetime as dt
 
 from servicehall.core import clock
-from servicehall.workdays import rules
-from servicehall.workdays.rules import Hours, Session, WorkCalendar
+from servicehall.core.errors import Invalid
+from servicehall.core.roles import Role
+from servicehall.org import access
+from servicehall.org.models import RoleAssignment
+from servicehall.workdays import cache, rules
+from servicehall.workdays.models import Closure, DayCorrection, OfficialSchedule
+from servicehall.workdays.rules import Day, Hours, Session, WorkCalendar
 
 
 def hours_for(center) -> Hours:
@@ -26,8 +31,13 @@ def hours_for(center) -> Hours:
 
 
 def calendar_for(center) -> WorkCalendar:
-    """HRS-2: national working days with the center's (and its parents') local closures."""
-    return rules.national_calendar()
+    """HRS-2: national working days with the center's (and its parents') local closures.
+
+    The calendar table with administrators' corrections and official schedules; ``None``
+    gives the national calendar alone. Cached per process: at most one query (the version
+    stamp) per request, see cache.py.
+    """
+    return cache.calendar_for(center)
 
 
 def add_workdays(center, start: dt.date, n: int) -> tuple[dt.date, bool]:
@@ -61,3 +71,68 @@ def closing_time(center, day: dt.date) -> dt.datetime | None:
 
 def next_opening(center, moment: dt.datetime | None = None) -> dt.datetime:
     return rules.next_opening(hours_for(center), calendar_for(center), clock.local(moment))
+
+
+# --- the calendar itself: pages, the API, administrators ------------------------------------
+
+
+def parse_date(text: str, label: str = "日期") -> dt.date:
+    """A YYYY-MM-DD date from a form or a query, inside 2004–2099, or a 400 in Chinese."""
+    try:
+        d = dt.date.fromisoformat((text or "").strip())
+    except ValueError:
+        raise Invalid("bad_date", f"{label}「{(text or '')[:40]}」不是有效日期，应为 YYYY-MM-DD。") from None
+    if not rules.FIRST_DATE <= d <= rules.LAST_DATE:
+        raise Invalid(
+            "date_out_of_range", f"{label} {d} 超出工作日历范围（{rules.FIRST_DATE} 至 {rules.LAST_DATE}）。"
+        )
+    return d
+
+
+def day(center, d: dt.date) -> Day:
+    """The center's day (a closure shows as kind ``closure``)."""
+    return calendar_for(center).day(d)
+
+
+def first_provisional_day() -> dt.date | None:
+    """The first date whose working status is still provisional (None when all are known)."""
+    return cache.snapshot().first_provisional
+
+
+def schedule_warning(today: dt.date | None = None) -> str | None:
+    """The warning shown from 60 days before the last published year ends (or after it)."""
+    return rules.schedule_warning(today or clock.today(), first_provisional_day())
+
+
+def can_manage_calendar(user) -> bool:
+    """Corrections and official schedules change every center's calendar: the system
+    administrator of a top-level center only."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return RoleAssignment.objects.filter(user=user, role=Role.SYSADMIN, center__parent__isnull=True).exists()
+
+
+def can_edit_closures(user, center) -> bool:
+    """The year page and local closures: the system administrator or the director over the center."""
+    return access.has_role(user, center, *access.CONFIGURERS)
+
+
+def closures_of(center) -> list[Closure]:
+    """Active closures that apply to the center: its own and its ancestors'."""
+    return list(
+        Closure.objects.filter(center_id__in=cache.lineage(center), voided_at__isnull=True)
+        .select_related("center", "created_by")
+        .order_by("start", "id")
+    )
+
+
+def corrections_in(year: int) -> list[DayCorrection]:
+    return list(
+        DayCorrection.objects.filter(date__year=year)
+        .select_related("corrected_by")
+        .order_by("-corrected_at", "-id")
+    )
+
+
+def schedules(limit: int = 20) -> list[OfficialSchedule]:
+    return list(OfficialSchedule.objects.select_related("loaded_by").order_by("-loaded_at", "-id")[:limit])

@@ -1,0 +1,140 @@
+"""Each process keeps its calendars in memory and rebuilds them only when the calendar changes.
+
+* ``CalendarVersion`` holds one random stamp. Every service that changes the calendar table
+  or a closure writes a new stamp in the same transaction.
+* A request reads the stamp once — one primary-key query, the first time it asks for a
+  calendar (``request_started`` clears the memo). Outside a request (commands, jobs) every
+  call reads it: a job that counts many deadlines takes ``calendar_for(center)`` once.
+* When the stamp is not the one cached, the process loads the table (one query), the active
+  closures and the center tree (one query each) and builds the national calendar again; a
+  center's calendar (national days plus the closures of the center and its ancestors) is
+  built on its first use and kept until the next change.
+* Without a version row (an emptied table: a flushed test database) the calendar is the rules'
+  own, which is what the seed holds; the services seed the table again before they write.
+
+See docs/calendar.md, "Caching".
+"""
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from servicehall.org.models import Center
+from servicehall.workdays import rules
+from servicehall.workdays.models import CalendarDay, CalendarVersion, Closure
+from servicehall.workdays.rules import Day, WorkCalendar
+
+_UNSET = object()
+_request = threading.local()
+
+
+@dataclass
+class Snapshot:
+    stamp: object
+    national: WorkCalendar
+    closures: dict[int, list[tuple[dt.date, dt.date, str]]]
+    parents: dict[int, int | None]
+    centers: dict[int, WorkCalendar] = field(default_factory=dict)
+
+    @cached_property
+    def first_provisional(self) -> dt.date | None:
+        return next((day.date for day in self.national.days() if day.provisional), None)
+
+
+_snapshot: Snapshot | None = None
+
+
+def request_started(**kwargs) -> None:
+    _request.active, _request.stamp = True, _UNSET
+
+
+def request_finished(**kwargs) -> None:
+    _request.active, _request.stamp = False, _UNSET
+
+
+def forget() -> None:
+    """After a write in this thread: the next read looks at the stamp again."""
+    _request.stamp = _UNSET
+
+
+def _read_stamp() -> str | None:
+    rows = list(CalendarVersion.objects.filter(pk=1).values_list("stamp", flat=True))
+    return rows[0] if rows else None
+
+
+def _stamp() -> str | None:
+    stamp = getattr(_request, "stamp", _UNSET)
+    if stamp is _UNSET:
+        stamp = _read_stamp()
+        if getattr(_request, "active", False):
+            _request.stamp = stamp
+    return stamp
+
+
+def _tree() -> dict[int, int | None]:
+    return dict(Center.objects.values_list("id", "parent_id"))
+
+
+def _load(stamp: str | None) -> Snapshot:
+    if stamp is None:
+        national = rules.national_calendar()
+    else:
+        rows = CalendarDay.objects.order_by("date").values_list(
+            "date", "workday", "kind", "name", "provisional"
+        )
+        national = WorkCalendar([Day(*row) for row in rows])
+    closures: dict[int, list[tuple[dt.date, dt.date, str]]] = {}
+    active = Closure.objects.filter(voided_at__isnull=True).values_list("center_id", "start", "end", "reason")
+    for center_id, start, end, reason in active:
+        closures.setdefault(center_id, []).append((start, end, reason))
+    snap = Snapshot(stamp, national, closures, _tree())
+    if stamp is not None and _read_stamp() != stamp:  # changed while loading: use once, do not keep
+        snap.stamp = _UNSET
+    return snap
+
+
+def snapshot() -> Snapshot:
+    global _snapshot
+    stamp = _stamp()
+    current = _snapshot
+    if current is None or current.stamp != stamp:
+        current = _snapshot = _load(stamp)
+    return current
+
+
+def lineage(center, snap: Snapshot | None = None) -> list[int]:
+    """The ids of the center and of every center above it, from the cached tree."""
+    snap = snap or snapshot()
+    if snap.parents.get(center.pk, _UNSET) != center.parent_id:  # a new or moved center
+        snap.parents, snap.centers = _tree(), {}
+    ids, node = [], center.pk
+    while node is not None and node not in ids:
+        ids.append(node)
+        node = snap.parents.get(node)
+    return ids
+
+
+def _closed_days(snap: Snapshot, center_ids: list[int]) -> list[Day]:
+    """Every day closed for a center by its own closures or an ancestor's (HRS-2)."""
+    national = snap.national
+    closed: dict[dt.date, Day] = {}
+    for center_id in center_ids:
+        for start, end, reason in snap.closures.get(center_id, ()):
+            d, last = max(start, national.first), min(end, national.last)
+            while d <= last:
+                closed.setdefault(d, Day(d, False, "closure", reason))
+                d += rules.ONE_DAY
+    return list(closed.values())
+
+
+def calendar_for(center) -> WorkCalendar:
+    snap = snapshot()
+    if center is None or center.pk is None:
+        return snap.national
+    ids = lineage(center, snap)
+    cal = snap.centers.get(center.pk)
+    if cal is None:
+        closed = _closed_days(snap, ids)
+        cal = snap.centers[center.pk] = snap.national.with_overrides(closed) if closed else snap.national
+    return cal
