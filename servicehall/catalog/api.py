@@ -4,7 +4,8 @@ and an item's version history. Public reads are under /public/ (servicehall.publ
 from decimal import Decimal
 
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
+from pydantic import BaseModel, model_validator
 
 from servicehall.catalog import rules, selectors, services
 from servicehall.catalog.models import ItemVersion
@@ -17,10 +18,16 @@ from servicehall.org.selectors import get_center
 router = Router(tags=["catalog"])
 
 
-class FeeIn(Schema):
+class FeeIn(BaseModel):  # pydantic, not ninja.Schema: its before-validator sees the raw value
     amount: Decimal | str = "0"
     basis: str = ""
     approval_document: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def amount_alone(cls, value):
+        """``"fee": 20`` is short for ``"fee": {"amount": 20}``."""
+        return {"amount": value} if isinstance(value, int | float | str | Decimal) else value
 
 
 class MaterialIn(Schema):
@@ -56,9 +63,7 @@ class ItemIn(Schema):
     conditions: str = ""
     quantity_limits: str = ""
     contact: str = ""
-    fee: FeeIn | Decimal | None = Field(
-        None, description="an object {amount, basis, approval_document} or an amount"
-    )
+    fee: FeeIn | None = Field(None, description="an object {amount, basis, approval_document} or an amount")
     windows: list[int] = Field([], description="numbers of the windows authorised to decide the item (CAT-7)")
     authorisation_document: str = ""
     materials: list[MaterialIn] = []
@@ -76,7 +81,7 @@ class VersionOut(Schema):
 
 
 def draft_from(payload: ItemIn) -> ItemDraft:
-    fee = payload.fee if isinstance(payload.fee, FeeIn) else FeeIn(amount=payload.fee or 0)
+    fee = payload.fee or FeeIn()
     return ItemDraft(
         code=payload.code,
         name=payload.name,
@@ -162,7 +167,7 @@ def item_create(request, code: str, payload: ItemIn):
         draft=draft_from(payload),
         reason=payload.reason or services.FIRST_REASON,
     )
-    return 201, guide_out(center, selectors.guide(center, item.code))
+    return Status(201, guide_out(center, selectors.guide(center, item.code)))
 
 
 @router.put("/centers/{code}/items/{item_code}", response=dict)

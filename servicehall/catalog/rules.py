@@ -29,6 +29,8 @@ ITEM_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 MATERIAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,19}")
 SAMPLE_DIR = "catalog/samples/"
 TOO_LONG = "committed_limit_too_long"
+MAX_DAYS = 999  # working days: four years; a longer limit is a typing error
+MAX_COPIES = 99
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,9 @@ def limit_problems(
     if kind not in KINDS:
         return [Problem("kind", "unknown_kind", "办件类型只能是即办件（immediate）或承诺件（committed）。")]
     problems = []
+    for name, days in (("statutory_days", statutory_days), ("committed_days", committed_days)):
+        if days is not None and days > MAX_DAYS:
+            return [Problem(name, "invalid_limit", f"时限不能超过 {MAX_DAYS} 个工作日。")]
     if statutory_days is not None and statutory_days < 1:
         problems.append(
             Problem("statutory_days", "invalid_limit", "法定时限须为正整数个工作日；法律未规定时限的请留空。")
@@ -197,8 +202,8 @@ def material_problems(materials: list[MaterialDraft]) -> list[Problem]:
             problems.append(
                 Problem(f"{at}.form", "unknown_material_form", "材料形式只能是原件、复印件或原件及复印件。")
             )
-        if m.copies < 1:
-            problems.append(Problem(f"{at}.copies", "invalid_copies", "份数至少为 1。"))
+        if not 1 <= m.copies <= MAX_COPIES:
+            problems.append(Problem(f"{at}.copies", "invalid_copies", f"份数须在 1 至 {MAX_COPIES} 之间。"))
         if not m.required and not m.condition.strip():
             problems.append(
                 Problem(f"{at}.condition", "condition_required", "视情形提交的材料须写明适用情形。")
@@ -212,9 +217,11 @@ def step_problems(kind: str, committed_days: int | None, steps: list[StepDraft])
     for i, s in enumerate(steps):
         if not s.name.strip():
             problems.append(Problem(f"steps.{i}.name", "step_name_required", "请填写办理环节名称。"))
-        if s.days < 0:
-            problems.append(Problem(f"steps.{i}.days", "invalid_limit", "环节时限不能为负数。"))
-    total = sum(max(s.days, 0) for s in steps)
+        if not 0 <= s.days <= MAX_DAYS:
+            problems.append(
+                Problem(f"steps.{i}.days", "invalid_limit", f"环节时限须在 0 至 {MAX_DAYS} 个工作日之间。")
+            )
+    total = sum(min(max(s.days, 0), MAX_DAYS) for s in steps)
     if kind == IMMEDIATE and total:
         problems.append(Problem("steps", "immediate_steps_take_days", "即办件当场办结，各环节时限应为 0。"))
     elif kind == COMMITTED and committed_days and total > committed_days:
@@ -246,8 +253,10 @@ def participant_problems(
                 Problem(f"{at}.department", "duplicate_participant", f"协办科室「{p.department}」重复。")
             )
         seen.add(p.department)
-        if p.days < 1:
-            problems.append(Problem(f"{at}.days", "invalid_limit", "协办时限至少为 1 个工作日。"))
+        if not 1 <= p.days <= MAX_DAYS:
+            problems.append(
+                Problem(f"{at}.days", "invalid_limit", f"协办时限须在 1 至 {MAX_DAYS} 个工作日之间。")
+            )
         elif committed_days and p.days > committed_days:
             problems.append(
                 Problem(

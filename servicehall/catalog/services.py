@@ -76,6 +76,20 @@ def _stripped(draft: ItemDraft) -> ItemDraft:
     return draft
 
 
+def _texts(draft: ItemDraft):
+    """(field, text) of every text of a draft, rows included."""
+    for f in dataclasses.fields(draft):
+        value = getattr(draft, f.name)
+        if isinstance(value, str):
+            yield f.name, value
+        elif isinstance(value, list):
+            for i, row in enumerate(value):
+                if dataclasses.is_dataclass(row):
+                    for g in dataclasses.fields(row):
+                        if isinstance(getattr(row, g.name), str):
+                            yield f"{f.name}.{i}.{g.name}", getattr(row, g.name)
+
+
 def _sample_ok(sample) -> bool:
     if not isinstance(sample, str) or not sample:
         return True
@@ -151,6 +165,11 @@ def problems(lookup: Lookup, draft: ItemDraft) -> list[Problem]:
         for p in participants
     ]
     found = rules.item_problems(draft, lookup.ratio)
+    found += [
+        Problem(path, "invalid_characters", "输入包含无法处理的控制字符。")
+        for path, text in _texts(draft)
+        if "\x00" in text
+    ]
     if draft.department and department is None:
         found.append(
             Problem(
