@@ -96,3 +96,182 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.phone} {self.text[:20]}"
+
+
+class Case(Voidable):
+    """One application by one applicant for one item (办件), under the item's exact version (CAT-5).
+
+    Deadline fields are written by the steps that move them (acceptance, resume, extension) and
+    the colour is derived from them when read (CAS-14), so no job has to run for it to be right.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING = rules.AWAITING, _("待补正材料")
+        ACCEPTED = rules.ACCEPTED, _("已受理")
+        SUSPENDED = rules.SUSPENDED, _("已挂起")
+        DENIAL_FILED = rules.DENIAL_FILED, _("否定报备中")
+        COMPLETED = rules.COMPLETED, _("已办结")
+        REFUSED = rules.REFUSED, _("不予受理")
+        DENIED = rules.DENIED, _("不予办理")
+
+    class ApplicantKind(models.TextChoices):
+        PERSON = "person", _("个人")
+        ORGANISATION = "organisation", _("单位")
+
+    number = models.CharField(_("办件编号"), max_length=60, unique=True)
+    query_code = models.CharField(_("查询码"), max_length=8)
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="cases")
+    window = models.ForeignKey(
+        Window, on_delete=models.PROTECT, related_name="cases", verbose_name=_("受理窗口")
+    )
+    item_version = models.ForeignKey(
+        "catalog.ItemVersion", on_delete=models.PROTECT, related_name="cases", verbose_name=_("事项版本")
+    )
+    kind = models.CharField(_("办件类型"), max_length=12)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices)
+    officer = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="cases_received", verbose_name=_("首问责任人")
+    )
+    handler = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="cases_handled", verbose_name=_("经办人")
+    )
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("号票"),
+    )
+
+    applicant_kind = models.CharField(_("申请人类型"), max_length=12, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("申请人"), max_length=100)
+    applicant_number = models.CharField(_("身份证号码/统一社会信用代码"), max_length=18)
+    applicant_phone = models.CharField(_("联系电话"), max_length=20)
+    agent_name = models.CharField(_("代办人"), max_length=40, blank=True)
+    agent_id_number = models.CharField(_("代办人身份证号码"), max_length=18, blank=True)
+    agent_phone = models.CharField(_("代办人电话"), max_length=20, blank=True)
+
+    received_at = models.DateTimeField(_("收件时间"))
+    recorded_at = models.DateTimeField(_("录入时间"))
+    backfilled = models.BooleanField(_("补录"), default=False)
+    backfill_reason = models.CharField(_("补录原因"), max_length=300, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    limit_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), default=0)
+    due_at = models.DateTimeField(_("办结期限"), null=True, blank=True)
+    due_date = models.DateField(_("办结日期"), null=True, blank=True)
+    warn_date = models.DateField(_("预警日期"), null=True, blank=True)
+    statutory_due_date = models.DateField(_("法定最长期限"), null=True, blank=True)
+    provisional = models.BooleanField(_("日期暂定"), default=False)
+    suspended_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+    suspended_days = models.PositiveSmallIntegerField(_("累计挂起（工作日）"), default=0)
+    finished_at = models.DateTimeField(_("办结/终止时间"), null=True, blank=True)
+    result = models.TextField(_("办理结果"), blank=True)
+    reason = models.TextField(_("理由"), blank=True)
+    basis = models.TextField(_("依据"), blank=True)
+
+    class Meta:
+        verbose_name = _("办件")
+        verbose_name_plural = _("办件")
+        indexes = [
+            # CAS-14: the board counts and lists only open cases; history never enters the index.
+            models.Index(
+                fields=["center", "status", "due_at"],
+                name="case_open_center_idx",
+                condition=models.Q(status__in=rules.OPEN),
+            ),
+            models.Index(
+                fields=["handler", "due_at"],
+                name="case_open_handler_idx",
+                condition=models.Q(status__in=rules.OPEN),
+            ),
+            models.Index(
+                fields=["window", "due_at"],
+                name="case_open_window_idx",
+                condition=models.Q(status__in=rules.OPEN),
+            ),
+            models.Index(fields=["window", "-received_at", "-id"], name="case_window_received_idx"),
+            models.Index(fields=["handler", "-received_at"], name="case_handler_received_idx"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class CaseMaterial(models.Model):
+    """One line of a case's checklist: a material of the item's version, and when it came in."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="materials")
+    material = models.ForeignKey("catalog.Material", on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(_("收到时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("办件材料")
+        verbose_name_plural = _("办件材料")
+        ordering = ["case", "material__position"]
+        constraints = [models.UniqueConstraint(fields=["case", "material"], name="case_material_unique")]
+
+    def __str__(self):
+        return f"{self.case} {self.material}"
+
+
+class CaseEvent(models.Model):
+    """CAS-11: every step of a case, in order — the start of its case file."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(_("环节"), max_length=30)
+    status = models.CharField(_("之后状态"), max_length=20, choices=Case.Status.choices)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("办件环节")
+        verbose_name_plural = _("办件环节")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.action}"
+
+
+class Notice(models.Model):
+    """A printed notice as issued (CAS-3, CAS-10): the PDF is kept unchanged, a reprint is the same."""
+
+    class Kind(models.TextChoices):
+        ONE_TIME = "one_time", _("一次性告知单")
+        ACCEPTANCE = "acceptance", _("受理通知书")
+        REFUSAL = "refusal", _("不予受理通知书")
+        EXTENSION = "extension", _("延期办结告知书")
+        DENIAL = "denial", _("不予办理告知书")
+        COMPLETION = "completion", _("办结通知书")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("种类"), max_length=12, choices=Kind.choices)
+    number = models.CharField(_("文号"), max_length=60)
+    issued_at = models.DateTimeField(_("出具时间"))
+    issued_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, related_name="+")
+    pdf = models.BinaryField(_("PDF"))
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("通知书")
+        verbose_name_plural = _("通知书")
+        ordering = ["case", "issued_at", "id"]
+
+    def __str__(self):
+        return self.number
+
+
+class Counter(models.Model):
+    """Running numbers per center, year and series (cases, and each kind of notice)."""
+
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=12)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["center", "year", "series"], name="counter_unique")]
+
+    def __str__(self):
+        return f"{self.center_id}/{self.year}/{self.series}={self.last}"

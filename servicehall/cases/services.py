@@ -1,15 +1,25 @@
 """Every write of the visit register and of cases: one transaction, validation, an audit event."""
 
+from contextlib import contextmanager
+from dataclasses import dataclass
+
 from django.db import transaction
 
-from servicehall.cases import rules
-from servicehall.cases.models import Visit
+from servicehall.cases import notices, rules, sms
+from servicehall.cases.models import Case, CaseEvent, CaseMaterial, Notice, Visit
+from servicehall.cases.notices import next_number
 from servicehall.cases.selectors import own_window, staff_of
+from servicehall.catalog.models import ItemVersion
+from servicehall.catalog.selectors import guide, is_authorised
 from servicehall.core import audit, clock
-from servicehall.core.errors import Conflict, Invalid
+from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
+from servicehall.core.rules import mask_phone
 from servicehall.org import access
 from servicehall.org.models import Center, Staff, Window
+from servicehall.org.selectors import posts_on
+from servicehall.tickets.models import Ticket
+from servicehall.workdays import selectors as workdays
 
 # Who receives visitors and applicants (the first-inquiry officers) and who files cases.
 RECEIVERS = (
@@ -111,3 +121,425 @@ def visit_record(
             actor=actor, action="visit.record", obj=visit, center=center, after=audit.snapshot(visit)
         )
     return visit
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+CASE_LEADERS = (*LEADERS, Role.DEPARTMENT_HEAD)  # act on any case of their center
+DECIDERS = tuple(LEADERS)  # decide a denial filing (CAS-6)
+AT_COUNTER = (Ticket.Status.CALLED, Ticket.Status.SERVING)
+DEFAULT_RESULT = "当场办结，结果已当场交付申请人。"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """CAS-2: a person (citizen ID number) or an organisation (unified social credit code)."""
+
+    name: str
+    phone: str
+    id_number: str = ""
+    credit_code: str = ""
+
+
+@dataclass(frozen=True)
+class Agent:
+    """CAS-13: someone applying on the applicant's behalf (代办)."""
+
+    name: str
+    id_number: str
+    phone: str
+
+
+def _checked_applicant(applicant: Applicant, today) -> dict:
+    name = (applicant.name or "").strip()
+    if not name or len(name) > 100:
+        raise Invalid("applicant_name_required", "请填写申请人姓名或单位名称。")
+    if bool(applicant.id_number) == bool(applicant.credit_code):
+        raise Invalid(
+            "applicant_number_required", "个人须填写身份证号码，单位须填写统一社会信用代码（二者选一）。"
+        )
+    try:
+        if applicant.id_number:
+            kind, number = Case.ApplicantKind.PERSON, rules.check_id_number(applicant.id_number, today).number
+        else:
+            kind, number = Case.ApplicantKind.ORGANISATION, rules.check_credit_code(applicant.credit_code)
+        phone = rules.check_phone(applicant.phone)
+    except rules.RuleError as error:
+        raise rule_error(error) from None
+    return {
+        "applicant_kind": kind,
+        "applicant_name": name,
+        "applicant_number": number,
+        "applicant_phone": phone,
+    }
+
+
+def _checked_agent(agent: Agent | None, today) -> dict:
+    if agent is None or not any((agent.name, agent.id_number, agent.phone)):
+        return {}
+    name = (agent.name or "").strip()
+    if not name or len(name) > 40:
+        raise Invalid("agent_name_required", "请填写代办人姓名。")
+    try:
+        number = rules.check_id_number(agent.id_number, today).number
+        phone = rules.check_phone(agent.phone)
+    except rules.RuleError as error:
+        raise Invalid(f"agent_{error.code}", f"代办人：{error.message}") from None
+    return {"agent_name": name, "agent_id_number": number, "agent_phone": phone}
+
+
+def _version(center: Center, item: str) -> ItemVersion:
+    try:
+        return guide(center, item or "")
+    except NotFound as exc:
+        raise Invalid("item_not_found", exc.message) from None
+
+
+def _event(case: Case, staff, action: str, note: str = "") -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, at=clock.now(), actor=staff, action=action, status=case.status, note=note
+    )
+
+
+def _set_due(case: Case, due_date, cal) -> None:
+    """The due date, the moment it expires (closing time that day) and the warning day (CAS-14)."""
+    case.due_date = due_date
+    case.due_at = workdays.closing_time(case.center, due_date)
+    case.warn_date = rules.warn_date(cal, due_date, case.limit_days)
+
+
+def _start_clock(case: Case, at) -> None:
+    """CAS-4, CAS-5: accepted at ``at``; due after the committed limit, at most the statutory one."""
+    version = case.item_version
+    case.accepted_at = at
+    case.limit_days = version.committed_days if version.kind == rules.COMMITTED else 0
+    due_at, case.provisional = workdays.deadline(case.center, at, case.limit_days)
+    if version.statutory_days is not None:
+        statutory_at, _ = workdays.deadline(case.center, at, version.statutory_days)
+        case.statutory_due_date = clock.local(statutory_at).date()
+    _set_due(case, clock.local(due_at).date(), workdays.calendar_for(case.center))
+
+
+def _materials(case: Case) -> tuple[list, list]:
+    """The case's checklist as (missing required, received) catalog materials, in catalog order."""
+    rows = list(case.materials.select_related("material").order_by("material__position"))
+    missing = [r.material for r in rows if r.received_at is None and r.material.required]
+    received = [r.material for r in rows if r.received_at is not None]
+    return missing, received
+
+
+def _finish(case: Case, staff, status: str, note: str) -> None:
+    case.status, case.finished_at = status, clock.now()
+    case.save()
+    _event(case, staff, status, note)
+
+
+def _tell_completed(case: Case, staff) -> None:
+    """CAS-7: the applicant (or their agent) is told by SMS; without a mobile number, by phone."""
+    phone = next((p for p in (case.applicant_phone, case.agent_phone) if rules.is_mobile(p)), "")
+    if not phone:
+        _event(case, staff, "notify_by_phone", f"无手机号码，请电话告知：{case.applicant_phone}")
+        return
+    text = (
+        f"【{case.center.name}】您申请的“{case.item_version.name}”（办件编号{case.number}）已办结，"
+        f"请凭办结通知书到{case.window}领取结果。"
+    )
+    sms.send(phone=phone, text=text, reference=case.number)
+    _event(case, staff, "notified", f"已短信告知 {mask_phone(phone)}")
+
+
+def case_intake(
+    *,
+    actor,
+    center: Center,
+    item: str,
+    applicant: Applicant,
+    materials: list[str],
+    window: Window | None = None,
+    agent: Agent | None = None,
+    ticket: Ticket | None = None,
+    received_at=None,
+    backfill_reason: str = "",
+    eligible: bool = True,
+    reason: str = "",
+    basis: str = "",
+    result: str = "",
+) -> Case:
+    """CAS-1 … CAS-4, CAS-12, CAS-13: take in an application, with exactly one outcome.
+
+    All there → accepted with its due date (committed item) or completed on the spot (immediate);
+    something missing → awaiting materials, with the one-time notice listing every missing
+    material; not eligible → refused in writing. The intake is recorded at the server's time; an
+    earlier stated receipt beyond the policy's tolerance is a back-fill and needs a reason.
+    """
+    access.require(actor, center, *RECEIVERS)
+    officer = staff_of(actor, center)
+    now, today = clock.now(), clock.today()
+    version = _version(center, item)
+    window = window or own_window(officer)
+    if window is None:
+        raise Invalid("window_required", "您今天没有窗口岗位，请选择受理窗口。")
+    _check_in_center(center, window=window)
+    if ticket is not None and (ticket.window_id != window.pk or ticket.status not in AT_COUNTER):
+        raise Invalid("ticket_not_at_window", f"号票 {ticket.number} 不是{window}正在叫号或办理的号。")
+    if not is_authorised(version, window):
+        raise Invalid("item_not_authorised", f"{window}未获授权办理「{version.name}」（CAT-7）。")
+    people = {**_checked_applicant(applicant, today), **_checked_agent(agent, today)}
+    listed = list(version.materials.all())
+    try:
+        rules.check_materials([m.code for m in listed], list(materials))
+        backfilled = rules.check_received(
+            received_at or now, now, center.policy.backfill_tolerance_minutes, backfill_reason
+        )
+    except rules.RuleError as error:
+        raise rule_error(error) from None
+    if not eligible and not (reason.strip() and basis.strip()):
+        raise Invalid("reason_required", "不予受理须写明理由和依据。")
+    given = set(materials)
+    missing = rules.missing_required([m.code for m in listed if m.required], sorted(given))
+    status = rules.intake_status(
+        kind=version.kind, missing=bool(missing), eligible=eligible, backfilled=backfilled
+    )
+    with transaction.atomic():
+        year = clock.local(now).year
+        case = Case(
+            number=rules.case_number(center.code, year, next_number(center, year, "case")),
+            query_code=rules.new_query_code(),
+            center=center,
+            window=window,
+            item_version=version,
+            kind=version.kind,
+            status=status,
+            officer=officer,
+            handler=officer,
+            ticket=ticket,
+            received_at=received_at or now,
+            recorded_at=now,
+            backfilled=backfilled,
+            backfill_reason=backfill_reason.strip() if backfilled else "",
+            reason=reason.strip() if not eligible else "",
+            basis=basis.strip() if not eligible else "",
+            **people,
+        )
+        if status in (rules.ACCEPTED, rules.COMPLETED):
+            _start_clock(case, case.received_at)
+        if status in rules.FINISHED:
+            case.finished_at = now
+            case.result = (result.strip() or DEFAULT_RESULT) if status == rules.COMPLETED else ""
+        case.save()
+        CaseMaterial.objects.bulk_create(
+            [
+                CaseMaterial(case=case, material=m, received_at=now if m.code in given else None)
+                for m in listed
+            ]
+        )
+        note = f"补录：{case.backfill_reason}" if backfilled else ""
+        _event(case, officer, "intake", note)
+        missing_rows, received_rows = _materials(case)
+        if status == rules.AWAITING:
+            notices.issue(
+                case, Notice.Kind.ONE_TIME, notices.one_time(case, missing_rows, received_rows), officer
+            )
+        elif status == rules.ACCEPTED:
+            notices.issue(case, Notice.Kind.ACCEPTANCE, notices.acceptance(case, received_rows), officer)
+        elif status == rules.REFUSED:
+            notices.issue(case, Notice.Kind.REFUSAL, notices.refusal(case), officer)
+        else:
+            notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), officer)
+            _tell_completed(case, officer)
+        audit.record(actor=actor, action="case.intake", obj=case, center=center, after=audit.snapshot(case))
+    return case
+
+
+def _acting_staff(actor, case: Case, roles=CASE_LEADERS):
+    """Who may move a case: its handler, the holders of its window's posts today (the B post covers
+    the A post), or the center's leaders and department heads. Returns the acting Staff (or None
+    for the system itself)."""
+    if actor is None:
+        return None
+    access.require(actor, case.center, *RECEIVERS)
+    staff = Staff.objects.filter(user=actor).first()
+    if access.has_role(actor, case.center, *roles):
+        return staff
+    if staff is not None and (
+        staff.pk == case.handler_id
+        or posts_on(clock.today()).filter(staff=staff, window=case.window_id).exists()
+    ):
+        return staff
+    raise Forbidden(f"只有经办人、{case.window}的在岗人员或中心领导可以办理 {case.number}。")
+
+
+@contextmanager
+def _step(actor, case: Case, action: str, *, missing: bool | None = None, roles=CASE_LEADERS):
+    """Lock the case, check who acts and whether the rules allow ``action``; yield (case, staff,
+    next status). The caller changes the case; the audit event is written on the way out."""
+    staff = _acting_staff(actor, case, roles)
+    with transaction.atomic():
+        locked = (
+            Case.objects.select_for_update()
+            .select_related("center__policy", "window", "item_version__department", "handler")
+            .get(pk=case.pk)
+        )
+        if missing is None:
+            missing = bool(_materials(locked)[0])
+        try:
+            after = rules.next_status(locked.status, action, missing=missing)
+        except rules.RuleError as error:
+            raise rule_error(error) from None
+        before = audit.snapshot(locked)
+        yield locked, staff, after
+        audit.record(
+            actor=actor,
+            action=f"case.{action}",
+            obj=locked,
+            center=locked.center,
+            before=before,
+            after=audit.snapshot(locked),
+        )
+
+
+def _required_text(value: str, code: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise Invalid(code, message)
+    return value[:2000]
+
+
+def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
+    """CAS-2, CAS-12: materials brought later; when the last required one comes, the case is
+    accepted under the same number and the clock starts."""
+    codes = list(dict.fromkeys(materials or []))
+    if not codes:
+        raise Invalid("materials_required", "请选择收到的材料。")
+    rows = {r.material.code: r for r in case.materials.select_related("material")}
+    try:
+        rules.check_materials(list(rows), codes)
+    except rules.RuleError as error:
+        raise rule_error(error) from None
+    new = [rows[c] for c in codes if rows[c].received_at is None]
+    if not new:
+        raise Conflict("materials_already_received", "这些材料此前已经收到。")
+    still_missing = any(
+        r.received_at is None and r.material.required and r.material.code not in codes for r in rows.values()
+    )
+    with _step(actor, case, rules.MATERIALS, missing=still_missing) as (case, staff, after):
+        now = clock.now()
+        CaseMaterial.objects.filter(pk__in=[r.pk for r in new]).update(received_at=now)
+        accepting = case.status == rules.AWAITING and after == rules.ACCEPTED
+        case.status = after
+        if accepting:
+            _start_clock(case, now)
+        case.save()
+        _event(case, staff, "materials", "收到：" + "、".join(r.material.name for r in new))
+        if accepting:
+            _event(case, staff, "accept")
+            notices.issue(case, Notice.Kind.ACCEPTANCE, notices.acceptance(case, _materials(case)[1]), staff)
+    return case
+
+
+def case_suspend(*, actor, case: Case, reason: str) -> Case:
+    """CAS-8: the applicant acts (supplements, corrects); the clock stops from now."""
+    reason = _required_text(reason, "reason_required", "挂起须写明理由。")
+    with _step(actor, case, rules.SUSPEND) as (case, staff, after):
+        case.status, case.suspended_at = after, clock.now()
+        case.save()
+        _event(case, staff, "suspend", reason)
+    return case
+
+
+def case_resume(*, actor, case: Case) -> Case:
+    """CAS-8: the clock runs again; the due date moves by exactly the working days suspended."""
+    with _step(actor, case, rules.RESUME) as (case, staff, after):
+        cal = workdays.calendar_for(case.center)
+        days = rules.suspended_workdays(cal, clock.local(case.suspended_at).date(), clock.today())
+        if case.statutory_due_date is not None:
+            case.statutory_due_date = rules.shift(cal, case.statutory_due_date, days)
+        _set_due(case, rules.shift(cal, case.due_date, days), cal)
+        case.status, case.suspended_at = after, None
+        case.suspended_days += days
+        case.save()
+        _event(case, staff, "resume", f"挂起{days}个工作日，办结日期顺延至{case.due_date:%Y-%m-%d}")
+    return case
+
+
+def case_extend(*, actor, case: Case, new_due, reason: str) -> Case:
+    """CAS-5: a written extension with reason and new date, never past the statutory maximum,
+    copied to the center."""
+    with _step(actor, case, rules.EXTEND) as (case, staff, after):
+        cal = workdays.calendar_for(case.center)
+        try:
+            added = rules.check_extension(
+                cal=cal,
+                due=case.due_date,
+                new_due=new_due,
+                maximum=case.statutory_due_date,
+                today=clock.today(),
+                reason=reason or "",
+            )
+        except rules.RuleError as error:
+            raise rule_error(error) from None
+        old_due = case.due_date
+        case.limit_days += added
+        _set_due(case, new_due, cal)
+        case.status = after
+        case.save()
+        _event(case, staff, "extend", f"{reason.strip()}；{old_due:%Y-%m-%d} 延至 {new_due:%Y-%m-%d}")
+        notices.issue(case, Notice.Kind.EXTENSION, notices.extension(case, old_due, reason.strip()), staff)
+    return case
+
+
+def case_deny(*, actor, case: Case, reason: str, basis: str) -> Case:
+    """CAS-6: a case that cannot be done is registered and escalated to the authority the policy names."""
+    reason = _required_text(reason, "reason_required", "否定报备须写明不能办理的理由。")
+    basis = _required_text(basis, "basis_required", "否定报备须写明依据。")
+    with _step(actor, case, rules.DENY) as (case, staff, after):
+        case.status, case.reason, case.basis = after, reason, basis
+        case.save()
+        _event(
+            case, staff, "deny", f"已报备{case.center.policy.denial_escalation_to}：{reason}（依据：{basis}）"
+        )
+    return case
+
+
+def case_decide_denial(*, actor, case: Case, approve: bool, note: str = "") -> Case:
+    """CAS-6: the leader decides; a confirmed denial is answered in writing with reason and basis."""
+    access.require(actor, case.center, *DECIDERS)
+    action = rules.APPROVE_DENIAL if approve else rules.REJECT_DENIAL
+    if not approve:
+        note = _required_text(note, "note_required", "退回否定报备须写明意见。")
+    with _step(actor, case, action, roles=DECIDERS) as (case, staff, after):
+        if approve:
+            _finish(case, staff, after, note.strip())
+            decided_by = staff.name if staff else "中心"
+            notice = notices.denial(case, case.center.policy.denial_escalation_to, decided_by)
+            notices.issue(case, Notice.Kind.DENIAL, notice, staff)
+        else:
+            case.status, case.reason, case.basis = after, "", ""
+            case.save()
+            _event(case, staff, "reject_denial", note)
+    return case
+
+
+def case_refuse(*, actor, case: Case, reason: str, basis: str) -> Case:
+    """CAS-2: a case awaiting materials found not eligible is refused in writing."""
+    reason = _required_text(reason, "reason_required", "不予受理须写明理由。")
+    basis = _required_text(basis, "basis_required", "不予受理须写明依据。")
+    with _step(actor, case, rules.REFUSE) as (case, staff, after):
+        case.reason, case.basis = reason, basis
+        _finish(case, staff, after, reason)
+        notices.issue(case, Notice.Kind.REFUSAL, notices.refusal(case), staff)
+    return case
+
+
+def case_complete(*, actor, case: Case, result: str) -> Case:
+    """CAS-12, CAS-7: complete only with every required material in, with its result; the
+    applicant is told by SMS."""
+    result = _required_text(result, "result_required", "办结须填写办理结果。")
+    with _step(actor, case, rules.COMPLETE) as (case, staff, after):
+        if _materials(case)[0]:
+            raise Conflict("materials_missing", "必需材料尚未补齐，不能办结（CAS-12）。")
+        case.result = result
+        _finish(case, staff, after, result)
+        notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), staff)
+        _tell_completed(case, staff)
+    return case

@@ -1,0 +1,203 @@
+"""The printed notices of a case (CAS-2 … CAS-6, CAS-10): what each says, and issuing one.
+
+A notice is rendered once by ``servicehall.core.pdf`` and its bytes are kept: a reprint serves
+the stored PDF, so it is the very document the applicant took home. Numbers run per center,
+kind and year (开元告〔2026〕第0007号); each notice carries the case number and the query code.
+"""
+
+import hashlib
+
+from servicehall.cases import rules
+from servicehall.cases.models import Case, Counter, Notice
+from servicehall.core import clock, pdf
+from servicehall.core.rules import mask_id_number
+
+QUERY_HINT = "凭办件编号和查询码，可在中心网站“办件查询”（/q/）或大厅查询机查询办理进度。"
+FILE_COPY = ("第一联  申请人留存", "第二联  窗口存档")
+CENTER_COPY = (*FILE_COPY, "第三联  抄送中心管理机构")
+REMEDY = "如对本决定不服，可自收到本告知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
+
+
+def next_number(center, year: int, series: str) -> int:
+    """The next running number of a series (locks its counter row until the transaction ends)."""
+    Counter.objects.bulk_create([Counter(center=center, year=year, series=series)], ignore_conflicts=True)
+    counter = Counter.objects.select_for_update().get(center=center, year=year, series=series)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def _day(moment) -> str:
+    return clock.local(moment).strftime("%Y年%m月%d日") if moment else "—"
+
+
+def _minute(moment) -> str:
+    return clock.local(moment).strftime("%Y年%m月%d日 %H:%M") if moment else "—"
+
+
+def _date(day) -> str:
+    return day.strftime("%Y年%m月%d日") if day else "—"
+
+
+def material_line(material) -> str:
+    line = f"{material.name}（{material.get_form_display()}{material.copies}份）"
+    if material.condition:
+        line += f"——{material.condition}"
+    if material.notes:
+        line += f"；{material.notes}"
+    return line
+
+
+def _applicant(case: Case) -> list[tuple[str, str]]:
+    label = "证件号码" if case.applicant_kind == Case.ApplicantKind.PERSON else "统一社会信用代码"
+    number = mask_id_number(case.applicant_number) if label == "证件号码" else case.applicant_number
+    rows = [("申请人", case.applicant_name), (label, number)]
+    if case.agent_name:
+        rows.append(("代办人", f"{case.agent_name}（{mask_id_number(case.agent_id_number)}）"))
+    return rows
+
+
+def _head(case: Case) -> list[tuple[str, str]]:
+    version = case.item_version
+    return [
+        ("承办单位", f"{case.center.name}  {version.department.name}"),
+        ("受理窗口", str(case.window)),
+        *_applicant(case),
+        ("申请事项", version.name),
+        ("申报时间", _minute(case.received_at)),
+    ]
+
+
+def _limit(version) -> str:
+    if version.kind == rules.IMMEDIATE:
+        return "即办件，材料齐全当场办结"
+    return f"{version.committed_days}个工作日（法定时限{version.statutory_days or '—'}个工作日）"
+
+
+def _fee(version) -> str:
+    if version.is_free:
+        return "免费"
+    return (
+        f"{version.fee_amount}元（依据：{version.fee_basis or '—'}；{version.fee_approval_document or ''}）"
+    )
+
+
+def _due(case: Case) -> str:
+    return _date(case.due_date) + ("（含未公布的节假日安排，日期暂定）" if case.provisional else "")
+
+
+def one_time(case: Case, missing: list, received: list) -> dict:
+    """CAS-3: handling unit, staff, filing time, item, procedure, every missing material, the
+    committed limit and how to query; with legal basis, conditions, fees and contact (004 art.9)."""
+    version = case.item_version
+    steps = " → ".join(f"{s.name}（{s.days}个工作日）" if s.days else s.name for s in version.steps.all())
+    return {
+        "fields": [
+            *_head(case),
+            ("办理程序", steps or "—"),
+            ("承诺时限", _limit(version) + "，自材料补齐、正式受理之日起计算"),
+            ("法定依据", version.legal_basis),
+            ("申请条件", version.conditions),
+            ("收费标准", _fee(version)),
+            ("联系方式", version.contact or case.center.phone),
+        ],
+        "lists": [
+            ("需补充的材料（请一次补齐）", [material_line(m) for m in missing]),
+            ("已收到的材料", [material_line(m) for m in received] or ["无"]),
+        ],
+        "paragraphs": ["以上材料补齐后即予正式受理，办件编号和查询码不变。"],
+    }
+
+
+def acceptance(case: Case, received: list) -> dict:
+    """CAS-4: a committed case is accepted with its completion date."""
+    return {
+        "fields": [
+            *_head(case),
+            ("受理时间", _minute(case.accepted_at)),
+            ("承诺时限", _limit(case.item_version)),
+            ("办结日期", _due(case)),
+        ],
+        "lists": [("已收到的材料", [material_line(m) for m in received])],
+        "paragraphs": [
+            "您的申请材料齐全，符合法定形式，予以受理。我们将在上述日期前办结，办结后以短信或电话告知。"
+        ],
+    }
+
+
+def refusal(case: Case) -> dict:
+    """CAS-2: not eligible — the reason and the legal basis, in writing."""
+    return {
+        "fields": [*_head(case), ("不予受理理由", case.reason), ("依据", case.basis)],
+        "paragraphs": [REMEDY],
+    }
+
+
+def extension(case: Case, old_due, reason: str) -> dict:
+    """CAS-5: reason and new date, never past the statutory maximum; copied to the center."""
+    return {
+        "fields": [
+            *_head(case),
+            ("受理时间", _minute(case.accepted_at)),
+            ("原办结日期", _date(old_due)),
+            ("延期至", _due(case)),
+            ("法定最长期限", _date(case.statutory_due_date)),
+            ("延期理由", reason),
+        ],
+        "paragraphs": [f"抄送：{case.center.name}管理机构。"],
+    }
+
+
+def denial(case: Case, escalated_to: str, decided_by: str) -> dict:
+    """CAS-6: registered, escalated, answered in writing with reason and basis."""
+    return {
+        "fields": [
+            *_head(case),
+            ("受理时间", _minute(case.accepted_at)),
+            ("否定报备", f"已报{escalated_to}，由{decided_by}决定"),
+            ("不予办理理由", case.reason),
+            ("依据", case.basis),
+        ],
+        "paragraphs": [REMEDY],
+    }
+
+
+def completion(case: Case) -> dict:
+    return {
+        "fields": [
+            *_head(case),
+            ("受理时间", _minute(case.accepted_at or case.received_at)),
+            ("办结时间", _minute(case.finished_at)),
+            ("办理结果", case.result),
+        ],
+        "paragraphs": ["您的申请已办结。请凭本通知书到受理窗口领取结果；如有疑问请致电受理窗口。"],
+    }
+
+
+def issue(case: Case, kind: str, content: dict, staff) -> Notice:
+    """Number, render and keep a notice, inside the caller's transaction."""
+    now = clock.now()
+    year = clock.local(now).year
+    number = rules.notice_number(case.center.name, kind, year, next_number(case.center, year, kind))
+    document = pdf.Notice(
+        title=rules.NOTICE_KINDS[kind][0],
+        center_name=case.center.name,
+        number=number,
+        case_number=case.number,
+        query_code=case.query_code,
+        query_hint=QUERY_HINT,
+        issued_at=clock.local(now),
+        handler=staff.name if staff else "",
+        copies=CENTER_COPY if kind == Notice.Kind.EXTENSION else FILE_COPY,
+        **content,
+    )
+    data = pdf.render(document)
+    return Notice.objects.create(
+        case=case,
+        kind=kind,
+        number=number,
+        issued_at=now,
+        issued_by=staff,
+        pdf=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
