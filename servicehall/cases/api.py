@@ -1,13 +1,20 @@
 """The cases API: the visit register, cases and their steps, supervision, the citizen look-up."""
 
+import datetime as dt
+
+from django.http import HttpResponse
+from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from servicehall.cases import services
-from servicehall.cases.models import Visit
-from servicehall.core.errors import Invalid
+from servicehall.cases import selectors, services
+from servicehall.cases.models import Case, Visit
+from servicehall.core import clock
+from servicehall.core.errors import Forbidden, Invalid, NotFound
+from servicehall.core.rules import mask_name
 from servicehall.org import access
 from servicehall.org.models import Staff, Window
 from servicehall.org.selectors import get_center
+from servicehall.tickets.models import Ticket
 
 router = Router(tags=["cases"])
 
@@ -90,3 +97,373 @@ def _visit_out(visit: Visit) -> dict:
         "category": visit.category,
         "outcome": visit.outcome,
     }
+
+
+# --- cases -------------------------------------------------------------------------------------------
+
+
+class ApplicantIn(Schema):
+    name: str
+    phone: str
+    id_number: str = ""
+    credit_code: str = ""
+
+
+class AgentIn(Schema):
+    name: str
+    id_number: str
+    phone: str
+
+
+class CaseIn(Schema):
+    center: str
+    item: str
+    applicant: ApplicantIn
+    materials: list[str] = []
+    ticket: int | None = None
+    window: int | None = None  # the window's number; default the officer's own
+    agent: AgentIn | None = None
+    received_at: dt.datetime | None = None  # earlier than now beyond the policy's tolerance: a back-fill
+    backfill_reason: str = ""
+    eligible: bool = True
+    reason: str = ""  # refusal reason and basis when not eligible
+    basis: str = ""
+    result: str = ""  # an immediate item completed on the spot
+
+
+class NoticeOut(Schema):
+    kind: str
+    number: str
+    url: str
+
+
+class CaseOut(Schema):
+    number: str
+    status: str
+    due_date: dt.date | None
+    provisional: bool
+    query_code: str
+    notices: list[NoticeOut]
+
+
+class MaterialOut(Schema):
+    code: str
+    name: str
+    required: bool
+    received: bool
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    action: str
+    status: str
+    actor: str
+    note: str
+
+
+class CaseDetailOut(CaseOut):
+    center: str
+    window: int
+    item: str
+    item_version: int
+    applicant: str
+    handler: str
+    received_at: dt.datetime
+    accepted_at: dt.datetime | None
+    due_at: dt.datetime | None
+    statutory_due_date: dt.date | None
+    colour: str
+    overdue_days: int
+    backfilled: bool
+    materials: list[MaterialOut]
+    events: list[EventOut]
+
+
+class MaterialsIn(Schema):
+    materials: list[str]
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class ExtendIn(Schema):
+    due_date: dt.date
+    reason: str
+
+
+class DenyIn(Schema):
+    reason: str
+    basis: str
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+class CompleteIn(Schema):
+    result: str
+
+
+def notice_url(case: Case, notice) -> str:
+    return reverse("api:case_notice", kwargs={"number": case.number, "notice_id": notice.pk})
+
+
+def _case_out(case: Case) -> dict:
+    notices = case.notices.defer("pdf").order_by("issued_at", "id")
+    return {
+        "number": case.number,
+        "status": case.status,
+        "due_date": case.due_date,
+        "provisional": case.provisional,
+        "query_code": case.query_code,
+        "notices": [{"kind": n.kind, "number": n.number, "url": notice_url(case, n)} for n in notices],
+    }
+
+
+def _ticket(center, ticket_id):
+    if ticket_id is None:
+        return None
+    ticket = Ticket.objects.filter(pk=ticket_id, center=center).first()
+    if ticket is None:
+        raise Invalid("ticket_not_found", f"{center.name}没有这张号票。")
+    return ticket
+
+
+@router.post("/cases", response={201: CaseOut})
+def case_create(request, payload: CaseIn):
+    """CAS-1 … CAS-4, CAS-12, CAS-13: take in an application; the outcome is completed, accepted,
+    awaiting_materials or refused, with its notices."""
+    center = get_center(payload.center)
+    access.require(request.user, center, *services.RECEIVERS)
+    agent = services.Agent(**payload.agent.dict()) if payload.agent else None
+    case = services.case_intake(
+        actor=request.user,
+        center=center,
+        item=payload.item,
+        applicant=services.Applicant(**payload.applicant.dict()),
+        materials=payload.materials,
+        window=_window(center, payload.window),
+        agent=agent,
+        ticket=_ticket(center, payload.ticket),
+        received_at=payload.received_at,
+        backfill_reason=payload.backfill_reason,
+        eligible=payload.eligible,
+        reason=payload.reason,
+        basis=payload.basis,
+        result=payload.result,
+    )
+    return Status(201, _case_out(case))
+
+
+def _readable(request, number: str) -> Case:
+    case = selectors.get_case(number)
+    selectors.require_case_reader(request.user, case)
+    return case
+
+
+@router.get("/cases/{number}", response=CaseDetailOut)
+def case_detail(request, number: str):
+    """The case with its checklist, every step in order and its notices (CAS-11)."""
+    case = selectors.with_colours([_readable(request, number)])[0]
+    file = selectors.case_file(case)
+    return {
+        **_case_out(case),
+        "center": case.center.code,
+        "window": case.window.number,
+        "item": case.item_version.name,
+        "item_version": case.item_version.number,
+        "applicant": mask_name(case.applicant_name),
+        "handler": case.handler.name,
+        "received_at": case.received_at,
+        "accepted_at": case.accepted_at,
+        "due_at": case.due_at,
+        "statutory_due_date": case.statutory_due_date,
+        "colour": case.colour,
+        "overdue_days": case.overdue_days,
+        "backfilled": case.backfilled,
+        "materials": [
+            {
+                "code": m.material.code,
+                "name": m.material.name,
+                "required": m.material.required,
+                "received": m.received_at is not None,
+            }
+            for m in file["materials"]
+        ],
+        "events": [
+            {
+                "at": e.at,
+                "action": e.action,
+                "status": e.status,
+                "actor": e.actor.name if e.actor else "",
+                "note": e.note,
+            }
+            for e in file["events"]
+        ],
+    }
+
+
+@router.get("/cases/{number}/notices/{notice_id}", url_name="case_notice")
+def case_notice(request, number: str, notice_id: int):
+    """A notice as issued: the stored PDF, byte for byte (CAS-10)."""
+    case = _readable(request, number)
+    notice = case.notices.filter(pk=notice_id).first()
+    if notice is None:
+        raise NotFound("没有这份通知书。", code="notice_not_found")
+    return pdf_response(notice)
+
+
+def pdf_response(notice) -> HttpResponse:
+    response = HttpResponse(bytes(notice.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{notice.case.number}-{notice.kind}.pdf"'
+    response["ETag"] = f'"{notice.sha256}"'
+    return response
+
+
+def _step(request, number: str, fn, **kw) -> dict:
+    case = selectors.get_case(number)
+    return _case_out(fn(actor=request.user, case=case, **kw))
+
+
+@router.post("/cases/{number}/materials", response=CaseOut)
+def case_materials(request, number: str, payload: MaterialsIn):
+    """CAS-2: materials brought later; the last required one accepts the case."""
+    return _step(request, number, services.case_add_materials, materials=payload.materials)
+
+
+@router.post("/cases/{number}/suspend", response=CaseOut)
+def case_suspend(request, number: str, payload: ReasonIn):
+    """CAS-8: suspend while the applicant acts; the clock stops."""
+    return _step(request, number, services.case_suspend, reason=payload.reason)
+
+
+@router.post("/cases/{number}/resume", response=CaseOut)
+def case_resume(request, number: str):
+    """CAS-8: resume; the due date moves by the working days suspended."""
+    return _step(request, number, services.case_resume)
+
+
+@router.post("/cases/{number}/extend", response=CaseOut)
+def case_extend(request, number: str, payload: ExtendIn):
+    """CAS-5: extend to a new date with a reason, never past the statutory maximum."""
+    return _step(request, number, services.case_extend, new_due=payload.due_date, reason=payload.reason)
+
+
+@router.post("/cases/{number}/deny", response=CaseOut)
+def case_deny(request, number: str, payload: DenyIn):
+    """CAS-6: file a denial (否定报备), escalated to the authority the policy names."""
+    return _step(request, number, services.case_deny, reason=payload.reason, basis=payload.basis)
+
+
+@router.post("/cases/{number}/denial", response=CaseOut)
+def case_denial_decision(request, number: str, payload: DecisionIn):
+    """CAS-6: a leader confirms the denial (answered in writing) or returns the case to work."""
+    return _step(request, number, services.case_decide_denial, approve=payload.approve, note=payload.note)
+
+
+@router.post("/cases/{number}/refuse", response=CaseOut)
+def case_refuse(request, number: str, payload: DenyIn):
+    """CAS-2: a case awaiting materials found not eligible is refused in writing."""
+    return _step(request, number, services.case_refuse, reason=payload.reason, basis=payload.basis)
+
+
+@router.post("/cases/{number}/complete", response=CaseOut)
+def case_complete(request, number: str, payload: CompleteIn):
+    """CAS-12, CAS-7: complete with every required material in and a result; the applicant is told."""
+    return _step(request, number, services.case_complete, result=payload.result)
+
+
+# --- supervision and the citizen look-up ----------------------------------------------------------------
+
+
+class FiguresOut(Schema):
+    center: str
+    name: str
+    awaiting: int
+    suspended: int
+    green: int
+    yellow: int
+    red: int
+    overdue_days: int
+    backfilled: int
+
+
+class UrgentOut(Schema):
+    number: str
+    center: str
+    item: str
+    window: str
+    handler: str
+    due_date: dt.date
+    colour: str
+    overdue_days: int
+    days_left: int
+    backfilled: bool
+
+
+class BoardOut(Schema):
+    at: dt.datetime
+    total: FiguresOut
+    centers: list[FiguresOut]
+    urgent: list[UrgentOut]
+
+
+def _figures(f) -> dict:
+    names = ("awaiting", "suspended", "green", "yellow", "red", "overdue_days", "backfilled")
+    return {"center": f.center.code, "name": f.center.name, **{n: getattr(f, n) for n in names}}
+
+
+@router.get("/centers/{code}/supervision", response=BoardOut)
+def supervision(request, code: str):
+    """CAS-14: open cases of the center and the centers below it by colour, overdue working days,
+    back-filled intakes, and the most urgent cases — derived now, whether or not any job ran."""
+    center = get_center(code)
+    if not access.has_role(request.user, center, *selectors.OVERSEERS):
+        raise Forbidden(f"只有「{center.name}」的领导和监督人员可以查看电子监察。")
+    now = clock.now()
+    board = selectors.board(center, now)
+    return {
+        "at": now,
+        "total": _figures(board.total),
+        "centers": [_figures(f) for f in board.centers],
+        "urgent": [
+            {
+                "number": c.number,
+                "center": c.center.code,
+                "item": c.item_version.name,
+                "window": str(c.window),
+                "handler": c.handler.name,
+                "due_date": c.due_date,
+                "colour": c.colour,
+                "overdue_days": c.overdue_days,
+                "days_left": c.days_left,
+                "backfilled": c.backfilled,
+            }
+            for c in board.urgent
+        ],
+    }
+
+
+class PublicCaseOut(Schema):
+    number: str
+    item: str
+    center: str
+    window: str
+    applicant: str
+    status: str
+    status_name: str
+    received_on: dt.date
+    due_date: dt.date | None
+    provisional: bool
+    finished_on: dt.date | None
+    next_step: str
+    missing: list[str]
+
+
+@router.get("/public/cases/{number}", response=PublicCaseOut, auth=None)
+def public_case(request, number: str, code: str = ""):
+    """The citizen look-up with the case number and the query code from the notice: status, due
+    date and next step; nothing personal beyond a masked name."""
+    return selectors.public_case(number, code)

@@ -4,15 +4,18 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F, Q
 
-from servicehall.cases.models import Visit
+from servicehall.cases import rules
+from servicehall.cases.models import Case, Visit
 from servicehall.core import clock
-from servicehall.core.errors import Forbidden
+from servicehall.core.errors import Forbidden, NotFound
 from servicehall.core.roles import LEADERS, Role
+from servicehall.core.rules import mask_name
 from servicehall.org import access
 from servicehall.org.models import Center, Staff, Window
 from servicehall.org.selectors import posts_on
+from servicehall.workdays import selectors as workdays
 
 
 def staff_of(actor, center: Center) -> Staff:
@@ -102,3 +105,331 @@ def monthly_summary(center: Center, year: int, month: int, window: Window | None
             bucket = getattr(total, counts)
             bucket[row[key]] = bucket.get(row[key], 0) + row["n"]
     return [*by_window.values(), total]
+
+
+# --- cases ------------------------------------------------------------------------------------------
+
+PAGE = 50
+URGENT = 20
+CASE_RELATED = ("center", "window", "item_version", "handler")
+
+
+def get_case(number: str) -> Case:
+    normal = rules.normal_case_number(number)
+    case = (
+        Case.objects.select_related(
+            *CASE_RELATED, "center__policy", "item_version__department", "officer", "ticket"
+        )
+        .filter(number=normal, voided_at__isnull=True)
+        .first()
+        if normal
+        else None
+    )
+    if case is None:
+        raise NotFound(f"没有编号为「{(number or '')[:60]}」的办件。", code="case_not_found")
+    return case
+
+
+def can_read_case(user, case: Case) -> bool:
+    """Overseers of its center, the window's staff and the people who handled it."""
+    if access.has_role(user, case.center, *OVERSEERS):
+        return True
+    staff = Staff.objects.filter(user=user).first() if getattr(user, "is_authenticated", False) else None
+    if staff is None or not access.has_role(user, case.center, Role.WINDOW_STAFF):
+        return False
+    return (
+        staff.pk in (case.handler_id, case.officer_id)
+        or posts_on(clock.today()).filter(staff=staff, window=case.window_id).exists()
+    )
+
+
+def require_case_reader(user, case: Case) -> None:
+    if not can_read_case(user, case):
+        raise Forbidden(f"您不能查看办件 {case.number}。")
+
+
+def calendars():
+    """``calendar(center)``, asking the working-day engine once per center for one read."""
+    memo = {}
+
+    def calendar(center):
+        if center.pk not in memo:
+            memo[center.pk] = workdays.calendar_for(center)
+        return memo[center.pk]
+
+    return calendar
+
+
+def with_colours(cases: list[Case], now: dt.datetime | None = None) -> list[Case]:
+    """CAS-14: each open case's colour, working days left or overdue, derived now from its dates.
+
+    Sets ``colour`` (green/yellow/red, or "" when the clock is not running), ``overdue_days`` and
+    ``days_left``; a suspended case shows the due date as it stands today (the clock stopped).
+    """
+    now = now or clock.now()
+    today = clock.local(now).date()
+    calendar = calendars()
+    for case in cases:
+        case.colour, case.overdue_days, case.days_left, case.shown_due = "", 0, None, case.due_date
+        if case.status in rules.RUNNING and case.due_at is not None:
+            cal = calendar(case.center)
+            case.colour = rules.colour(now=now, today=today, due_at=case.due_at, warn_on=case.warn_date)
+            case.overdue_days = (
+                rules.overdue_workdays(cal, case.due_date, today) if case.colour == rules.RED else 0
+            )
+            case.days_left = rules.workdays_left(cal, today, case.due_date)
+        elif case.status == rules.SUSPENDED and case.due_date is not None:
+            cal = calendar(case.center)
+            suspended_on = clock.local(case.suspended_at).date()
+            case.shown_due = rules.due_while_suspended(cal, case.due_date, suspended_on, today)
+    return cases
+
+
+def _open(queryset):
+    return queryset.filter(status__in=rules.OPEN, voided_at__isnull=True)
+
+
+def subtree(center: Center) -> list[Center]:
+    """ORG-1: a center and every center below it (one query over the center table)."""
+    children: dict[int | None, list[Center]] = {}
+    for c in Center.objects.select_related("policy").order_by("id"):
+        children.setdefault(c.parent_id, []).append(c)
+    found, stack = [], [center]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(children.get(node.pk, []))
+    return sorted(found, key=lambda c: c.pk)
+
+
+@dataclass
+class CenterFigures:
+    center: Center
+    awaiting: int = 0
+    suspended: int = 0
+    green: int = 0
+    yellow: int = 0
+    red: int = 0
+    overdue_days: int = 0
+    backfilled: int = 0
+
+    @property
+    def running(self) -> int:
+        return self.green + self.yellow + self.red
+
+
+@dataclass
+class Board:
+    centers: list[CenterFigures]
+    urgent: list[Case]
+    total: CenterFigures
+
+
+def board(center: Center, now: dt.datetime | None = None, limit: int = URGENT) -> Board:
+    """CAS-14: the director's supervision board for a center and the centers below it.
+
+    Counts per colour come from the partial index of open cases (history is never read); the
+    overdue working days of red cases are summed per due date; the ``limit`` most urgent running
+    cases are listed. Four queries whatever the number of cases.
+    """
+    now = now or clock.now()
+    today = clock.local(now).date()
+    centers = subtree(center)
+    by_id = {c.pk: CenterFigures(c) for c in centers}
+    ids = list(by_id)
+    rows = (
+        _open(Case.objects.filter(center_id__in=ids))
+        .values("center_id", "status")
+        .annotate(
+            n=Count("id"),
+            red=Count("id", filter=Q(due_at__lt=now)),
+            warned=Count("id", filter=Q(warn_date__lte=today)),
+            backfilled=Count("id", filter=Q(backfilled=True)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        figures = by_id[row["center_id"]]
+        figures.backfilled += row["backfilled"]
+        if row["status"] == rules.AWAITING:
+            figures.awaiting += row["n"]
+        elif row["status"] == rules.SUSPENDED:
+            figures.suspended += row["n"]
+        else:
+            figures.red += row["red"]
+            figures.yellow += row["warned"] - row["red"]
+            figures.green += row["n"] - row["warned"]
+    reds = (
+        Case.objects.filter(
+            center_id__in=ids, status__in=rules.RUNNING, due_at__lt=now, voided_at__isnull=True
+        )
+        .values("center_id", "due_date")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    calendar = calendars()
+    for row in reds:
+        cal = calendar(by_id[row["center_id"]].center)
+        by_id[row["center_id"]].overdue_days += row["n"] * rules.overdue_workdays(cal, row["due_date"], today)
+    urgent = list(
+        Case.objects.filter(center_id__in=ids, status__in=rules.RUNNING, voided_at__isnull=True)
+        .select_related(*CASE_RELATED)
+        .order_by("due_at", "id")[:limit]
+    )
+    total = CenterFigures(center)
+    for figures in by_id.values():
+        for name in ("awaiting", "suspended", "green", "yellow", "red", "overdue_days", "backfilled"):
+            setattr(total, name, getattr(total, name) + getattr(figures, name))
+    for case in urgent:  # the center objects already loaded, with their policies
+        case.center = by_id[case.center_id].center
+    return Board(list(by_id.values()), with_colours(urgent, now), total)
+
+
+def handler_cases(staff: Staff, now: dt.datetime | None = None) -> list[Case]:
+    """CAS-14: a staff member's own open cases, the most urgent first (two queries)."""
+    cases = _open(Case.objects.filter(handler=staff)).select_related(*CASE_RELATED)
+    return with_colours(list(cases.order_by(F("due_at").asc(nulls_last=True), "id")), now)
+
+
+def window_open_cases(window: Window, now: dt.datetime | None = None) -> list[Case]:
+    """A window's open cases, the most urgent first."""
+    cases = _open(Case.objects.filter(window=window)).select_related(*CASE_RELATED)
+    return with_colours(list(cases.order_by(F("due_at").asc(nulls_last=True), "id")), now)
+
+
+def window_history(
+    window: Window, before: tuple[dt.datetime, int] | None = None, limit: int = PAGE
+) -> list[Case]:
+    """A window's cases newest first, one page at a time (keyset: received before ``before``)."""
+    cases = Case.objects.filter(window=window, voided_at__isnull=True).select_related(*CASE_RELATED)
+    if before is not None:
+        at, pk = before
+        cases = cases.filter(Q(received_at__lt=at) | Q(received_at=at, id__lt=pk))
+    return list(cases.order_by("-received_at", "-id")[:limit])
+
+
+def case_file(case: Case) -> dict:
+    """CAS-11: the case page — its checklist, every event and every notice, in order."""
+    return {
+        "materials": list(case.materials.select_related("material").order_by("material__position")),
+        "events": list(case.events.select_related("actor").order_by("at", "id")),
+        "notices": list(case.notices.defer("pdf").select_related("issued_by").order_by("issued_at", "id")),
+    }
+
+
+NEXT_STEPS = {
+    rules.AWAITING: "请按一次性告知单补齐材料，补齐后即予受理。",
+    rules.ACCEPTED: "正在办理，将在办结日期前办结，办结后以短信或电话告知。",
+    rules.SUSPENDED: "已挂起，等待申请人补正或处理后恢复办理，办结日期相应顺延。",
+    rules.DENIAL_FILED: "正在审核，审核结果将书面告知。",
+    rules.COMPLETED: "已办结，请凭办结通知书到受理窗口领取结果。",
+    rules.REFUSED: "不予受理，理由和依据见不予受理通知书。",
+    rules.DENIED: "不予办理，理由和依据见不予办理告知书。",
+}
+
+
+def public_case(number: str, code: str) -> dict:
+    """The citizen look-up: status, due date and next step; nothing personal beyond a masked name.
+
+    A wrong number and a wrong code get the same answer, so numbers cannot be probed.
+    """
+    normal = rules.normal_case_number(number)
+    case = (
+        Case.objects.select_related("center", "window", "item_version", "center__policy")
+        .filter(number=normal, voided_at__isnull=True)
+        .first()
+        if normal
+        else None
+    )
+    if case is None or not rules.query_code_matches(case.query_code, code):
+        raise NotFound("办件编号或查询码不正确。", code="case_not_found")
+    shown = with_colours([case])[0].shown_due
+    missing = []
+    if case.status == rules.AWAITING:
+        missing = [
+            m.material.name
+            for m in case.materials.select_related("material").order_by("material__position")
+            if m.received_at is None and m.material.required
+        ]
+    return {
+        "number": case.number,
+        "item": case.item_version.name,
+        "center": case.center.name,
+        "window": str(case.window),
+        "applicant": mask_name(case.applicant_name),
+        "status": case.status,
+        "status_name": rules.STATUS_NAMES[case.status],
+        "received_on": clock.local(case.received_at).date(),
+        "due_date": shown,
+        "provisional": case.provisional,
+        "finished_on": clock.local(case.finished_at).date() if case.finished_at else None,
+        "next_step": NEXT_STEPS[case.status],
+        "missing": missing,
+    }
+
+
+# --- what other apps read (assessment, complaints, supervision) --------------------------------------
+
+
+@dataclass
+class HandlerFigures:
+    staff_id: int
+    received: int = 0
+    completed: int = 0
+    late: int = 0  # completed after the due moment
+    overdue_days: int = 0  # working days past due: late completions, and open cases still red
+    backfilled: int = 0
+
+
+def handler_figures(
+    center: Center, start: dt.date, end: dt.date, now: dt.datetime | None = None
+) -> dict[int, HandlerFigures]:
+    """ASM-2, CAS-14: per handler of ``center``, cases received in [start, end], completions and
+    late completions in it, overdue working days (late completions, and open cases red today), and
+    back-filled intakes. Keyed by Staff id. Two queries."""
+    now = now or clock.now()
+    today = clock.local(now).date()
+    cal = workdays.calendar_for(center)
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=clock.TZ)
+    last = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.TZ)
+    figures: dict[int, HandlerFigures] = {}
+
+    def of(staff_id):
+        return figures.setdefault(staff_id, HandlerFigures(staff_id))
+
+    received = Case.objects.filter(
+        center=center, received_at__gte=first, received_at__lt=last, voided_at__isnull=True
+    )
+    for row in (
+        received.values("handler_id")
+        .annotate(n=Count("id"), b=Count("id", filter=Q(backfilled=True)))
+        .order_by()
+    ):
+        of(row["handler_id"]).received += row["n"]
+        of(row["handler_id"]).backfilled += row["b"]
+    touched = Case.objects.filter(voided_at__isnull=True, center=center).filter(
+        Q(status=rules.COMPLETED, finished_at__gte=first, finished_at__lt=last)
+        | Q(status__in=rules.RUNNING, due_at__lt=now)
+    )
+    for handler_id, status, due_date, due_at, finished_at in touched.values_list(
+        "handler_id", "status", "due_date", "due_at", "finished_at"
+    ):
+        item = of(handler_id)
+        if status == rules.COMPLETED:
+            item.completed += 1
+            if due_at is not None and finished_at > due_at:
+                item.late += 1
+                item.overdue_days += rules.overdue_workdays(cal, due_date, clock.local(finished_at).date())
+        else:
+            item.overdue_days += rules.overdue_workdays(cal, due_date, today)
+    return figures
+
+
+def backfilled_cases(center: Center, start: dt.date, end: dt.date) -> list[Case]:
+    """CAS-1: the back-filled intakes of a period, for supervision and assessment."""
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=clock.TZ)
+    last = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.TZ)
+    rows = Case.objects.filter(
+        center=center, backfilled=True, recorded_at__gte=first, recorded_at__lt=last, voided_at__isnull=True
+    )
+    return list(rows.select_related(*CASE_RELATED).order_by("recorded_at", "id"))

@@ -370,9 +370,13 @@ def _acting_staff(actor, case: Case, roles=CASE_LEADERS):
 
 
 @contextmanager
-def _step(actor, case: Case, action: str, *, missing: bool | None = None, roles=CASE_LEADERS):
+def _step(actor, case: Case, action: str, *, missing=None, roles=CASE_LEADERS):
     """Lock the case, check who acts and whether the rules allow ``action``; yield (case, staff,
-    next status). The caller changes the case; the audit event is written on the way out."""
+    next status). The caller changes the case; the audit event is written on the way out.
+
+    ``missing`` (whether required materials are still missing afterwards) is a function of the
+    locked case; by default, whether any are missing now. The state is checked before it runs,
+    so an action on a finished case is always ``case_finished``."""
     staff = _acting_staff(actor, case, roles)
     with transaction.atomic():
         locked = (
@@ -380,12 +384,11 @@ def _step(actor, case: Case, action: str, *, missing: bool | None = None, roles=
             .select_related("center__policy", "window", "item_version__department", "handler")
             .get(pk=case.pk)
         )
-        if missing is None:
-            missing = bool(_materials(locked)[0])
-        try:
-            after = rules.next_status(locked.status, action, missing=missing)
-        except rules.RuleError as error:
-            raise rule_error(error) from None
+        refused = rules.refusal(locked.status, action)
+        if refused is not None:
+            raise rule_error(refused)
+        still_missing = missing(locked) if missing else bool(_materials(locked)[0])
+        after = rules.next_status(locked.status, action, missing=still_missing)
         before = audit.snapshot(locked)
         yield locked, staff, after
         audit.record(
@@ -411,17 +414,19 @@ def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
     codes = list(dict.fromkeys(materials or []))
     if not codes:
         raise Invalid("materials_required", "请选择收到的材料。")
-    rows = {r.material.code: r for r in case.materials.select_related("material")}
-    try:
-        rules.check_materials(list(rows), codes)
-    except rules.RuleError as error:
-        raise rule_error(error) from None
-    new = [rows[c] for c in codes if rows[c].received_at is None]
-    if not new:
-        raise Conflict("materials_already_received", "这些材料此前已经收到。")
-    still_missing = any(
-        r.received_at is None and r.material.required and r.material.code not in codes for r in rows.values()
-    )
+    new = []
+
+    def still_missing(locked: Case) -> bool:
+        rows = {r.material.code: r for r in locked.materials.select_related("material")}
+        try:
+            rules.check_materials(list(rows), codes)
+        except rules.RuleError as error:
+            raise rule_error(error) from None
+        new.extend(rows[c] for c in codes if rows[c].received_at is None)
+        if not new:
+            raise Conflict("materials_already_received", "这些材料此前已经收到。")
+        return any(r.received_at is None and r.material.required and c not in codes for c, r in rows.items())
+
     with _step(actor, case, rules.MATERIALS, missing=still_missing) as (case, staff, after):
         now = clock.now()
         CaseMaterial.objects.filter(pk__in=[r.pk for r in new]).update(received_at=now)
