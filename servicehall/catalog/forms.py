@@ -85,7 +85,9 @@ class MaterialForm(Styled, forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("自动")}),
     )
     name = forms.CharField(label=_("材料名称"), max_length=200)
-    form = forms.ChoiceField(label=_("原件/复印件"), choices=Material.Form.choices)
+    form = forms.ChoiceField(
+        label=_("原件/复印件"), choices=Material.Form.choices, initial=Material.Form.ORIGINAL
+    )
     copies = forms.IntegerField(label=_("份数"), min_value=1, max_value=99, initial=1)
     required = forms.BooleanField(label=_("必需"), required=False, initial=True)
     condition = forms.CharField(label=_("适用情形"), max_length=300, required=False)
@@ -118,7 +120,7 @@ class ParticipantForm(Styled, forms.Form):
 
     def __init__(self, *args, departments=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [(d.code, d.name) for d in departments]
+        self.fields["department"].choices = [("", "—")] + [(d.code, d.name) for d in departments]
         self.style()
 
 

@@ -27,14 +27,14 @@ FIRST_REASON = "新设事项"
 
 
 def can_edit(user, center: Center, department: Department | None = None) -> bool:
-    """May ``user`` edit items of ``department`` (any department when None, for a director)?"""
+    """May ``user`` edit the items of ``department`` (None: of every department)?"""
     held = access.roles_in(user, center)
     if held & {Role.DIRECTOR, Role.SYSADMIN}:
         return True
-    if Role.DEPARTMENT_HEAD not in held:
+    if Role.DEPARTMENT_HEAD not in held or department is None:
         return False
     own = Staff.objects.filter(user=user).values_list("department_id", flat=True).first()
-    return own is not None and (department is None or own == department.pk)
+    return own == department.pk
 
 
 def _require_editor(actor, center: Center, *departments: Department) -> None:
