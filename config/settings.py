@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "servicehall.core",
     "servicehall.org",
     "servicehall.workdays",
+    "servicehall.catalog",
+    "servicehall.public",
     "servicehall.cases",
     "django.contrib.admin",
     "django.contrib.auth",

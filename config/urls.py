@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("servicehall.core.urls")),
     path("", include("servicehall.org.urls")),
+    path("", include("servicehall.catalog.urls")),
+    path("", include("servicehall.public.urls")),
     path("workdays/", include("servicehall.workdays.urls")),
     path("", include("servicehall.cases.urls")),
 ]
