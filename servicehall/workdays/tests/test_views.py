@@ -169,7 +169,7 @@ def test_hrs_2_administrator_corrects_a_day_from_the_page(login, demo):
     )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert cell(page, "2027-02-14") == (["wd-adjusted-workday", "wd-corrected"], "班")
+    assert cell(page, "2027-02-14") == (["wd-adjusted-workday", "wd-corrected", "wd-selected"], "班")
     assert DayCorrection.objects.get().reason == "通知"
 
 
