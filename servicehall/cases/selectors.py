@@ -160,7 +160,7 @@ def calendars():
     return calendar
 
 
-def with_colours(cases: list[Case], now: dt.datetime | None = None) -> list[Case]:
+def with_colours(cases: list[Case], now: dt.datetime | None = None, calendar=None) -> list[Case]:
     """CAS-14: each open case's colour, working days left or overdue, derived now from its dates.
 
     Sets ``colour`` (green/yellow/red, or "" when the clock is not running), ``overdue_days`` and
@@ -168,7 +168,7 @@ def with_colours(cases: list[Case], now: dt.datetime | None = None) -> list[Case
     """
     now = now or clock.now()
     today = clock.local(now).date()
-    calendar = calendars()
+    calendar = calendar or calendars()
     for case in cases:
         case.colour, case.overdue_days, case.days_left, case.shown_due = "", 0, None, case.due_date
         if case.status in rules.RUNNING and case.due_at is not None:
@@ -282,7 +282,7 @@ def board(center: Center, now: dt.datetime | None = None, limit: int = URGENT) -
             setattr(total, name, getattr(total, name) + getattr(figures, name))
     for case in urgent:  # the center objects already loaded, with their policies
         case.center = by_id[case.center_id].center
-    return Board(list(by_id.values()), with_colours(urgent, now), total)
+    return Board(list(by_id.values()), with_colours(urgent, now, calendar), total)
 
 
 def handler_cases(staff: Staff, now: dt.datetime | None = None) -> list[Case]:
