@@ -233,6 +233,10 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case} {self.action}"
 
+    @property
+    def label(self) -> str:
+        return rules.EVENT_NAMES.get(self.action, self.action)
+
 
 class Notice(models.Model):
     """A printed notice as issued (CAS-3, CAS-10): the PDF is kept unchanged, a reprint is the same."""

@@ -82,6 +82,23 @@ ACTION_NAMES = {
     REFUSE: "不予受理",
 }
 
+# The steps a case's file records (CaseEvent.action), as the case page names them.
+EVENT_NAMES = {
+    "intake": "收件",
+    MATERIALS: "补交材料",
+    "accept": "受理",
+    SUSPEND: "挂起",
+    RESUME: "恢复办理",
+    EXTEND: "延期",
+    DENY: "否定报备",
+    REJECT_DENIAL: "退回否定报备",
+    COMPLETED: "办结",
+    REFUSED: "不予受理",
+    DENIED: "不予办理",
+    "notified": "短信告知",
+    "notify_by_phone": "电话告知",
+}
+
 # (status, action) → the status after it. MATERIALS out of AWAITING depends on what is still
 # missing (see ``after_materials``); every pair not listed is refused by ``refusal``.
 TRANSITIONS = {

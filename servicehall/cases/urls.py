@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicehall.cases import visit_views
+from servicehall.cases import views, visit_views
 
 app_name = "cases"
 
@@ -8,4 +8,12 @@ urlpatterns = [
     path("visits/", visit_views.register, name="visits"),
     path("visits/summary/", visit_views.summary, name="visits_summary"),
     path("visits/export/", visit_views.export, name="visits_export"),
+    path("cases/new/", views.intake, name="intake"),
+    path("cases/mine/", views.mine, name="mine"),
+    path("cases/window/<str:code>/<int:number>/", views.window_cases, name="window"),
+    path("cases/<str:number>/", views.case_page, name="case"),
+    path("cases/<str:number>/notices/<int:notice_id>.pdf", views.notice_pdf, name="notice"),
+    path("cases/<str:number>/<str:action>/", views.case_action, name="action"),
+    path("supervision/<str:code>/", views.supervision, name="supervision"),
+    path("q/", views.look_up, name="look_up"),
 ]

@@ -1,0 +1,274 @@
+"""Case pages: intake, the case page with its steps, own and window lists, the director's board,
+and the citizen look-up (no login)."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from servicehall.cases import api, rules, selectors, services
+from servicehall.cases.models import Case
+from servicehall.cases.visit_views import center_of
+from servicehall.catalog.selectors import items_of
+from servicehall.core import clock
+from servicehall.core.errors import DomainError, NotFound
+from servicehall.org import access
+from servicehall.org.models import Staff, Window
+from servicehall.org.selectors import get_center
+from servicehall.tickets.models import Ticket
+
+
+def _case(request, number: str) -> Case:
+    try:
+        case = selectors.get_case(number)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    if not selectors.can_read_case(request.user, case):
+        raise PermissionDenied(f"您不能查看办件 {case.number}。")
+    return case
+
+
+def _intake_window(request, center) -> Window | None:
+    number = request.GET.get("window") or request.POST.get("window")
+    if number:
+        window = Window.objects.filter(center=center, number=number).first() if number.isdigit() else None
+        if window is None:
+            raise Http404("没有这个窗口。")
+        return window
+    staff = Staff.objects.filter(user=request.user, center=center).first()
+    return selectors.own_window(staff) if staff else None
+
+
+def _authorised_items(center, window):
+    items = items_of(center)
+    return list(items.filter(current__windows=window)) if window else []
+
+
+def _current_ticket(window):
+    if window is None:
+        return None
+    return Ticket.objects.filter(window=window, status__in=services.AT_COUNTER).first()
+
+
+def _applicant(form) -> services.Applicant:
+    number = (form.get("number") or "").strip()
+    person = form.get("applicant_kind", "person") == "person"
+    return services.Applicant(
+        name=form.get("name", ""),
+        phone=form.get("phone", ""),
+        id_number=number if person else "",
+        credit_code="" if person else number,
+    )
+
+
+def _agent(form) -> services.Agent | None:
+    fields = [form.get(k, "").strip() for k in ("agent_name", "agent_id_number", "agent_phone")]
+    return services.Agent(*fields) if any(fields) else None
+
+
+def _received_at(form):
+    text = (form.get("received_at") or "").strip()
+    if not text:
+        return None
+    try:
+        return clock.parse_moment(text)
+    except ValueError:
+        raise DomainError("invalid_received_at", "收件时间格式不正确。") from None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    """CAS-1 … CAS-4: take in an application at the window, from the called ticket or directly."""
+    center = center_of(request)
+    if not access.has_role(request.user, center, *services.RECEIVERS):
+        raise PermissionDenied(f"您在「{center.name}」不能收件。")
+    window = _intake_window(request, center)
+    items = _authorised_items(center, window)
+    chosen = request.POST.get("item") or request.GET.get("item") or (items[0].code if items else "")
+    version = next((i.current for i in items if i.code == chosen), None)
+    ticket = _current_ticket(window)
+    status, error, form = 200, None, request.POST
+    if request.method == "POST":
+        try:
+            case = services.case_intake(
+                actor=request.user,
+                center=center,
+                item=chosen,
+                applicant=_applicant(form),
+                materials=form.getlist("materials"),
+                window=window,
+                agent=_agent(form),
+                ticket=ticket if form.get("ticket") and ticket and str(ticket.pk) == form["ticket"] else None,
+                received_at=_received_at(form),
+                backfill_reason=form.get("backfill_reason", ""),
+                eligible=not form.get("not_eligible"),
+                reason=form.get("reason", ""),
+                basis=form.get("basis", ""),
+                result=form.get("result", ""),
+            )
+        except DomainError as exc:
+            status, error = exc.status, exc.as_dict()
+        else:
+            return redirect("cases:case", number=case.number)
+    context = {
+        "center": center,
+        "window": window,
+        "items": items,
+        "version": version,
+        "materials": list(version.materials.all()) if version else [],
+        "ticket": ticket,
+        "form": form,
+        "checked": set(form.getlist("materials")),
+        "error": error,
+    }
+    return render(request, "cases/intake.html", context, status=status)
+
+
+ACTIONS = {
+    "materials": (services.case_add_materials, lambda f: {"materials": f.getlist("materials")}),
+    "suspend": (services.case_suspend, lambda f: {"reason": f.get("reason", "")}),
+    "resume": (services.case_resume, lambda f: {}),
+    "extend": (
+        services.case_extend,
+        lambda f: {"new_due": _date(f.get("due_date")), "reason": f.get("reason", "")},
+    ),
+    "deny": (services.case_deny, lambda f: {"reason": f.get("reason", ""), "basis": f.get("basis", "")}),
+    "approve": (services.case_decide_denial, lambda f: {"approve": True, "note": f.get("note", "")}),
+    "reject": (services.case_decide_denial, lambda f: {"approve": False, "note": f.get("note", "")}),
+    "refuse": (services.case_refuse, lambda f: {"reason": f.get("reason", ""), "basis": f.get("basis", "")}),
+    "complete": (services.case_complete, lambda f: {"result": f.get("result", "")}),
+}
+
+
+def _date(text):
+    try:
+        return dt.date.fromisoformat(text or "")
+    except ValueError:
+        raise DomainError("invalid_date", "请填写日期（YYYY-MM-DD）。") from None
+
+
+def _case_page(request, case: Case, error=None, status=200):
+    case = selectors.with_colours([case])[0]
+    file = selectors.case_file(case)
+    context = {
+        "center": case.center,
+        "case": case,
+        **file,
+        "missing": [m for m in file["materials"] if m.received_at is None],
+        "allowed": {a for a in rules.ACTIONS if rules.refusal(case.status, a) is None},
+        "decider": access.has_role(request.user, case.center, *services.DECIDERS),
+        "today": clock.today(),
+        "error": error,
+    }
+    return render(request, "cases/case.html", context, status=status)
+
+
+@login_required
+@require_GET
+def case_page(request, number: str):
+    """CAS-11: the case, its checklist, every step and every notice, in order."""
+    return _case_page(request, _case(request, number))
+
+
+@login_required
+@require_POST
+def case_action(request, number: str, action: str):
+    """A step of the case from its page; a refusal shows the reason and changes nothing."""
+    case = _case(request, number)
+    if action not in ACTIONS:
+        raise Http404("没有这个操作。")
+    fn, arguments = ACTIONS[action]
+    try:
+        fn(actor=request.user, case=case, **arguments(request.POST))
+    except DomainError as exc:
+        return _case_page(request, selectors.get_case(number), exc.as_dict(), exc.status)
+    return redirect("cases:case", number=case.number)
+
+
+@login_required
+@require_GET
+def notice_pdf(request, number: str, notice_id: int):
+    """A notice as issued, for printing (CAS-10: the stored PDF, byte for byte)."""
+    case = _case(request, number)
+    notice = case.notices.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404("没有这份通知书。")
+    return api.pdf_response(notice)
+
+
+@login_required
+@require_GET
+def mine(request):
+    """CAS-14: a staff member's own open cases, the most urgent first."""
+    staff = Staff.objects.filter(user=request.user).select_related("center").first()
+    if staff is None:
+        raise PermissionDenied("只有工作人员有自己的办件。")
+    cases = selectors.handler_cases(staff)
+    return render(request, "cases/list.html", {"center": staff.center, "title": "我的在办件", "cases": cases})
+
+
+@login_required
+@require_GET
+def window_cases(request, code: str, number: int):
+    """A window's open cases, then its history newest first, a page at a time."""
+    center = _center(code)
+    window = Window.objects.filter(center=center, number=number).first()
+    if window is None:
+        raise Http404("没有这个窗口。")
+    try:
+        selectors.window_scope(request.user, center, window)
+    except DomainError as exc:
+        raise PermissionDenied(exc.message) from None
+    before = None
+    if request.GET.get("before"):
+        try:
+            at, pk = request.GET["before"].rsplit("_", 1)
+            before = (clock.parse_moment(at), int(pk))
+        except ValueError:
+            raise Http404("分页参数不正确。") from None
+    history = selectors.window_history(window, before)
+    last = history[-1] if len(history) == selectors.PAGE else None
+    context = {
+        "center": center,
+        "title": f"{window} 办件",
+        "cases": selectors.window_open_cases(window) if before is None else [],
+        "history": history,
+        "more": f"{last.received_at.isoformat()}_{last.pk}" if last else "",
+    }
+    return render(request, "cases/list.html", context)
+
+
+def _center(code: str):
+    try:
+        return get_center(code)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+@require_GET
+def supervision(request, code: str):
+    """CAS-14: the director's board for the center and the centers below it."""
+    center = _center(code)
+    if not access.has_role(request.user, center, *selectors.OVERSEERS):
+        raise PermissionDenied(f"只有「{center.name}」的领导和监督人员可以查看电子监察。")
+    board = selectors.board(center)
+    return render(request, "cases/supervision.html", {"center": center, "board": board, "now": clock.now()})
+
+
+@require_GET
+def look_up(request):
+    """The citizen look-up, no login: case number and query code → status, due date, next step."""
+    number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
+    found, error, status = None, None, 200
+    if number or code:
+        try:
+            found = selectors.public_case(number, code)
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+    context = {"number": number[:60], "code": code[:12], "found": found, "error": error}
+    return render(request, "cases/look_up.html", context, status=status)
