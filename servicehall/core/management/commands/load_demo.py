@@ -1,11 +1,12 @@
 from django.core.management.base import BaseCommand
 
+from servicehall.cases import demo as cases_demo
 from servicehall.catalog import demo as catalog_demo
 from servicehall.org import demo as org_demo
 
 # Each part's demo loader, in dependency order. Each is idempotent: it returns False when its
 # data is already there, so `make demo` twice keeps what the first run (and the users) made.
-LOADERS = [("organisation", org_demo.load), ("catalog", catalog_demo.load)]
+LOADERS = [("organisation", org_demo.load), ("catalog", catalog_demo.load), ("cases", cases_demo.load)]
 
 
 class Command(BaseCommand):
