@@ -115,10 +115,12 @@ def _edit(request, center, *, item=None):
                         actor=request.user, center=center, draft=draft, reason=reason or services.FIRST_REASON
                     )
                     messages.success(request, f"已新设事项「{draft.name}」。")
-                elif services.item_update(actor=request.user, item=item, draft=draft, reason=reason) is None:
+                elif (
+                    version := services.item_update(actor=request.user, item=item, draft=draft, reason=reason)
+                ) is None:
                     messages.info(request, "内容没有变化，未生成新版本。")
                 else:
-                    messages.success(request, f"已保存为第 {item.current.number} 版。")
+                    messages.success(request, f"已保存为第 {version.number} 版。")
                 return redirect("catalog:edit", center.code, item.code)
             except DomainError as exc:
                 status = exc.status

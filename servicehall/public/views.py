@@ -7,7 +7,7 @@
 /c/<center>/guides/<item>/samples/<material>   a material's sample form
 /c/<center>/staff/                             staff board (name, photo, title, duties, commitment, phone)
 /c/<center>/staff/<id>/photo                   a staff photo
-/c/<center>/screen/?page=                      hall screen: large type, rotates through the guides
+/c/<center>/screen/?page=&seconds=             hall screen: large type, rotates through the guides
 """
 
 import os
@@ -26,7 +26,7 @@ from servicehall.public import selectors
 
 GUIDES_PER_PAGE = 30
 SLIDES_PER_PAGE = 20
-SLIDE_SECONDS = 12
+SLIDE_SECONDS = 12  # ?seconds= sets another pace for a screen, from 3 to 120
 
 
 def _center(code: str) -> Center:
@@ -114,6 +114,13 @@ def staff_photo(request, code: str, staff_id: int):
         raise Http404("照片文件缺失。") from None
 
 
+def _seconds(text) -> int:
+    try:
+        return min(max(int(text), 3), 120)
+    except (TypeError, ValueError):
+        return SLIDE_SECONDS
+
+
 @require_GET
 def hall_screen(request, code: str):
     center = _center(code)
@@ -129,7 +136,7 @@ def hall_screen(request, code: str):
             "center": center,
             "page": page,
             "next_page": page.next_page_number() if page.has_next() else 1,
-            "seconds": SLIDE_SECONDS,
+            "seconds": _seconds(request.GET.get("seconds")),
             "now": clock.local(),
         },
     )

@@ -127,10 +127,13 @@ def test_org_4_an_uploaded_photo_is_shown_and_served(client, catalog, settings, 
 def test_cat_4_hall_screen_rotates_through_the_guides(client, catalog):
     page = get(client, "/c/kaiyuan/screen/")
     assert page.count('data-testid="slide"') == 20
-    assert 'data-seconds="12"' in page and 'data-next="/c/kaiyuan/screen/?page=2"' in page
+    assert 'data-seconds="12"' in page and 'data-next="/c/kaiyuan/screen/?page=2&amp;seconds=12"' in page
     assert "setInterval(next" in page and "残疾人证新办" not in page.split("</header>")[0]
     last = get(client, "/c/kaiyuan/screen/?page=2")
-    assert last.count('data-testid="slide"') == 5 and 'data-next="/c/kaiyuan/screen/?page=1"' in last
+    assert (
+        last.count('data-testid="slide"') == 5
+        and 'data-next="/c/kaiyuan/screen/?page=1&amp;seconds=12"' in last
+    )
     assert "城市道路临时占用审批" in last and "7号窗口 城管办" in last
 
 
