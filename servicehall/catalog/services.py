@@ -280,7 +280,7 @@ def _update(actor, lookup: Lookup, item: Item, draft: ItemDraft, reason: str) ->
     raise_first(found)
     if not reason.strip():
         raise Invalid("reason_required", "请填写修改原因（将记入事项的版本历史）。")
-    item = Item.objects.select_for_update().select_related("current__department").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("current__department").get(pk=item.pk)
     _require_editor(actor, center, item.current.department, lookup.department(draft.department))
     draft = dataclasses.replace(draft, code=item.code)
     number = item.current.number + 1
