@@ -13,7 +13,7 @@ from servicehall.org import access
 from servicehall.org.models import Center, Staff
 from servicehall.tickets import devices, rules, selectors
 from servicehall.tickets.models import Appointment, Device, HomeVisit, Line, Ticket
-from servicehall.tickets.services import ISSUERS, issue_ticket
+from servicehall.tickets.services import ISSUERS, issue_ticket, waiting_ahead
 
 PHONE = re.compile(r"^[0-9+\-]{7,20}$")
 ASSIGNERS = (Role.DIRECTOR, Role.DEPARTMENT_HEAD, Role.DUTY_OFFICER)
@@ -145,13 +145,15 @@ def appointment_check_in(*, actor, center: Center, code: str, device: Device | N
             )
         appointment.status, appointment.checked_in_at = Appointment.Status.CHECKED_IN, now
         appointment.save(update_fields=["status", "checked_in_at"])
-        return issue_ticket(
+        ticket = issue_ticket(
             who=who,
             line=appointment.line,
             green="",
             source=Ticket.Source.APPOINTMENT,
             appointment=appointment,
         )
+    ticket.waiting_ahead = waiting_ahead(ticket, now)
+    return ticket
 
 
 # --- home visits (QUE-3) ---------------------------------------------------------------------

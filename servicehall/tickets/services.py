@@ -152,8 +152,8 @@ def _issuer(actor, device: Device | None, center: Center):
 def issue_ticket(
     *, who, line: Line, green: str, source: str, appointment: Appointment | None = None
 ) -> Ticket:
-    """Inside the caller's transaction: the number, the ticket (with ``waiting_ahead``), the
-    display bump, the audit event. For walk-ins use ``ticket_take``."""
+    """Inside the caller's transaction: the number, the ticket, the display bump, the audit
+    event. For walk-ins use ``ticket_take``."""
     center = line.center
     day = clock.today()
     seq = _next_seq(line, day)
@@ -171,7 +171,6 @@ def issue_ticket(
         slot_start=appointment.slot_start if appointment else None,
         issued_at=now,
     )
-    ticket.waiting_ahead = waiting_ahead(ticket, now)
     _bump(center.pk)
     audit.record(
         actor=who,
@@ -184,15 +183,20 @@ def issue_ticket(
 
 
 def waiting_ahead(ticket: Ticket, now) -> int:
-    """How many waiting tickets of the line come before this one in the usual order."""
-    rank = rules.USUAL_ORDER.index(_class_of(ticket, now))
-    before = (
-        Ticket.objects.filter(line_id=ticket.line_id, day=ticket.day, status=Ticket.Status.WAITING)
-        .exclude(pk=ticket.pk)
-        .alias(rank=_class_rank(rules.USUAL_ORDER, now))
-        .filter(Q(rank__lt=rank) | Q(rank=rank, issued_at__lte=ticket.issued_at))
-    )
-    return before.count()
+    """How many waiting tickets of the line come before this one in the usual order (QUE-2):
+    those of a higher class, and those of its class issued before it."""
+    due = Q(slot_start__lte=now)
+    classes = {
+        rules.APPOINTMENT: due,
+        rules.GREEN: ~due & ~Q(green_channel=""),
+        rules.NORMAL: ~due & Q(green_channel=""),
+    }
+    mine = _class_of(ticket, now)
+    ahead = classes[mine] & Q(issued_at__lte=ticket.issued_at)
+    for cls in rules.USUAL_ORDER[: rules.USUAL_ORDER.index(mine)]:
+        ahead |= classes[cls]
+    waiting = Ticket.objects.filter(line_id=ticket.line_id, day=ticket.day, status=Ticket.Status.WAITING)
+    return waiting.filter(ahead).exclude(pk=ticket.pk).count()
 
 
 # --- taking a ticket (QUE-1, QUE-2, HRS-3) -----------------------------------------------------
@@ -220,7 +224,9 @@ def ticket_take(
     if not workdays.is_open(center, now):
         raise Conflict("center_closed", closed_message(center, now))
     with transaction.atomic():
-        return issue_ticket(who=who, line=line, green=green, source=source)
+        ticket = issue_ticket(who=who, line=line, green=green, source=source)
+    ticket.waiting_ahead = waiting_ahead(ticket, ticket.issued_at)  # after commit: no lock held
+    return ticket
 
 
 # --- the window's operator -------------------------------------------------------------------

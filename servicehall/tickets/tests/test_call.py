@@ -259,7 +259,7 @@ def test_api_transfer_and_pick(client, queue, opened, holder, bearer):
         ("/api/v1/windows/{w}/call", {"ticket": "x"}, 400, "invalid_input"),
         ("/api/v1/tickets/{t}/transfer", {}, 400, "transfer_target"),
         ("/api/v1/tickets/{t}/transfer", {"line": "Q"}, 404, "line_not_found"),
-        ("/api/v1/tickets/{t}/transfer", {"line": "B", "window": 2}, 400, "transfer_target"),
+        ("/api/v1/tickets/{t}/transfer", {"line": "B", "window": "{w}"}, 400, "transfer_target"),
         ("/api/v1/tickets/{t}/finish", {}, 409, "ticket_state"),
     ],
 )
@@ -271,6 +271,7 @@ def test_api_bad_input_is_refused_and_changes_nothing(
     post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, auth)
     t = post(client, f"/api/v1/windows/{w.pk}/call-next", headers=auth).json()
     events = AuditEvent.objects.count()
+    body = {k: v.format(w=w.pk) if isinstance(v, str) else v for k, v in body.items()}
     r = post(client, url.format(w=w.pk, t=t["id"]), body, auth)
     assert r.status_code == status and r.json()["code"] == code, r.content
     assert AuditEvent.objects.count() == events
