@@ -1,5 +1,6 @@
 """Staff writes to the catalog: POST /centers/{code}/items, PUT /centers/{code}/items/{item_code},
-and an item's version history. Public reads are under /public/ (servicehall.public.api)."""
+POST .../{item_code}/void, and an item's version history. Public reads are under /public/
+(servicehall.public.api)."""
 
 from decimal import Decimal
 
@@ -177,6 +178,18 @@ def item_update(request, code: str, item_code: str, payload: ItemIn):
     item = selectors.get_item(center, item_code)
     services.item_update(actor=request.user, item=item, draft=draft_from(payload), reason=payload.reason)
     return guide_out(center, selectors.guide(center, item.code))
+
+
+class VoidIn(Schema):
+    reason: str
+
+
+@router.post("/centers/{code}/items/{item_code}/void", response={204: None})
+def item_void(request, code: str, item_code: str, payload: VoidIn):
+    """Withdraw an item from the catalog (事项取消); its versions stay readable for the cases on them."""
+    center = get_center(code)
+    services.item_void(actor=request.user, item=selectors.get_item(center, item_code), reason=payload.reason)
+    return Status(204, None)
 
 
 @router.get("/centers/{code}/items/{item_code}/versions", response=list[VersionOut])

@@ -311,6 +311,33 @@ def item_update(*, actor, item: Item, draft: ItemDraft, reason: str) -> ItemVers
         return _update(actor, Lookup(item.center), item, draft, reason)
 
 
+def item_void(*, actor, item: Item, reason: str) -> Item:
+    """Withdraw an item (事项取消): it leaves the public catalog; its versions stay for the cases on them."""
+    access.require(actor, item.center, *EDITORS)
+    if not reason.strip():
+        raise Invalid("reason_required", "请填写停用原因。")
+    with transaction.atomic():
+        item = (
+            Item.objects.select_for_update(of=("self",)).select_related("current__department").get(pk=item.pk)
+        )
+        _require_editor(actor, item.center, item.current.department)
+        if item.is_void:
+            raise Conflict("item_void", f"事项「{item.code}」已停用。")
+        before = audit.snapshot(item)
+        item.voided_at, item.void_reason = clock.now(), reason.strip()[:300]
+        item.voided_by = actor if getattr(actor, "pk", None) else None
+        item.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        audit.record(
+            actor=actor,
+            action="catalog.item.void",
+            obj=item,
+            center=item.center,
+            before=before,
+            after=audit.snapshot(item),
+        )
+    return item
+
+
 def parse_amount(text) -> Decimal:
     """A fee amount from a form, a JSON number or a cell; refuses what is not a sum of money."""
     try:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("catalog/<str:code>/export.xlsx", views.export, name="export"),
     path("catalog/<str:code>/import/", views.import_view, name="import"),
     path("catalog/<str:code>/items/<str:item_code>/", views.item_edit, name="edit"),
+    path("catalog/<str:code>/items/<str:item_code>/void/", views.item_void, name="void"),
     path("catalog/<str:code>/items/<str:item_code>/history/", views.history, name="history"),
     path(
         "catalog/<str:code>/items/<str:item_code>/history/<int:number>/", views.version_view, name="version"

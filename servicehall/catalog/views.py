@@ -5,6 +5,7 @@
 /catalog/<center>/export.xlsx                   the catalog as Excel (anyone with a role in the center)
 /catalog/<center>/import/                       import a workbook (director, administrator)
 /catalog/<center>/items/<item>/                 edit an item: a new version with a reason
+/catalog/<center>/items/<item>/void/            withdraw the item (POST, with a reason)
 /catalog/<center>/items/<item>/history/         every version: who, when, why, what changed (CAT-5)
 /catalog/<center>/items/<item>/history/<n>/     one version as its guide read then
 """
@@ -14,7 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.catalog import excel, forms, rules, selectors, services
 from servicehall.catalog.models import Material
@@ -24,7 +27,11 @@ from servicehall.org import access
 from servicehall.org.models import Department, Window
 from servicehall.org.selectors import get_center
 
-ROWS = {"materials": "申请材料", "steps": "办理流程", "participants": "并联审批"}
+ROWS = {
+    "materials": gettext_lazy("申请材料"),
+    "steps": gettext_lazy("办理流程"),
+    "participants": gettext_lazy("并联审批"),
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -35,7 +42,7 @@ def _center_for(user, code: str):
     except NotFound as exc:
         raise Http404(exc.message) from None
     if not access.roles_in(user, center):
-        raise PermissionDenied(f"您在「{center.name}」没有任何角色。")
+        raise PermissionDenied(_("您在「%(center)s」没有任何角色。") % {"center": center.name})
     return center
 
 
@@ -114,13 +121,13 @@ def _edit(request, center, *, item=None):
                     item = services.item_create(
                         actor=request.user, center=center, draft=draft, reason=reason or services.FIRST_REASON
                     )
-                    messages.success(request, f"已新设事项「{draft.name}」。")
+                    messages.success(request, _("已新设事项「%(name)s」。") % {"name": draft.name})
                 elif (
                     version := services.item_update(actor=request.user, item=item, draft=draft, reason=reason)
                 ) is None:
-                    messages.info(request, "内容没有变化，未生成新版本。")
+                    messages.info(request, _("内容没有变化，未生成新版本。"))
                 else:
-                    messages.success(request, f"已保存为第 {version.number} 版。")
+                    messages.success(request, _("已保存为第 %(n)d 版。") % {"n": version.number})
                 return redirect("catalog:edit", center.code, item.code)
             except DomainError as exc:
                 status = exc.status
@@ -162,7 +169,7 @@ def item_new(request, code: str):
     if not services.can_edit(request.user, center) and not any(
         services.can_edit(request.user, center, d) for d in Department.objects.filter(center=center)
     ):
-        raise PermissionDenied("只有中心主任、系统管理员和科室负责人可以新设事项。")
+        raise PermissionDenied(_("只有中心主任、系统管理员和科室负责人可以新设事项。"))
     return _edit(request, center)
 
 
@@ -172,8 +179,24 @@ def item_edit(request, code: str, item_code: str):
     center = _center_for(request.user, code)
     item = _item(center, item_code)
     if not services.can_edit(request.user, center, item.current.department):
-        raise PermissionDenied("您不能编辑该事项：只有中心主任、系统管理员和本科室负责人可以编辑。")
+        raise PermissionDenied(_("您不能编辑该事项：只有中心主任、系统管理员和本科室负责人可以编辑。"))
     return _edit(request, center, item=item)
+
+
+@login_required
+@require_POST
+def item_void(request, code: str, item_code: str):
+    center = _center_for(request.user, code)
+    item = _item(center, item_code)
+    try:
+        services.item_void(actor=request.user, item=item, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from None
+        messages.error(request, exc.message)
+        return redirect("catalog:edit", center.code, item.code)
+    messages.success(request, _("已停用事项「%(name)s」。") % {"name": item.current.name})
+    return redirect("catalog:items", center.code)
 
 
 @login_required
@@ -187,7 +210,7 @@ def history(request, code: str, item_code: str):
     for i, v in enumerate(versions):
         older = contents[i + 1] if i + 1 < len(contents) else None
         fields = rules.changed_fields(older, contents[i]) if older else []
-        labels = [ROWS.get(f) or str(v._meta.get_field(f).verbose_name) for f in fields]
+        labels = [str(ROWS.get(f) or v._meta.get_field(f).verbose_name) for f in fields]
         added, removed, changed = (
             rules.material_changes(older["materials"], contents[i]["materials"]) if older else ([], [], [])
         )
@@ -235,16 +258,16 @@ def export(request, code: str):
 def import_view(request, code: str):
     center = _center_for(request.user, code)
     if not access.has_role(request.user, center, *services.IMPORTERS):
-        raise PermissionDenied("只有中心主任和系统管理员可以导入事项目录。")
+        raise PermissionDenied(_("只有中心主任和系统管理员可以导入事项目录。"))
     context = {"center": center, "errors": [], "counts": None, "reason": ""}
     status = 200
     if request.method == "POST":
         upload = request.FILES.get("file")
         context["reason"] = reason = request.POST.get("reason", "").strip()[:300]
         if upload is None:
-            context["errors"], status = ["请选择要导入的 Excel 文件（.xlsx）。"], 400
+            context["errors"], status = [_("请选择要导入的 Excel 文件（.xlsx）。")], 400
         elif not reason:
-            context["errors"], status = ["请填写导入原因（将记入每个事项的版本历史）。"], 400
+            context["errors"], status = [_("请填写导入原因（将记入每个事项的版本历史）。")], 400
         else:
             try:
                 counts, errors = excel.import_file(

@@ -167,3 +167,17 @@ def test_duplicate_code_is_409(client, demo, bearer):
     post(client, headers, body())
     response = post(client, headers, body())
     assert response.status_code == 409 and response.json()["code"] == "duplicate_item_code"
+
+
+def test_an_item_is_withdrawn_over_the_api(client, demo, bearer):
+    headers = bearer("wangmanshu")
+    post(client, headers, body())
+    url = f"{URL}/T-100/void"
+    assert client.post(url, {"reason": "x"}, content_type="application/json").status_code == 401
+    refused = client.post(
+        url, {"reason": "x"}, content_type="application/json", headers=bearer("chenjianwei")
+    )
+    assert refused.status_code == 403
+    response = client.post(url, {"reason": "依法取消"}, content_type="application/json", headers=headers)
+    assert response.status_code == 204
+    assert client.get("/api/v1/public/centers/kaiyuan/items/T-100").status_code == 404

@@ -8,7 +8,7 @@ from servicehall.catalog import selectors, services
 from servicehall.catalog.models import Item, ItemVersion
 from servicehall.catalog.rules import COMMITTED, ItemDraft, MaterialDraft, ParticipantDraft, StepDraft
 from servicehall.core import clock
-from servicehall.core.errors import Conflict, Forbidden, Invalid
+from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
 from servicehall.core.models import AuditEvent
 from servicehall.org import services as org_services
 
@@ -223,3 +223,29 @@ def test_window_staff_cannot_edit_the_catalog(demo, user_named):
     with pytest.raises(Forbidden):
         services.item_create(actor=user_named("chenjianwei"), center=demo, draft=new_draft())
     assert not Item.objects.exists()
+
+
+def test_a_withdrawn_item_leaves_the_catalog_but_its_versions_stay(demo, user_named):
+    director = user_named("wangmanshu")
+    item = services.item_create(actor=director, center=demo, draft=new_draft())
+    version = item.current
+    services.item_void(actor=director, item=item, reason="依法取消")
+    assert not selectors.items_of(demo).exists()
+    with pytest.raises(NotFound):
+        selectors.get_item(demo, item.code)
+    assert selectors.version_of(item, 1) == version  # a case on it still reads its guide
+    assert AuditEvent.objects.filter(action="catalog.item.void", after__void_reason="依法取消").exists()
+    with pytest.raises(Conflict):
+        services.item_void(actor=director, item=item, reason="again")
+
+
+def test_withdrawing_needs_a_reason_and_the_right(demo, user_named):
+    item = services.item_create(actor=user_named("wangmanshu"), center=demo, draft=new_draft())
+    with pytest.raises(Invalid):
+        services.item_void(actor=user_named("wangmanshu"), item=item, reason=" ")
+    with pytest.raises(Forbidden):
+        services.item_void(
+            actor=user_named("caiwenkeng"), item=item, reason="x"
+        )  # head of another department
+    item.refresh_from_db()
+    assert not item.is_void

@@ -194,3 +194,17 @@ def test_an_import_needs_a_file_and_a_reason(login, catalog):
     upload = io.BytesIO(b"x")
     upload.name = "x.xlsx"
     assert "请填写导入原因" in client.post("/catalog/kaiyuan/import/", {"file": upload}).content.decode()
+
+
+def test_the_director_withdraws_an_item_from_the_edit_page(login, catalog):
+    client = login("wangmanshu")
+    assert 'data-testid="void"' in client.get("/catalog/kaiyuan/items/KY-CG-003/").content.decode()
+    assert client.post("/catalog/kaiyuan/items/KY-CG-003/void/", {"reason": ""}).status_code == 302
+    assert selectors.items_of(catalog).filter(code="KY-CG-003").exists()  # no reason: refused
+    response = client.post("/catalog/kaiyuan/items/KY-CG-003/void/", {"reason": "职能调整"})
+    assert response.status_code == 302 and response.url == "/catalog/kaiyuan/"
+    assert not selectors.items_of(catalog).filter(code="KY-CG-003").exists()
+    assert (
+        login("chenjianwei").post("/catalog/kaiyuan/items/KY-CG-002/void/", {"reason": "x"}).status_code
+        == 403
+    )
