@@ -380,7 +380,7 @@ def _step(actor, case: Case, action: str, *, missing=None, roles=CASE_LEADERS):
     staff = _acting_staff(actor, case, roles)
     with transaction.atomic():
         locked = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .select_related("center__policy", "window", "item_version__department", "handler")
             .get(pk=case.pk)
         )
