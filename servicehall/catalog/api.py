@@ -17,6 +17,7 @@ from servicehall.org import access
 from servicehall.org.selectors import get_center
 
 router = Router(tags=["catalog"])
+LABELS = {label: key for key, label in (rules.KINDS | rules.FORMS).items()}  # 承诺件 → committed
 
 
 class FeeIn(BaseModel):  # pydantic, not ninja.Schema: its before-validator sees the raw value
@@ -56,7 +57,7 @@ class ItemIn(Schema):
     code: str = ""
     name: str
     department: str = Field(description="code or name of a department of the center")
-    kind: str = Field(description="immediate (即办件) or committed (承诺件)")
+    kind: str = Field(description="immediate (即办件) or committed (承诺件); the Chinese also does")
     statutory_days: int | None = None
     committed_days: int | None = None
     legal_service: bool = False
@@ -87,7 +88,7 @@ def draft_from(payload: ItemIn) -> ItemDraft:
         code=payload.code,
         name=payload.name,
         department=payload.department,
-        kind=payload.kind,
+        kind=LABELS.get(payload.kind, payload.kind),
         statutory_days=payload.statutory_days,
         committed_days=payload.committed_days,
         legal_service=payload.legal_service,
@@ -100,7 +101,9 @@ def draft_from(payload: ItemIn) -> ItemDraft:
         fee_approval_document=fee.approval_document,
         windows=payload.windows,
         authorisation_document=payload.authorisation_document,
-        materials=[MaterialDraft(**m.dict()) for m in payload.materials],
+        materials=[
+            MaterialDraft(**(m.dict() | {"form": LABELS.get(m.form, m.form)})) for m in payload.materials
+        ],
         steps=[StepDraft(**s.dict()) for s in payload.steps],
         participants=[ParticipantDraft(**p.dict()) for p in payload.participants],
     )

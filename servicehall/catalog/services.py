@@ -59,7 +59,13 @@ class Lookup:
         self.ratio = center.policy.committed_ratio_max
 
     def department(self, ref: str) -> Department | None:
-        return self.departments.get(ref.strip())
+        """By code or name; a unique end of a name also does (残联 for 街道残联)."""
+        ref = ref.strip()
+        found = self.departments.get(ref)
+        if found is None and ref:
+            matches = {d.pk: d for name, d in self.departments.items() if name.endswith(ref)}
+            found = next(iter(matches.values())) if len(matches) == 1 else None
+        return found
 
 
 def _stripped(draft: ItemDraft) -> ItemDraft:

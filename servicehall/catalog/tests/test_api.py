@@ -181,3 +181,16 @@ def test_an_item_is_withdrawn_over_the_api(client, demo, bearer):
     response = client.post(url, {"reason": "依法取消"}, content_type="application/json", headers=headers)
     assert response.status_code == 204
     assert client.get("/api/v1/public/centers/kaiyuan/items/T-100").status_code == 404
+
+
+def test_chinese_kinds_forms_and_short_department_names_are_understood(client, demo, bearer):
+    data = body(kind="承诺件", department="残联", materials=[{"name": "残疾人证", "form": "原件及复印件"}])
+    response = post(client, bearer("wangmanshu"), data)
+    assert response.status_code == 201, response.content
+    guide = response.json()
+    assert (guide["kind"], guide["department"]["code"]) == ("committed", "canlian")
+    assert guide["materials"][0]["form"] == "original_and_copy"
+    assert (
+        post(client, bearer("wangmanshu"), body(code="T-101", department="办")).json()["code"]
+        == "unknown_department"
+    )
