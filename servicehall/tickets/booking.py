@@ -4,6 +4,8 @@ import datetime as dt
 import re
 import secrets
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import transaction
 
 from servicehall.core import audit, clock
@@ -259,6 +261,11 @@ def device_register(
         raise Invalid("unknown_device_kind", "设备类型只能是取号机或大厅显示屏。")
     if not (name or "").strip():
         raise Invalid("name_required", "请填写设备名称。")
+    if address:
+        try:
+            validate_ipv46_address(address)
+        except ValidationError:
+            raise Invalid("invalid_address", f"「{address[:40]}」不是有效的 IP 地址。") from None
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
         device = Device.objects.create(

@@ -1,11 +1,13 @@
 """Reads of the queue that pages and the API share: the hall display, the console, statistics."""
 
 import datetime as dt
+import time
 
 from django.db.models import Count, Prefetch, Q
 
 from servicehall.core import clock
 from servicehall.core.errors import NotFound
+from servicehall.core.rules import mask_phone
 from servicehall.org.models import Center, Window
 from servicehall.org.selectors import get_center
 from servicehall.tickets import rules
@@ -14,6 +16,7 @@ from servicehall.tickets.models import (
     Appointment,
     DisplayVersion,
     ExtendedService,
+    HomeVisit,
     Line,
     Ticket,
     WindowState,
@@ -76,9 +79,29 @@ def is_extended(center: Center, now: dt.datetime) -> bool:
 # --- hall display (QUE-1, QUE-5) -------------------------------------------------------------
 
 
+# An unchanged poll is answered from this process's memo of the center's display version for up
+# to VERSION_MEMO_SECONDS, without touching the database; a write in this process forgets it at
+# once. With displays polling every second, a new call shows within 1.5 s on any worker.
+VERSION_MEMO_SECONDS = 0.5
+_versions: dict[str, tuple[float, int | None]] = {}
+
+
 def display_version(center_code: str) -> int | None:
-    """The one read an unchanged poll costs; None for an unknown center (or one without lines)."""
-    return DisplayVersion.objects.filter(center__code=center_code).values_list("version", flat=True).first()
+    """The center's display version (None for an unknown center, or one without lines)."""
+    now = time.monotonic()  # a cache's age, not the hall's time: not from servicehall.core.clock
+    memo = _versions.get(center_code)
+    if memo is not None and now - memo[0] < VERSION_MEMO_SECONDS:
+        return memo[1]
+    version = (
+        DisplayVersion.objects.filter(center__code=center_code).values_list("version", flat=True).first()
+    )
+    _versions[center_code] = (now, version)
+    return version
+
+
+def forget_display_versions() -> None:
+    """After a write in this process: the next poll reads the database."""
+    _versions.clear()
 
 
 def display_etag(version: int, now: dt.datetime) -> str:
@@ -254,12 +277,35 @@ def free_slots(line: Line, day: dt.date) -> list[dict]:
     ]
 
 
-def appointments_on(center: Center, day: dt.date) -> list[Appointment]:
+def booking_days(center: Center, days: int = 14) -> list[dt.date]:
+    """The coming days with bookable slots (today's only while a slot is still ahead)."""
+    now = clock.now()
+    out = []
+    for i in range(days):
+        day = clock.today() + dt.timedelta(days=i)
+        if any(start > now for start, _end in slots_on(center, day)):
+            out.append(day)
+    return out or [clock.today()]
+
+
+def home_visits(center: Center) -> list[HomeVisit]:
     return list(
+        HomeVisit.objects.filter(center=center, voided_at__isnull=True)
+        .select_related("assigned_to")
+        .order_by("status", "-requested_at")[:100]
+    )
+
+
+def appointments_on(center: Center, day: dt.date) -> list[Appointment]:
+    """The day's appointments, each with ``phone_masked`` (SEC-5)."""
+    rows = list(
         Appointment.objects.filter(center=center, day=day, voided_at__isnull=True)
         .select_related("line", "ticket")
         .order_by("slot_start", "id")
     )
+    for row in rows:
+        row.phone_masked = mask_phone(row.phone)
+    return rows
 
 
 def ticket_rows(center: Center, start: dt.date, end: dt.date) -> list[dict]:

@@ -19,7 +19,7 @@ from servicehall.core.roles import Role
 from servicehall.org import access
 from servicehall.org.models import Center, Department, Window
 from servicehall.org.selectors import posts_on
-from servicehall.tickets import rules
+from servicehall.tickets import rules, selectors
 from servicehall.tickets.models import (
     Absence,
     Appointment,
@@ -33,7 +33,6 @@ from servicehall.tickets.models import (
     WindowState,
     WindowStateChange,
 )
-from servicehall.tickets.selectors import callable_tickets
 from servicehall.workdays import selectors as workdays
 
 ISSUERS = (Role.WINDOW_STAFF, Role.DUTY_OFFICER, Role.DEPARTMENT_HEAD, Role.DIRECTOR)
@@ -92,6 +91,8 @@ def _bump(center_id: int) -> None:
         DisplayVersion.objects.bulk_create(
             [DisplayVersion(center_id=center_id, version=1)], ignore_conflicts=True
         )
+    selectors.forget_display_versions()
+    transaction.on_commit(selectors.forget_display_versions)
 
 
 def _next_seq(line: Line, day) -> int:
@@ -273,6 +274,15 @@ def _operating_state(actor, window: Window) -> WindowState:
     return state
 
 
+def _busy(state: WindowState) -> Conflict:
+    """Refusal while a citizen is at the counter; names the ticket so a console can resume it."""
+    return Conflict(
+        "window_busy",
+        f"请先处理当前号 {state.current.number}（办结、过号或转移）。",
+        fields={"ticket": state.current_id},
+    )
+
+
 def _call(*, actor, ticket: Ticket, state: WindowState, now, action: str, reason: str = "") -> Ticket:
     window = state.window
     today = clock.local(now).date()
@@ -319,13 +329,13 @@ def ticket_call_next(*, actor, window: Window) -> Ticket | None:
     with transaction.atomic():
         state = _operating_state(actor, window)
         if state.current_id is not None:
-            raise Conflict("window_busy", f"请先处理当前号 {state.current.number}（办结、过号或转移）。")
+            raise _busy(state)
         now = clock.now()
         today = clock.local(now).date()
         run = state.priority_run if state.run_day == today else 0
         order = rules.class_order(run, window.center.policy.priority_run_limit)
         ticket = (
-            callable_tickets(window, today)
+            selectors.callable_tickets(window, today)
             .order_by(_class_rank(order, now), "issued_at", "id")
             .select_related("line")
             .select_for_update(skip_locked=True, of=("self",))
@@ -344,10 +354,10 @@ def ticket_call(*, actor, window: Window, ticket: Ticket, reason: str) -> Ticket
     with transaction.atomic():
         state = _operating_state(actor, window)
         if state.current_id is not None:
-            raise Conflict("window_busy", f"请先处理当前号 {state.current.number}（办结、过号或转移）。")
+            raise _busy(state)
         now = clock.now()
         locked = (
-            callable_tickets(window, clock.local(now).date())
+            selectors.callable_tickets(window, clock.local(now).date())
             .filter(pk=ticket.pk)
             .select_related("line")
             .select_for_update(skip_locked=True, of=("self",))

@@ -56,3 +56,16 @@ def holder(user_named):
         return posts_on(clock.today()).get(window=w, kind=kind).staff.user
 
     return get
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Device look-ups and rate-limit counters live in the cache: every test starts without them."""
+    from django.core.cache import cache
+
+    from servicehall.tickets import selectors
+
+    cache.clear()
+    selectors.forget_display_versions()
+    yield
+    cache.clear()
