@@ -3,7 +3,6 @@
 import pytest
 
 from servicehall.catalog.tests.conftest import catalog  # noqa: F401  (the demo center with its catalog)
-from tests.browser.conftest import browser, page, shot, signed_in  # noqa: F401  (the browser harness)
 
 
 @pytest.fixture

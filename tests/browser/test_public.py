@@ -1,6 +1,6 @@
 """A citizen in headless Chromium: finds a guide by pinyin initials and prints it; the hall screen rotates.
 
-Screenshots and the printed PDF go to test-artifacts/; the browser fixtures are tests/browser's (see conftest).
+Screenshots and the printed PDF go to test-artifacts/.
 """
 
 import subprocess
@@ -11,7 +11,13 @@ from servicehall.catalog import selectors
 from servicehall.core import clock
 from tests.browser.conftest import ARTIFACTS
 
-pytestmark = pytest.mark.browser
+
+@pytest.fixture
+def catalog(demo):
+    from servicehall.catalog import demo as catalog_demo
+
+    catalog_demo.load()
+    return demo
 
 
 @pytest.fixture
