@@ -5,10 +5,12 @@ from servicehall.catalog.api import router as catalog_router
 from servicehall.core.api import api
 from servicehall.org.api import router as org_router
 from servicehall.public.api import router as public_router
+from servicehall.tickets.api import router as tickets_router
 from servicehall.workdays.api import router as workdays_router
 
 api.add_router("", org_router)
 api.add_router("", workdays_router)
+api.add_router("", tickets_router)
 api.add_router("", catalog_router)
 api.add_router("/public", public_router)
 api.add_router("", cases_router)

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "servicehall.workdays",
     "servicehall.catalog",
     "servicehall.public",
+    "servicehall.tickets",
     "servicehall.cases",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -159,6 +160,11 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Hall devices (kiosk, display) without a login: at most COUNT requests per SECONDS each, counted
+# in this cache (per process unless a shared cache is configured).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DEVICE_RATE_LIMIT = tuple(int(x) for x in os.environ.get("DEVICE_RATE_LIMIT", "300/60").split("/"))
 
 # Behind a reverse proxy, the client address comes from this header (empty: REMOTE_ADDR).
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("servicehall.org.urls")),
     path("", include("servicehall.catalog.urls")),
     path("", include("servicehall.public.urls")),
+    path("tickets/", include("servicehall.tickets.urls")),
     path("workdays/", include("servicehall.workdays.urls")),
     path("", include("servicehall.cases.urls")),
 ]

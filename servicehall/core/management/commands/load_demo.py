@@ -3,10 +3,16 @@ from django.core.management.base import BaseCommand
 from servicehall.cases import demo as cases_demo
 from servicehall.catalog import demo as catalog_demo
 from servicehall.org import demo as org_demo
+from servicehall.tickets import demo as tickets_demo
 
 # Each part's demo loader, in dependency order. Each is idempotent: it returns False when its
 # data is already there, so `make demo` twice keeps what the first run (and the users) made.
-LOADERS = [("organisation", org_demo.load), ("catalog", catalog_demo.load), ("cases", cases_demo.load)]
+LOADERS = [
+    ("organisation", org_demo.load),
+    ("catalog", catalog_demo.load),
+    ("cases", cases_demo.load),
+    ("queue", tickets_demo.load),
+]
 
 
 class Command(BaseCommand):
