@@ -10,5 +10,5 @@ class LineAdmin(AuditedAdmin):
 
     list_display = ["center", "prefix", "name", "voided_at"]
     list_filter = ["center"]
-    filter_horizontal = ["departments", "windows"]
-    fields = ["center", "prefix", "name", "departments", "windows", "voided_at", "void_reason"]
+    filter_horizontal = ["departments", "items", "windows"]
+    fields = ["center", "prefix", "name", "departments", "items", "windows", "voided_at", "void_reason"]

@@ -323,9 +323,20 @@ def display(request, code: str):
     "/centers/{code}/lines", auth=DEVICE_OR_STAFF, response={200: list[dict], 403: ErrorOut, 404: ErrorOut}
 )
 def line_list(request, code: str):
+    """The center's lines (letter, name) and the service items each serves."""
     center = get_center(code)
     _may_watch(request, center)
-    return Status(200, [{"prefix": line.prefix, "name": line.name} for line in selectors.lines_of(center)])
+    return Status(
+        200,
+        [
+            {
+                "prefix": line.prefix,
+                "name": line.name,
+                "items": [{"code": i.code, "name": i.current.name} for i in line.items.all()],
+            }
+            for line in selectors.lines_with_items(center)
+        ],
+    )
 
 
 # --- appointments and home visits (QUE-3, QUE-4) -------------------------------------------------

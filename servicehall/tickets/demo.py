@@ -1,7 +1,9 @@
-"""The queue of the demo center: Kaiyuan's service lines, its hall devices, two home visits."""
+"""The queue of the demo center: Kaiyuan's service lines (each with the catalog's items of its
+departments), its hall devices, two home visits."""
 
 from django.db import transaction
 
+from servicehall.catalog import selectors as catalog
 from servicehall.org.models import Center, Window
 from servicehall.tickets import booking, services
 from servicehall.tickets.models import Device, Line
@@ -26,14 +28,17 @@ def load() -> bool:
         return False
     windows = {w.number: w for w in Window.objects.filter(center=center)}
     departments = {d.code: d for d in center.departments.all()}
+    items = list(catalog.items_of(center))
     for prefix, name, numbers in KAIYUAN_LINES:
+        served = [departments[code] for code in DEPARTMENTS[prefix]]
         services.line_create(
             actor=None,
             center=center,
             prefix=prefix,
             name=name,
             windows=[windows[n] for n in numbers],
-            departments=[departments[code] for code in DEPARTMENTS[prefix]],
+            departments=served,
+            items=[item for item in items if item.current.department in served],
         )
     for kind, name, address in DEVICES:
         booking.device_register(actor=None, center=center, kind=kind, name=name, address=address)

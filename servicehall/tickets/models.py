@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.catalog.models import Item
 from servicehall.core.models import Voidable
 from servicehall.org.models import Center, Department, Staff, Window
 from servicehall.tickets import rules
@@ -21,12 +22,14 @@ class GreenChannel(models.TextChoices):
 
 
 class Line(Voidable):
-    """QUE-1: a service line of a center, with its letter; windows serve lines."""
+    """QUE-1: a service line of a center, with its letter: it serves some departments and service
+    items; windows serve lines."""
 
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="lines")
     prefix = models.CharField(_("字母"), max_length=1)
     name = models.CharField(_("名称"), max_length=60)
     departments = models.ManyToManyField(Department, blank=True, related_name="lines", verbose_name=_("科室"))
+    items = models.ManyToManyField(Item, blank=True, related_name="lines", verbose_name=_("事项"))
     windows = models.ManyToManyField(Window, blank=True, related_name="lines", verbose_name=_("窗口"))
 
     class Meta:

@@ -5,6 +5,7 @@ import time
 
 from django.db.models import Count, Prefetch, Q
 
+from servicehall.catalog.models import Item
 from servicehall.core import clock
 from servicehall.core.errors import NotFound
 from servicehall.core.rules import mask_phone
@@ -29,6 +30,16 @@ CONSOLE_WAITING = 30
 
 def lines_of(center: Center) -> list[Line]:
     return list(Line.objects.filter(center=center, voided_at__isnull=True).order_by("prefix"))
+
+
+def lines_with_items(center: Center) -> list[Line]:
+    """The center's lines, each with the items in force it serves (their current versions)."""
+    items = Item.objects.filter(voided_at__isnull=True, current__isnull=False).select_related("current")
+    return list(
+        Line.objects.filter(center=center, voided_at__isnull=True)
+        .prefetch_related(Prefetch("items", queryset=items.order_by("code")))
+        .order_by("prefix")
+    )
 
 
 def get_line(center: Center | str, prefix: str) -> Line:

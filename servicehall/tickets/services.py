@@ -13,6 +13,7 @@ Concurrency (QUE-1):
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, Value, When
 
+from servicehall.catalog.models import Item
 from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, Forbidden, Invalid
 from servicehall.core.roles import Role
@@ -51,22 +52,25 @@ def line_create(
     name: str,
     windows: list[Window] = (),
     departments: list[Department] = (),
+    items: list[Item] = (),
 ) -> Line:
-    """QUE-1: a service line with its letter, the departments it serves and the windows serving it."""
+    """QUE-1: a service line with its letter, the departments and items it serves, and the
+    windows serving it."""
     access.require(actor, center, *access.CONFIGURERS)
     prefix = (prefix or "").strip().upper()
     if not rules.is_valid_prefix(prefix):
         raise Invalid("invalid_prefix", "业务线字母须为 A–Z 中的一个大写字母。")
     if not (name or "").strip():
         raise Invalid("name_required", "请填写业务线名称。")
-    if any(w.center_id != center.pk for w in windows) or any(d.center_id != center.pk for d in departments):
-        raise Invalid("other_center", "业务线只能使用本中心的窗口和科室。")
+    if any(x.center_id != center.pk for x in [*windows, *departments, *items]):
+        raise Invalid("other_center", "业务线只能使用本中心的窗口、科室和事项。")
     with transaction.atomic():
         if Line.objects.filter(center=center, prefix=prefix, voided_at__isnull=True).exists():
             raise Conflict("duplicate_prefix", f"本中心已有字母为「{prefix}」的业务线。")
         line = Line.objects.create(center=center, prefix=prefix, name=name.strip())
         line.windows.set(windows)
         line.departments.set(departments)
+        line.items.set(items)
         DisplayVersion.objects.bulk_create([DisplayVersion(center=center)], ignore_conflicts=True)
         audit.record(
             actor=actor,
@@ -77,6 +81,7 @@ def line_create(
                 **audit.snapshot(line),
                 "windows": [w.pk for w in windows],
                 "departments": [d.pk for d in departments],
+                "items": [i.pk for i in items],
             },
         )
     return line

@@ -218,7 +218,7 @@ def _kiosk_context(request, center, **extra) -> dict:
     now = clock.now()
     return {
         "center": center,
-        "lines": selectors.lines_of(center),
+        "lines": selectors.lines_with_items(center),
         "green_channels": GreenChannel.choices,
         "token_query": _token_query(request),
         "open": workdays.is_open(center, now),

@@ -13,10 +13,12 @@ CALL = "请 A 零 零 一 号到 1 号窗口办理"
 
 @pytest.fixture
 def hall(transactional_db):
+    from servicehall.catalog import demo as catalog_demo
     from servicehall.org import demo as org_demo
     from servicehall.tickets import demo as tickets_demo
 
     org_demo.load()
+    catalog_demo.load()
     tickets_demo.load()
     with clock.travel("2026-11-23T09:30"):
         yield

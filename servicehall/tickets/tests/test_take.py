@@ -187,3 +187,41 @@ def test_take_is_a_fixed_number_of_queries(client, queue, bearer, django_assert_
 
 
 QUERIES_TAKE = 16
+
+
+def test_que_1_a_line_serves_departments_and_catalog_items(queue, client, bearer):
+    from servicehall.catalog import demo as catalog_demo
+    from servicehall.catalog.models import Item
+    from servicehall.org.models import Center, Window
+
+    catalog_demo.load()
+    item = Item.objects.filter(center=queue).select_related("current").first()
+    line = services.line_create(
+        actor=None,
+        center=queue,
+        prefix="D",
+        name="不动产",
+        windows=[Window.objects.get(center=queue, number=2)],
+        items=[item],
+    )
+    body = client.get("/api/v1/centers/kaiyuan/lines", headers=bearer("chenshaoli")).json()
+    assert {"code": item.code, "name": item.current.name} in next(x for x in body if x["prefix"] == "D")[
+        "items"
+    ]
+    other = Center.objects.get(code="xiangfeng")
+    with pytest.raises(Invalid) as exc:
+        services.line_create(actor=None, center=other, prefix="A", name="x", items=[item])
+    assert exc.value.code == "other_center"
+    with pytest.raises(Conflict):
+        services.line_create(actor=None, center=queue, prefix="D", name="again")
+    with pytest.raises(Invalid):
+        services.line_create(actor=None, center=queue, prefix="dd", name="x")
+    with pytest.raises(Forbidden):
+        services.line_create(actor=user_of("chenshaoli"), center=queue, prefix="E", name="x")
+    assert line.items.get() == item
+
+
+def user_of(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
