@@ -19,7 +19,9 @@ PEOPLE = [
     services.Applicant(name="陈志强", id_number="350502197503080316", phone="13905951202"),
     services.Applicant(name="黄秀英", id_number="350502195510240024", phone="0595-22345678"),
     services.Applicant(name="王建国", id_number="350502198201150010", phone="13905951204"),
-    services.Applicant(name="泉州市开元物业管理有限公司", credit_code="91350502MA2XN6KD1F", phone="0595-22998877"),
+    services.Applicant(
+        name="泉州市开元物业管理有限公司", credit_code="91350502MA2XN6KD1F", phone="0595-22998877"
+    ),
     services.Applicant(name="苏丽娟", id_number="350502199009096629", phone="13905951206"),
 ]
 
@@ -86,9 +88,39 @@ def _visits(center) -> None:
         ("chenjianwei", 0, 8, 35, "visit", "consultation", "咨询残疾人证办理条件", "handled", {}),
         ("chenjianwei", 0, 9, 20, "call", "legal", "咨询工伤赔偿", "guided", {"target_window": 6}),
         ("xieshanhong", 0, 9, 40, "visit", "legal", "邻里纠纷申请调解", "handled", {}),
-        ("chenshaoli", 0, 10, 10, "visit", "help", "外地户籍申请低保", "denial", {"note": "不符合《社会救助暂行办法》户籍条件"}),
-        ("chenshaoli", 1, 15, 0, "call", "complaint", "反映窗口等候时间长", "escalated", {"leader": "王曼姝"}),
-        ("wuguohao", 1, 16, 10, "visit", "consultation", "咨询房屋产权登记", "transferred", {"agency": "鲤城区不动产登记中心"}),
+        (
+            "chenshaoli",
+            0,
+            10,
+            10,
+            "visit",
+            "help",
+            "外地户籍申请低保",
+            "denial",
+            {"note": "不符合《社会救助暂行办法》户籍条件"},
+        ),
+        (
+            "chenshaoli",
+            1,
+            15,
+            0,
+            "call",
+            "complaint",
+            "反映窗口等候时间长",
+            "escalated",
+            {"leader": "王曼姝"},
+        ),
+        (
+            "wuguohao",
+            1,
+            16,
+            10,
+            "visit",
+            "consultation",
+            "咨询房屋产权登记",
+            "transferred",
+            {"agency": "鲤城区不动产登记中心"},
+        ),
     ]
     windows = {w.number: w for w in center.windows.all()}
     for username, back, hour, minute, channel, category, matter, outcome, named in rows:

@@ -180,6 +180,12 @@ class Case(Voidable):
                 name="case_open_center_idx",
                 condition=models.Q(status__in=rules.OPEN),
             ),
+            # the running cases in deadline order: red counts, and the most urgent first.
+            models.Index(
+                fields=["center", "due_at"],
+                name="case_running_center_idx",
+                condition=models.Q(status__in=rules.RUNNING),
+            ),
             models.Index(
                 fields=["handler", "due_at"],
                 name="case_open_handler_idx",

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 
 from servicehall.cases import rules
 from servicehall.cases.models import Case, Visit
@@ -189,17 +190,15 @@ def _open(queryset):
     return queryset.filter(status__in=rules.OPEN, voided_at__isnull=True)
 
 
+SUBTREE = (
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM org_center WHERE id = %s "
+    "UNION ALL SELECT c.id FROM org_center c JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree"
+)
+
+
 def subtree(center: Center) -> list[Center]:
-    """ORG-1: a center and every center below it (one query over the center table)."""
-    children: dict[int | None, list[Center]] = {}
-    for c in Center.objects.select_related("policy").order_by("id"):
-        children.setdefault(c.parent_id, []).append(c)
-    found, stack = [], [center]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(children.get(node.pk, []))
-    return sorted(found, key=lambda c: c.pk)
+    """ORG-1: a center and every center below it — one query, whatever the size of the tree."""
+    return list(Center.objects.filter(id__in=RawSQL(SUBTREE, [center.pk])).order_by("id"))  # noqa: S611
 
 
 @dataclass

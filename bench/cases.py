@@ -1,0 +1,150 @@
+"""Electronic supervision at scale (CAS-14): the director's board and a window's case list at
+1,000,000 cases take at most 1.5x their time at 10,000, on SQLite and on PostgreSQL.
+
+Each (database, size) runs in its own process on a throw-away database (a temporary SQLite file;
+a PostgreSQL database created and dropped here): migrate, ``manage.py generate_cases`` (bulk
+inserts), then each read is timed (median of repeated runs after a warm-up), the clock frozen at
+the generator's "today".
+
+The shape (see generate_cases): counties of ten centers (a county hall and nine town halls), each
+taking 20 applications per working day. 10,000 cases: one county, 50 working days of history.
+1,000,000 cases: forty counties (400 centers), 125 working days. About 97 % of all cases are
+finished. County 0 and its towns draw the same recent cases at both sizes, so the open cases
+the boards read are the same: what the benchmark checks is that neither the longer history nor
+the 390 other centers cost the readers anything — the partial indexes hold only open cases, and
+lists are bounded pages.
+
+Run: ``.venv/bin/python -m bench cases`` (writes bench/results/cases.json).
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {10_000: 1, 1_000_000: 40}  # cases → counties
+TODAY = "2026-11-23T10:00"
+RUNS = 30
+TARGET = 1.5
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_DB = "sh_bench_cases"
+
+
+def measure(size: int) -> dict:
+    """In a worker process with DATABASE_URL set: migrate, generate, time the reads."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from servicehall.cases import selectors
+    from servicehall.cases.models import Case
+    from servicehall.core import clock
+    from servicehall.org.models import Center, Staff, Window
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("generate_cases", count=size, counties=SIZES[size], today=TODAY)
+    generate_s = time.perf_counter() - started
+    with clock.freeze(TODAY):
+        county = Center.objects.select_related("policy").get(code="bench-c000")
+        town = Center.objects.select_related("policy").get(code="bench-c000-t0")
+        window = Window.objects.get(center=town, number=1)
+        staff = Staff.objects.get(center=town, name="办事员1")
+        reads = {
+            "town_board": lambda: selectors.board(town),
+            "county_board": lambda: selectors.board(county),
+            "window_list": lambda: (selectors.window_open_cases(window), selectors.window_history(window)),
+            "own_list": lambda: selectors.handler_cases(staff),
+        }
+        timings = {}
+        for name, read in reads.items():
+            for _ in range(3):
+                read()
+            samples = []
+            for _ in range(RUNS):
+                t0 = time.perf_counter()
+                read()
+                samples.append(time.perf_counter() - t0)
+            timings[name] = round(statistics.median(samples) * 1000, 3)
+        board = selectors.board(town)
+        shape = {
+            "cases": Case.objects.count(),
+            "open": Case.objects.filter(
+                status__in=("awaiting_materials", "accepted", "suspended", "denial_filed")
+            ).count(),
+            "centers": Center.objects.count(),
+            "town_open": board.total.running + board.total.awaiting + board.total.suspended,
+            "town_colours": [board.total.green, board.total.yellow, board.total.red],
+            "window_open": len(selectors.window_open_cases(window)),
+        }
+    return {"ms": timings, "generate_s": round(generate_s, 1), "shape": shape, "vendor": connection.vendor}
+
+
+def _worker(database_url: str, var: str, size: int) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SERVICEHALL_VAR": var,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.cases", "measure", str(size)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _psql(sql: str) -> None:
+    subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=True, capture_output=True)
+
+
+def run() -> dict:
+    results: dict[str, dict[int, dict]] = {"sqlite": {}, "postgresql": {}}
+    for size in SIZES:
+        with tempfile.TemporaryDirectory(prefix="bench-cases-") as var:
+            results["sqlite"][size] = _worker(f"sqlite:///{var}/bench.sqlite3", var, size)
+        _psql(f"DROP DATABASE IF EXISTS {PG_DB}")
+        _psql(f"CREATE DATABASE {PG_DB}")
+        try:
+            with tempfile.TemporaryDirectory(prefix="bench-cases-") as var:
+                results["postgresql"][size] = _worker(f"{PG}/{PG_DB}", var, size)
+        finally:
+            _psql(f"DROP DATABASE IF EXISTS {PG_DB}")
+    metrics, ok = {}, True
+    small, large = SIZES
+    for vendor, by_size in results.items():
+        for read in by_size[small]["ms"]:
+            a, b = by_size[small]["ms"][read], by_size[large]["ms"][read]
+            ratio = b / a
+            ok &= ratio <= TARGET
+            metrics[f"{vendor}.{read}"] = {"ms_10k": a, "ms_1m": b, "ratio": round(ratio, 2)}
+            print(f"  {vendor:10} {read:13} {a:8.2f} ms at 10k  {b:8.2f} ms at 1M  {ratio:5.2f}x")
+        for size in SIZES:
+            metrics[f"{vendor}.shape_{size}"] = {
+                **by_size[size]["shape"],
+                "generate_s": by_size[size]["generate_s"],
+            }
+    return {
+        "metrics": metrics,
+        "targets": {"ratio_1m_over_10k": f"<= {TARGET} for every read"},
+        "pass": bool(ok),
+    }
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["measure"]:
+        print(json.dumps(measure(int(sys.argv[2]))))
+    else:
+        print(json.dumps(run(), ensure_ascii=False, indent=2))
