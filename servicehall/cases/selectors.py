@@ -1,4 +1,18 @@
-"""Reads of the visit register and of cases that pages and the API share."""
+"""Reads of the visit register and of cases that pages, the API and other apps share.
+
+For other apps (complaints, assessment, archives, supervision findings):
+
+* ``get_case(number)`` — a case with its center, window, item version and people loaded.
+* ``handler_figures(center, start, end)`` — per handler (Staff id): cases received, completed,
+  completed late, overdue working days (late completions and cases red today), back-filled
+  intakes. What the assessment rulebook counts "per case" and "per overdue day" (ASM-2).
+* ``backfilled_cases(center, start, end)`` — the back-filled intakes of a period (CAS-1).
+* ``board(center)`` — the supervision figures of a center and the centers below it (CAS-14):
+  counts per colour, overdue working days, waiting, suspended, back-filled, the most urgent cases.
+* ``with_colours(cases)`` — colour, working days left and overdue days of any cases, now.
+* ``case_file(case)`` — its checklist, events and notices in order (CAS-11, for the archive).
+* ``visits_on(center, day)`` and ``monthly_summary(center, year, month)`` — the visit register.
+"""
 
 import calendar
 import datetime as dt

@@ -357,8 +357,10 @@ def insert(rows) -> int:
 
 
 def analyze() -> None:
+    """Fresh planner statistics (and, on PostgreSQL outside a transaction, the visibility map)."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
 
 UTC_OFFSET = dt.timedelta(hours=8)  # Asia/Shanghai has kept UTC+8 all year since 1991
