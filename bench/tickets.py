@@ -186,8 +186,8 @@ print(json.dumps({
 
 
 class Server:
-    def __init__(self, env: dict, port: int):
-        self.env, self.port = env, port
+    def __init__(self, env: dict, port: int, log: Path):
+        self.env, self.port, self.log = env, port, log
         self.process = subprocess.Popen(
             [
                 GUNICORN,
@@ -204,7 +204,7 @@ class Server:
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("w"),
         )
         client = Client(port)
         for _ in range(100):
@@ -223,6 +223,13 @@ class Server:
         pid = self.workers()[0]
         os.kill(pid, signal.SIGKILL)
         return pid
+
+    def errors(self) -> list[str]:
+        """The last line of each traceback the workers logged (what a 500 was)."""
+        lines = self.log.read_text(errors="replace").splitlines()
+        return [
+            b for a, b in zip(lines, lines[1:], strict=False) if a.startswith("  ") and not b.startswith(" ")
+        ]
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -340,7 +347,7 @@ def bench_database(name: str, database_url: str | None, workdir: Path) -> dict:
     windows = {int(k): v for k, v in manage(env, SETUP).items()}
     env["SERVICEHALL_CLOCK_ANCHOR"] = repr(time.time())  # every process reads the same clock
     setup_s = time.monotonic() - t0
-    server = Server(env, port)
+    server = Server(env, port, workdir / "gunicorn.log")
     try:
         client = Client(port)
         health = throughput(client, "/healthz", {}, 200, PROBE_SECONDS)
@@ -365,6 +372,7 @@ def bench_database(name: str, database_url: str | None, workdir: Path) -> dict:
         run = load_run(client, server, windows, tokens)
     finally:
         server.stop()
+    run["metrics"]["server_errors"] = sorted(set(server.errors()))[:5]
     acked_file = workdir / "acked.json"
     acked_file.write_text(json.dumps(run["acked"]))
     check = manage(env, CHECK % {"acked": str(acked_file)})

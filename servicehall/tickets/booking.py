@@ -62,7 +62,8 @@ def appointment_book(
     if start <= clock.now():
         raise Invalid("slot_past", "只能预约今后的时段。")
     with transaction.atomic():
-        Line.objects.select_for_update().filter(pk=line.pk).first()  # one booking of a line at a time
+        # one booking of a line at a time; NO KEY UPDATE leaves tickets free to reference the line
+        Line.objects.select_for_update(no_key=True).filter(pk=line.pk).first()
         taken = Appointment.objects.filter(line=line, slot_start=start, voided_at__isnull=True).count()
         if taken >= selectors.slot_capacity(line):
             raise Conflict("slot_full", f"{start:%m月%d日 %H:%M} 的时段已约满，请选择其他时段。")
@@ -292,7 +293,7 @@ def device_revoke(*, actor, device: Device, reason: str) -> Device:
     if not (reason or "").strip():
         raise Invalid("reason_required", "请填写停用原因。")
     with transaction.atomic():
-        device = Device.objects.select_for_update().select_related("center").get(pk=device.pk)
+        device = Device.objects.select_for_update(of=("self",)).select_related("center").get(pk=device.pk)
         if device.voided_at is not None:
             raise Conflict("device_revoked", "该设备已停用。")
         device.voided_at, device.voided_by, device.void_reason = clock.now(), actor, reason.strip()

@@ -378,7 +378,7 @@ def _at_counter(actor, ticket: Ticket, *statuses: str) -> tuple[Ticket, WindowSt
     if ticket.window_id is None or ticket.status not in AT_COUNTER:
         raise Conflict("ticket_not_at_window", f"{ticket.number} 当前不在窗口办理。")
     state = _operating_state(actor, ticket.window)
-    locked = Ticket.objects.select_for_update().select_related("line").get(pk=ticket.pk)
+    locked = Ticket.objects.select_for_update(of=("self",)).select_related("line").get(pk=ticket.pk)
     if locked.window_id != state.window_id or locked.status not in statuses:
         label = Ticket.Status(locked.status).label
         raise Conflict("ticket_state", f"{locked.number} 当前为「{label}」，不能执行此操作。")

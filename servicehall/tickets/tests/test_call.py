@@ -309,3 +309,37 @@ def test_call_next_is_a_fixed_number_of_queries(
 
 
 QUERIES_CALL_NEXT = 16
+
+
+def test_row_locks_never_reach_joined_tables(queue, opened, holder, user_named):
+    """PostgreSQL: a FOR UPDATE over a join locks every joined row unless it names its table. A
+    no-show that locked the ticket's line deadlocked with takes inserting tickets of that line."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    w1, w3 = opened(1), opened(3)
+    clerk = holder(w1)
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            take(queue)
+        t = call(w1, clerk)
+        services.ticket_recall(actor=clerk, ticket=t)
+        services.ticket_start(actor=clerk, ticket=Ticket.objects.get(pk=t.pk))
+        services.ticket_finish(actor=clerk, ticket=Ticket.objects.get(pk=t.pk))
+        t = services.ticket_call(
+            actor=clerk, window=w1, ticket=Ticket.objects.filter(status="waiting").first(), reason="x"
+        )
+        services.ticket_transfer(actor=clerk, ticket=t, line=selectors.get_line(queue, "B"))
+        services.ticket_no_show(actor=holder(w3), ticket=call(w3, holder(w3)))
+        services.window_action(actor=clerk, window=w1, action="pause")
+        booking.appointment_book(
+            actor=clerk,
+            line=selectors.get_line(queue, "A"),
+            slot_start=clock.parse_moment("2026-11-23T11:00"),
+            name="张三",
+            phone="13800001111",
+            channel="phone",
+        )
+    locking = [q["sql"] for q in queries.captured_queries if " FOR " in q["sql"] and "UPDATE" in q["sql"]]
+    for sql in locking:
+        assert " JOIN " not in sql or " OF " in sql or "NO KEY UPDATE" in sql, sql
