@@ -3,8 +3,10 @@
 * ``CalendarVersion`` holds one random stamp. Every service that changes the calendar table
   or a closure writes a new stamp in the same transaction.
 * A request reads the stamp once — one primary-key query, the first time it asks for a
-  calendar (``request_started`` clears the memo). Outside a request (commands, jobs) every
-  call reads it: a job that counts many deadlines takes ``calendar_for(center)`` once.
+  calendar (``request_started`` clears the memo, which lasts until ``request_finished`` and
+  at most MEMO_SECONDS). Outside a request (commands, jobs) every call reads it: a job that
+  counts many deadlines takes ``calendar_for(center)`` once. A rebuild always reads the
+  stamp again rather than trust a memo.
 * When the stamp is not the one cached, the process loads the table (one query), the active
   closures and the center tree (one query each) and builds the national calendar again; a
   center's calendar (national days plus the closures of the center and its ancestors) is
@@ -17,6 +19,7 @@ See docs/calendar.md, "Caching".
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -47,12 +50,18 @@ class Snapshot:
 _snapshot: Snapshot | None = None
 
 
+# A request's memo of the stamp lasts until the request ends, and never longer than this: a
+# harness that never closes its responses (so request_finished never comes) cannot leave a
+# thread on an old stamp.
+MEMO_SECONDS = 5.0
+
+
 def request_started(**kwargs) -> None:
-    _request.active, _request.stamp = True, _UNSET
+    _request.stamp, _request.until = _UNSET, time.monotonic() + MEMO_SECONDS
 
 
 def request_finished(**kwargs) -> None:
-    _request.active, _request.stamp = False, _UNSET
+    _request.stamp, _request.until = _UNSET, 0.0
 
 
 def forget() -> None:
@@ -72,10 +81,11 @@ def _read_stamp() -> str | None:
 
 
 def _stamp() -> str | None:
-    stamp = getattr(_request, "stamp", _UNSET)
+    in_request = time.monotonic() < getattr(_request, "until", 0.0)
+    stamp = getattr(_request, "stamp", _UNSET) if in_request else _UNSET
     if stamp is _UNSET:
         stamp = _read_stamp()
-        if getattr(_request, "active", False):
+        if in_request:
             _request.stamp = stamp
     return stamp
 
@@ -104,10 +114,13 @@ def _load(stamp: str | None) -> Snapshot:
 
 def snapshot() -> Snapshot:
     global _snapshot
-    stamp = _stamp()
     current = _snapshot
-    if current is None or current.stamp != stamp:
-        current = _snapshot = _load(stamp)
+    if current is None or current.stamp != _stamp():
+        forget()
+        stamp = _stamp()  # a rebuild never trusts a memo: read the stamp again
+        current = _snapshot if _snapshot is not None and _snapshot.stamp == stamp else None
+        if current is None:
+            current = _snapshot = _load(stamp)
     return current
 
 

@@ -156,6 +156,24 @@ def test_within_a_request_the_stamp_is_read_once(demo, django_assert_num_queries
         cache.request_finished()
 
 
+def test_a_request_that_never_finishes_leaves_no_stale_calendar(demo, monkeypatch, django_assert_num_queries):
+    selectors.calendar_for(demo)
+    cache.request_started()  # a harness that never closes its responses: request_finished never comes
+    try:
+        selectors.calendar_for(demo)  # the stamp is memoized
+        CalendarVersion.objects.all().delete()  # the table is emptied meanwhile (a flush)
+        CalendarDay.objects.all().delete()
+        cache._snapshot = cache._load(None)  # and another thread has already rebuilt from the rules
+        assert selectors.add_workdays(demo, D(2026, 9, 30), 5) == (D(2026, 10, 13), False)
+        monkeypatch.setattr(cache, "MEMO_SECONDS", 0.0)
+        cache.request_started()
+        with django_assert_num_queries(2):  # the memo has expired: each call reads the stamp
+            selectors.calendar_for(demo)
+            selectors.calendar_for(demo)
+    finally:
+        cache.request_finished()
+
+
 def test_every_change_renews_the_version_stamp(demo, user_named):
     stamps = [CalendarVersion.objects.get().stamp]
     closure = services.closure_add(
