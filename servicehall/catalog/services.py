@@ -280,15 +280,14 @@ def _create(actor, lookup: Lookup, draft: ItemDraft, reason: str) -> Item:
 
 def _update(actor, lookup: Lookup, item: Item, draft: ItemDraft, reason: str) -> ItemVersion | None:
     center = lookup.center
-    found = problems(lookup, draft)
     if draft.code.strip() and draft.code.strip() != item.code:
-        found.append(Problem("code", "code_cannot_change", "事项编码不能修改。"))
-    raise_first(found)
+        raise_first([Problem("code", "code_cannot_change", "事项编码不能修改。")])
+    draft = dataclasses.replace(draft, code=item.code)
+    raise_first(problems(lookup, draft))
     if not reason.strip():
         raise Invalid("reason_required", "请填写修改原因（将记入事项的版本历史）。")
     item = Item.objects.select_for_update(of=("self",)).select_related("current__department").get(pk=item.pk)
     _require_editor(actor, center, item.current.department, lookup.department(draft.department))
-    draft = dataclasses.replace(draft, code=item.code)
     number = item.current.number + 1
     version, before, after = _write_version(actor, lookup, item, draft, number, reason.strip())
     if version is not None:

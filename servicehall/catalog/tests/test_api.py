@@ -194,3 +194,13 @@ def test_chinese_kinds_forms_and_short_department_names_are_understood(client, d
         post(client, bearer("wangmanshu"), body(code="T-101", department="办")).json()["code"]
         == "unknown_department"
     )
+
+
+def test_put_may_leave_out_the_code_but_not_change_it(client, demo, bearer):
+    headers = bearer("wangmanshu")
+    post(client, headers, body())
+    data = body(committed_days=9, reason="提速")
+    del data["code"]
+    assert put(client, headers, "T-100", data).json()["version"] == 2
+    response = put(client, headers, "T-100", body(code="T-999", reason="改码"))
+    assert response.status_code == 400 and response.json()["code"] == "code_cannot_change"
