@@ -8,9 +8,8 @@ import pytest
 
 from servicehall.cases.models import Case
 from servicehall.core import clock
-from tests.browser.conftest import ARTIFACTS, browser, page, shot, signed_in  # noqa: F401 (fixtures)
+from tests.browser.conftest import ARTIFACTS
 
-pytestmark = pytest.mark.browser
 MONDAY = "2026-11-23T09:30"
 
 
@@ -38,10 +37,7 @@ def called_ticket(transactional_db):
 
 
 def test_cas_2_to_cas_7_a_case_from_the_called_ticket_to_the_citizen_look_up(
-    page,  # noqa: F811 (the harness's fixtures, imported above)
-    shot,  # noqa: F811
-    signed_in,  # noqa: F811
-    called_ticket,
+    page, shot, signed_in, called_ticket
 ):
     with clock.freeze(MONDAY):
         signed_in("chenjianwei")
