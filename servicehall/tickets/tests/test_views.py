@@ -398,3 +398,55 @@ def test_devices_page_refusals(login, queue):
     )
     assert response.status_code == 400 and "IP" in response.content.decode()
     assert Device.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "method,url",
+    [
+        ("get", "/tickets/kaiyuan/kiosk/book"),
+        ("post", "/tickets/kaiyuan/kiosk/check-in"),
+        ("get", "/tickets/kaiyuan/slip/{t}/"),
+        ("get", "/tickets/kaiyuan/display/"),
+    ],
+)
+def test_device_pages_refuse_strangers(client, queue, method, url):
+    t = services.ticket_take(actor=None, line=selectors.get_line(queue, "A"))
+    response = getattr(client, method)(url.format(t=t.pk), **FAR)
+    assert response.status_code == 403 and "设备" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url,body",
+    [
+        ("/api/v1/windows/{w}/call", {"ticket": "{t}", "reason": "x"}),
+        ("/api/v1/tickets/{t}/transfer", {"line": "B"}),
+        ("/api/v1/tickets/{t}/start", {}),
+        ("/api/v1/centers/kaiyuan/appointments/check-in", {"code": "123456"}),
+        ("/api/v1/home-visits/{v}/outcome", {"outcome": "x"}),
+        ("/api/v1/home-visits/{v}/assign", {"staff": "chenshaoli", "visit_on": "2026-11-24"}),
+        (
+            "/api/v1/centers/kaiyuan/home-visits",
+            {"name": "x", "phone": "13500001111", "address": "y", "need": "z", "age": 80},
+        ),
+    ],
+)
+def test_api_refuses_strangers_and_other_windows_staff(client, queue, opened, holder, bearer, url, body):
+    w = opened(1)
+    t = services.ticket_take(actor=None, line=selectors.get_line(queue, "A"))
+    visit = HomeVisit.objects.first()
+    url = url.format(w=w.pk, t=t.pk, v=visit.pk)
+    body = {k: v.format(t=t.pk) if isinstance(v, str) else v for k, v in body.items()}
+    response = client.post(url, body, content_type="application/json", **FAR)
+    assert response.status_code == 401
+    response = client.post(url, body, content_type="application/json", headers=bearer("auditor"), **FAR)
+    assert response.status_code in {403, 409} and response.json()["code"]
+    assert (
+        Ticket.objects.get(pk=t.pk).status == "waiting"
+        and HomeVisit.objects.get(pk=visit.pk).status == "requested"
+    )
+
+
+def test_api_lines_need_a_role_or_device(client, queue, bearer):
+    assert client.get("/api/v1/centers/kaiyuan/lines", **FAR).status_code == 401
+    assert client.get("/api/v1/centers/county/lines", headers=bearer("chenshaoli"), **FAR).status_code == 403
+    assert [x["prefix"] for x in client.get("/api/v1/centers/kaiyuan/lines").json()] == ["A", "B", "C"]
