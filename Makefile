@@ -54,13 +54,16 @@ demo: install
 	@echo "ServiceHall: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
 
-# The whole suite. Load tests marked `slow` run when SLOW=1 (CI runs them once, on PostgreSQL).
+# The whole suite: first everything but the browser tests, then those in processes of their own
+# (Playwright's sync API needs a thread with no event loop). Load tests marked `slow` run when
+# SLOW=1 (CI runs them once, on PostgreSQL).
 test: dev-install system-test-deps
 	@$(MAKE) --no-print-directory messages
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
-	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile $(if $(SLOW),,-m "not slow") $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile -m "not browser $(if $(SLOW),,and not slow)" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile -m "browser $(if $(SLOW),,and not slow)" $(PYTEST_ARGS)
 
 bench: dev-install
 	$(BIN)/python -m bench $(NAME)
