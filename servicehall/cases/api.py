@@ -48,7 +48,7 @@ class VisitOut(Schema):
 def _window(center, number):
     if number is None:
         return None
-    window = Window.objects.filter(center=center, number=number).first()
+    window = Window.objects.filter(center=center, number=number).first() if 0 < number < 32768 else None
     if window is None:
         raise Invalid("window_not_found", f"{center.name}没有 {number} 号窗口。")
     return window
@@ -225,7 +225,7 @@ def _case_out(case: Case) -> dict:
 def _ticket(center, ticket_id):
     if ticket_id is None:
         return None
-    ticket = Ticket.objects.filter(pk=ticket_id, center=center).first()
+    ticket = Ticket.objects.filter(pk=ticket_id, center=center).first() if 0 < ticket_id < 2**63 else None
     if ticket is None:
         raise Invalid("ticket_not_found", f"{center.name}没有这张号票。")
     return ticket
@@ -309,7 +309,7 @@ def case_detail(request, number: str):
 def case_notice(request, number: str, notice_id: int):
     """A notice as issued: the stored PDF, byte for byte (CAS-10)."""
     case = _readable(request, number)
-    notice = case.notices.filter(pk=notice_id).first()
+    notice = case.notices.filter(pk=notice_id).first() if 0 < notice_id < 2**63 else None
     if notice is None:
         raise NotFound("没有这份通知书。", code="notice_not_found")
     return pdf_response(notice)

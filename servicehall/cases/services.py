@@ -275,6 +275,8 @@ def case_intake(
     access.require(actor, center, *RECEIVERS)
     officer = staff_of(actor, center)
     now, today = clock.now(), clock.today()
+    if received_at is not None and received_at.tzinfo is None:  # a wall-clock time at the hall
+        received_at = received_at.replace(tzinfo=clock.TZ)
     version = _version(center, item)
     window = window or own_window(officer)
     if window is None:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.cases import api, rules, selectors, services
 from servicehall.cases.models import Case
-from servicehall.cases.visit_views import center_of
+from servicehall.cases.visit_views import center_of, number_in, window_numbered
 from servicehall.catalog.selectors import items_of
 from servicehall.core import clock
 from servicehall.core.errors import DomainError, NotFound
@@ -34,10 +34,7 @@ def _case(request, number: str) -> Case:
 def _intake_window(request, center) -> Window | None:
     number = request.GET.get("window") or request.POST.get("window")
     if number:
-        window = Window.objects.filter(center=center, number=number).first() if number.isdigit() else None
-        if window is None:
-            raise Http404("没有这个窗口。")
-        return window
+        return window_numbered(center, number)
     staff = Staff.objects.filter(user=request.user, center=center).first()
     return selectors.own_window(staff) if staff else None
 
@@ -194,7 +191,7 @@ def case_action(request, number: str, action: str):
 def notice_pdf(request, number: str, notice_id: int):
     """A notice as issued, for printing (CAS-10: the stored PDF, byte for byte)."""
     case = _case(request, number)
-    notice = case.notices.filter(pk=notice_id).first()
+    notice = case.notices.filter(pk=notice_id).first() if number_in(notice_id) else None
     if notice is None:
         raise Http404("没有这份通知书。")
     return api.pdf_response(notice)
@@ -216,9 +213,7 @@ def mine(request):
 def window_cases(request, code: str, number: int):
     """A window's open cases, then its history newest first, a page at a time."""
     center = _center(code)
-    window = Window.objects.filter(center=center, number=number).first()
-    if window is None:
-        raise Http404("没有这个窗口。")
+    window = window_numbered(center, number)
     try:
         selectors.window_scope(request.user, center, window)
     except DomainError as exc:

@@ -37,13 +37,25 @@ def center_of(request):
         raise Http404(exc.message) from None
 
 
-def _window(center, text: str | None) -> Window | None:
-    if not text:
-        return None
-    window = Window.objects.filter(center=center, number=text).first() if text.isdigit() else None
+def number_in(text) -> int | None:
+    """A positive number from a URL or a form, or None: never one the database cannot hold."""
+    text = str(text or "")
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+def window_numbered(center, text) -> Window:
+    """The center's window with this number, or a 404."""
+    number = number_in(text)
+    window = (
+        Window.objects.filter(center=center, number=number).first() if number and number < 32768 else None
+    )
     if window is None:
         raise Http404("没有这个窗口。")
     return window
+
+
+def _window(center, text: str | None) -> Window | None:
+    return window_numbered(center, text) if text else None
 
 
 def _day(text: str | None) -> dt.date:
@@ -83,7 +95,8 @@ def _choices(center):
 def _by_id(model, center, value):
     if not value:
         return None
-    found = model.objects.filter(center=center, pk=value).first() if str(value).isdigit() else None
+    pk = number_in(value)
+    found = model.objects.filter(center=center, pk=pk).first() if pk else None
     if found is None:
         raise DomainError("not_found", "所选的人员或窗口不存在。")
     return found

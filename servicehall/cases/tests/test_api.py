@@ -90,6 +90,9 @@ def test_cas_2_post_cases_refused(api):
         ({"ticket": 999999}, 400, "ticket_not_found"),
         ({"window": 42}, 400, "window_not_found"),
         ({"received_at": "2026-11-23T07:00:00+08:00"}, 400, "backfill_reason_required"),
+        ({"received_at": "2026-11-23T07:00:00"}, 400, "backfill_reason_required"),  # local wall-clock time
+        ({"window": 10**12}, 400, "window_not_found"),
+        ({"ticket": 10**19}, 400, "ticket_not_found"),
         ({"applicant": {"name": "张三"}}, 400, "invalid_input"),
         ({"center": "atlantis"}, 404, "center_not_found"),
     ],
@@ -182,6 +185,7 @@ def test_case_endpoints_need_a_login_and_a_role(api):
     notice = Case.objects.get(number=number).notices.get()
     assert api("get", f"/api/v1/cases/{number}/notices/{notice.pk}", user="xieshanhong").status_code == 403
     assert api("get", f"/api/v1/cases/{number}/notices/999999").status_code == 404
+    assert api("get", f"/api/v1/cases/{number}/notices/{10**20}").status_code == 404
 
 
 def test_unknown_case_is_404(api):
