@@ -284,7 +284,7 @@ def device_register(
             center=center,
             after={"kind": kind, "name": device.name, "address": device.address},
         )
-    devices.forget(device)
+    devices.forget()
     return device, token
 
 
@@ -301,5 +301,5 @@ def device_revoke(*, actor, device: Device, reason: str) -> Device:
         audit.record(
             actor=actor, action="device.revoke", obj=device, center=device.center, after={"reason": reason}
         )
-    devices.forget(device)
+    devices.forget()
     return device

@@ -1,12 +1,14 @@
 """Hall devices (kiosk, display) without a staff login: a device token or an allowed address,
-and a simple rate limit per device (Django's cache; each worker counts for itself).
+and a simple rate limit per device (Django's cache; with the default local-memory cache each
+worker counts for itself).
 
-A token comes in the ``X-Device-Token`` header or the ``token`` query parameter. Lookups are
-cached for ``DEVICE_CACHE_SECONDS``: a revoked token stops working in this process at once
-and in the other workers within that time.
+A token comes in the ``X-Device-Token`` header or the ``token`` query parameter. Look-ups are
+kept in this process for ``DEVICE_CACHE_SECONDS`` (a display polls every second): a revoked
+token stops working in this process at once and in the other workers within that time.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,47 +36,39 @@ def token_of(request) -> str:
     return request.META.get("HTTP_X_DEVICE_TOKEN") or request.GET.get("token") or ""
 
 
-def _cache_key(center_code: str, value: str, kinds: tuple[str, ...]) -> str:
-    return f"tickets:device:{center_code}:{value}:{','.join(kinds)}"
+_devices: dict[tuple, tuple[float, Device | None]] = {}
 
 
-def forget(device: Device) -> None:
-    """Drop the cached look-ups of this device's token and address (after a change)."""
-    combos = [(), *((kind,) for kind in Device.Kind.values)]
-    cache.delete_many(
-        [
-            _cache_key(device.center.code, value, kinds)
-            for value in (device.token_hash, device.address or "")
-            for kinds in combos
-        ]
-    )
+def forget() -> None:
+    """After a change to the devices: look them up again (this process; others within the TTL)."""
+    _devices.clear()
 
 
 def _lookup(center_code: str, token: str, address: str, kinds: tuple[str, ...]) -> Device | None:
     """By token: that device, whatever its kind. By address: a device of one of ``kinds`` there."""
     value = digest(token) if token else address
     kinds = () if token else kinds
-    key = _cache_key(center_code, value, kinds)
-    found = cache.get(key)
-    if found is None:
-        devices = Device.objects.filter(center__code=center_code, voided_at__isnull=True)
-        devices = devices.filter(token_hash=value) if token else devices.filter(address=value)
-        if kinds:
-            devices = devices.filter(kind__in=kinds)
-        found = devices.select_related("center").order_by("kind").first() or False
-        cache.set(key, found, DEVICE_CACHE_SECONDS)
-    return found or None
+    key = (center_code, value, kinds)
+    now = time.monotonic()  # a memo's age, not the hall's time
+    memo = _devices.get(key)
+    if memo is not None and memo[0] > now:
+        return memo[1]
+    devices = Device.objects.filter(center__code=center_code, voided_at__isnull=True)
+    devices = devices.filter(token_hash=value) if token else devices.filter(address=value)
+    if kinds:
+        devices = devices.filter(kind__in=kinds)
+    found = devices.select_related("center").order_by("kind").first()
+    _devices[key] = (now + DEVICE_CACHE_SECONDS, found)
+    return found
 
 
 def limited(key: str) -> bool:
     """Count one request for ``key``; True when it is over ``DEVICE_RATE_LIMIT`` in this period."""
     count, seconds = settings.DEVICE_RATE_LIMIT
     bucket = f"tickets:rate:{key}:{int(clock.now().timestamp() // seconds)}"
-    if cache.add(bucket, 1, seconds + 1):
-        return False
     try:
         return cache.incr(bucket) > count
-    except ValueError:  # expired between add and incr
+    except ValueError:  # the period's first request
         cache.add(bucket, 1, seconds + 1)
         return False
 

@@ -60,12 +60,15 @@ def holder(user_named):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Device look-ups and rate-limit counters live in the cache: every test starts without them."""
+    """Device look-ups, the display version memo and rate-limit counters live in the process:
+    every test starts without them."""
     from django.core.cache import cache
 
-    from servicehall.tickets import selectors
+    from servicehall.tickets import devices, selectors
 
     cache.clear()
+    devices.forget()
     selectors.forget_display_versions()
     yield
     cache.clear()
+    devices.forget()
