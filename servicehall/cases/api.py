@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
-from servicehall.cases import selectors, services
+from servicehall.cases import notices, selectors, services
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock
 from servicehall.core.errors import Forbidden, Invalid, NotFound
@@ -211,14 +211,14 @@ def notice_url(case: Case, notice) -> str:
 
 
 def _case_out(case: Case) -> dict:
-    notices = case.notices.defer("pdf").order_by("issued_at", "id")
+    issued = case.notices.defer("pdf", "content").order_by("issued_at", "id")
     return {
         "number": case.number,
         "status": case.status,
         "due_date": case.due_date,
         "provisional": case.provisional,
         "query_code": case.query_code,
-        "notices": [{"kind": n.kind, "number": n.number, "url": notice_url(case, n)} for n in notices],
+        "notices": [{"kind": n.kind, "number": n.number, "url": notice_url(case, n)} for n in issued],
     }
 
 
@@ -316,7 +316,8 @@ def case_notice(request, number: str, notice_id: int):
 
 
 def pdf_response(notice) -> HttpResponse:
-    response = HttpResponse(bytes(notice.pdf), content_type="application/pdf")
+    data = notices.pdf_of(notice)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{notice.case.number}-{notice.kind}.pdf"'
     response["ETag"] = f'"{notice.sha256}"'
     return response

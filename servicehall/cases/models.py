@@ -245,7 +245,8 @@ class CaseEvent(models.Model):
 
 
 class Notice(models.Model):
-    """A printed notice as issued (CAS-3, CAS-10): the PDF is kept unchanged, a reprint is the same."""
+    """A printed notice as issued (CAS-3, CAS-10): its content is kept when issued and its PDF once
+    rendered; neither changes afterwards, so a reprint is the same document."""
 
     class Kind(models.TextChoices):
         ONE_TIME = "one_time", _("一次性告知单")
@@ -260,8 +261,9 @@ class Notice(models.Model):
     number = models.CharField(_("文号"), max_length=60)
     issued_at = models.DateTimeField(_("出具时间"))
     issued_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, related_name="+")
-    pdf = models.BinaryField(_("PDF"))
-    sha256 = models.CharField(max_length=64)
+    content = models.JSONField(_("内容"), default=dict)  # everything the PDF shows, kept as issued
+    pdf = models.BinaryField(_("PDF"), default=b"")
+    sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("通知书")

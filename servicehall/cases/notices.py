@@ -5,7 +5,10 @@ the stored PDF, so it is the very document the applicant took home. Numbers run 
 kind and year (开元告〔2026〕第0007号); each notice carries the case number and the query code.
 """
 
+import datetime as dt
 import hashlib
+
+from django.db import transaction
 
 from servicehall.cases import rules
 from servicehall.cases.models import Case, Counter, Notice
@@ -175,29 +178,54 @@ def completion(case: Case) -> dict:
 
 
 def issue(case: Case, kind: str, content: dict, staff) -> Notice:
-    """Number, render and keep a notice, inside the caller's transaction."""
+    """Number a notice and keep what it says, inside the caller's transaction; the PDF is rendered
+    once the transaction has committed (``pdf_of``).
+
+    Rendering takes most of a second (the CJK font is subset each time): outside the transaction
+    no lock is held meanwhile — on SQLite, none of the whole database's writers wait for it. The
+    PDF is a pure function of the kept content, so whenever it is rendered it is the same document.
+    """
     now = clock.now()
     year = clock.local(now).year
     number = rules.notice_number(case.center.name, kind, year, next_number(case.center, year, kind))
-    document = pdf.Notice(
-        title=rules.NOTICE_KINDS[kind][0],
-        center_name=case.center.name,
-        number=number,
-        case_number=case.number,
-        query_code=case.query_code,
-        query_hint=QUERY_HINT,
-        issued_at=clock.local(now),
-        handler=staff.name if staff else "",
-        copies=CENTER_COPY if kind == Notice.Kind.EXTENSION else FILE_COPY,
+    document = {
+        "title": rules.NOTICE_KINDS[kind][0],
+        "center_name": case.center.name,
+        "number": number,
+        "case_number": case.number,
+        "query_code": case.query_code,
+        "query_hint": QUERY_HINT,
+        "issued_at": clock.local(now).isoformat(),
+        "handler": staff.name if staff else "",
+        "copies": list(CENTER_COPY if kind == Notice.Kind.EXTENSION else FILE_COPY),
         **content,
+    }
+    notice = Notice.objects.create(
+        case=case, kind=kind, number=number, issued_at=now, issued_by=staff, content=document
     )
-    data = pdf.render(document)
-    return Notice.objects.create(
-        case=case,
-        kind=kind,
-        number=number,
-        issued_at=now,
-        issued_by=staff,
-        pdf=data,
-        sha256=hashlib.sha256(data).hexdigest(),
+    transaction.on_commit(lambda: pdf_of(notice), robust=True)
+    return notice
+
+
+def render(content: dict) -> bytes:
+    return pdf.render(
+        pdf.Notice(
+            **{
+                **content,
+                "issued_at": dt.datetime.fromisoformat(content["issued_at"]),
+                "fields": [tuple(row) for row in content["fields"]],
+                "lists": [(heading, list(lines)) for heading, lines in content.get("lists", [])],
+                "copies": tuple(content["copies"]),
+            }
+        )
     )
+
+
+def pdf_of(notice: Notice) -> bytes:
+    """The notice's PDF as issued: the stored bytes, rendered and stored on first need."""
+    if not notice.sha256:
+        data = render(notice.content)
+        digest = hashlib.sha256(data).hexdigest()
+        Notice.objects.filter(pk=notice.pk, sha256="").update(pdf=data, sha256=digest)
+        notice.refresh_from_db(fields=["pdf", "sha256"])
+    return bytes(notice.pdf)

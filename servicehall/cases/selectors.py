@@ -326,7 +326,9 @@ def case_file(case: Case) -> dict:
     return {
         "materials": list(case.materials.select_related("material").order_by("material__position")),
         "events": list(case.events.select_related("actor").order_by("at", "id")),
-        "notices": list(case.notices.defer("pdf").select_related("issued_by").order_by("issued_at", "id")),
+        "notices": list(
+            case.notices.defer("pdf", "content").select_related("issued_by").order_by("issued_at", "id")
+        ),
     }
 
 

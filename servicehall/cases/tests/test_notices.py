@@ -3,6 +3,7 @@
 import subprocess
 from pathlib import Path
 
+from servicehall.cases.notices import pdf_of
 from servicehall.cases.tests.conftest import ALL_REQUIRED
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
@@ -19,7 +20,7 @@ def test_cas_2_cas_3_one_time_notice_of_a_case_missing_three_materials_names_all
     notice = case.notices.get(kind="one_time")
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / "one-time-notice.pdf"
-    path.write_bytes(bytes(notice.pdf))
+    path.write_bytes(pdf_of(notice))
     text = text_of(path)
     for missing in ["残疾人证申请表", "户口簿", "近期二寸免冠白底彩色照片"]:
         assert text.count(missing) == 2, missing  # once on each of the two copies
@@ -58,6 +59,6 @@ def test_cas_4_acceptance_notice_carries_the_due_date(intake):
     case = intake(materials=ALL_REQUIRED)
     path = ARTIFACTS / "acceptance-notice.pdf"
     ARTIFACTS.mkdir(exist_ok=True)
-    path.write_bytes(bytes(case.notices.get(kind="acceptance").pdf))
+    path.write_bytes(pdf_of(case.notices.get(kind="acceptance")))
     text = text_of(path)
     assert "受理通知书" in text and "2026年12月07日" in text and case.query_code in text

@@ -7,6 +7,7 @@ from django.test import override_settings
 
 from servicehall.cases import services
 from servicehall.cases.models import Case, CaseEvent, Notice, OutboxMessage
+from servicehall.cases.notices import pdf_of, render
 from servicehall.cases.tests.conftest import ALL_REQUIRED, MONDAY, PERSON
 from servicehall.core import clock
 from servicehall.core.errors import Conflict, Forbidden, Invalid
@@ -365,10 +366,12 @@ def test_cas_3_numbers_run_per_center_year_and_kind(intake):
     assert third.notices.get().number == "开元受〔2027〕第0001号"
 
 
-def test_cas_10_a_notice_is_kept_as_issued(intake, user_named):
-    case = intake(materials=ALL_REQUIRED[:1])
+def test_cas_10_a_notice_is_kept_as_issued(intake, user_named, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = intake(materials=ALL_REQUIRED[:1])
     notice = case.notices.get()
-    stored = bytes(notice.pdf)
+    stored = bytes(notice.pdf)  # rendered once the intake committed
+    assert stored.startswith(b"%PDF") and notice.sha256 and notice.content["case_number"] == case.number
     act(services.case_add_materials, user_named, at="2026-11-24T09:00", case=case, materials=["M02"])
     notice.refresh_from_db()
-    assert bytes(notice.pdf) == stored and stored.startswith(b"%PDF")
+    assert bytes(notice.pdf) == stored == pdf_of(notice) == render(notice.content)

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from servicehall.cases.models import Case
+from servicehall.cases.notices import pdf_of
 from servicehall.cases.tests.conftest import ALL_REQUIRED, MONDAY
 from servicehall.core import clock
 
@@ -33,7 +34,7 @@ def test_cas_2_intake_page_to_case_page_to_acceptance_and_completion(kaiyuan, lo
         assert "一次性告知单" in html and "户口簿" in html
         notice = case.notices.get()
         pdf = client.get(f"/cases/{case.number}/notices/{notice.pk}.pdf")
-        assert pdf.status_code == 200 and pdf.content == bytes(notice.pdf)
+        assert pdf.status_code == 200 and pdf.content == pdf_of(notice)
         response = client.post(f"/cases/{case.number}/materials/", {"materials": ["M01", "M03", "M04"]})
         assert response.status_code == 302 and Case.objects.get().status == "accepted"
         response = client.post(f"/cases/{case.number}/complete/", {"result": "已核发残疾人证"})
