@@ -107,3 +107,38 @@ def test_cas_2_to_cas_7_a_case_from_the_called_ticket_to_the_citizen_look_up(
         found = page.get_by_test_id("found").inner_text()
         assert "已办结" in found and "张**" in found and "张三丰" not in found and "领取结果" in found
         shot(page, "case-look-up")
+
+
+@pytest.fixture
+def demo_cases(transactional_db):
+    from servicehall.cases import demo as cases_demo
+    from servicehall.catalog import demo as catalog_demo
+    from servicehall.org import demo as org_demo
+
+    org_demo.load()
+    catalog_demo.load()
+    with clock.freeze(MONDAY):
+        cases_demo.load()
+
+
+def test_cas_14_the_director_sees_every_colour_and_the_visit_register(page, shot, signed_in, demo_cases):
+    with clock.freeze("2026-11-23T11:00"):
+        signed_in("wangmanshu")
+        page.goto(page.base + "/supervision/kaiyuan/")
+        totals = page.get_by_test_id("totals")
+        assert [totals.locator(f"[data-colour={c}]").inner_text() for c in ("green", "yellow", "red")] == [
+            "2",
+            "1",
+            "1",
+        ]
+        urgent = page.get_by_test_id("urgent").locator("tbody tr")
+        assert "红牌" in urgent.nth(0).inner_text() and "补录" in page.get_by_test_id("urgent").inner_text()
+        shot(page, "case-supervision-board")
+        page.goto(page.base + "/visits/?center=kaiyuan")
+        assert page.get_by_test_id("visits").locator("tbody tr").count() == 4
+        page.locator("label[for=out-guided]").click()
+        assert page.locator(".target[data-for=guided]").is_visible()
+        assert not page.locator(".target[data-for=handed_over]").is_visible()
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(400)  # let the buttons' colour transition finish
+        shot(page, "visit-register")
