@@ -71,8 +71,7 @@ def line_create(
         line.windows.set(windows)
         line.departments.set(departments)
         line.items.set(items)
-        DisplayVersion.objects.bulk_create([DisplayVersion(center=center)], ignore_conflicts=True)
-        audit.record(
+        _record(
             actor=actor,
             action="line.create",
             obj=line,
@@ -90,8 +89,14 @@ def line_create(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _bump(center_id: int) -> None:
-    """A display change: the next poll of the hall display gets a new ETag."""
+def _record(
+    *, actor, action: str, obj, center, before: dict | None = None, after: dict | None = None
+) -> None:
+    """The audit event of a queue change, then the display's version (the hall display's next
+    poll gets a new ETag). The chain head is locked first, the version row after it: the
+    center-wide part of a write is as short as it can be."""
+    audit.record(actor=actor, action=action, obj=obj, center=center, before=before, after=after)
+    center_id = getattr(center, "pk", center)
     if not DisplayVersion.objects.filter(center_id=center_id).update(version=F("version") + 1):
         DisplayVersion.objects.bulk_create(
             [DisplayVersion(center_id=center_id, version=1)], ignore_conflicts=True
@@ -177,8 +182,7 @@ def issue_ticket(
         slot_start=appointment.slot_start if appointment else None,
         issued_at=now,
     )
-    _bump(center.pk)
-    audit.record(
+    _record(
         actor=who,
         action="ticket.take",
         obj=ticket,
@@ -315,11 +319,10 @@ def _call(*, actor, ticket: Ticket, state: WindowState, now, action: str, reason
     state.priority_run = rules.next_priority_run(run, called_class)
     state.run_day = today
     state.save(update_fields=["current", "priority_run", "run_day"])
-    _bump(window.center_id)
     after = {"number": ticket.number, "window": window.number, "class": called_class}
     if reason:
         after["reason"] = reason
-    audit.record(actor=actor, action=action, obj=ticket, center=window.center, after=after)
+    _record(actor=actor, action=action, obj=ticket, center=window.center, after=after)
     return ticket
 
 
@@ -400,8 +403,7 @@ def ticket_recall(*, actor, ticket: Ticket) -> Ticket:
         ticket.recalls += 1
         ticket.called_at = clock.now()
         ticket.save(update_fields=["recalls", "called_at"])
-        _bump(ticket.center_id)
-        audit.record(
+        _record(
             actor=actor,
             action="ticket.recall",
             obj=ticket,
@@ -427,8 +429,7 @@ def _finish(actor, ticket: Ticket, status_from: str, status_to: str, action: str
                 fields.append("finished_at")
             _leave_counter(state, now)
         ticket.save(update_fields=fields)
-        _bump(ticket.center_id)
-        audit.record(
+        _record(
             actor=actor,
             action=action,
             obj=ticket,
@@ -487,8 +488,7 @@ def ticket_transfer(
             update_fields=["status", "line", "target_window", "window", "called_at", "started_at", "recalls"]
         )
         _leave_counter(state, clock.now())
-        _bump(center.pk)
-        audit.record(
+        _record(
             actor=actor,
             action="ticket.transfer",
             obj=ticket,
@@ -619,8 +619,7 @@ def window_action(*, actor, window: Window, action: str) -> WindowState:
         state.state, state.since = new, now
         state.save()
         WindowStateChange.objects.create(window=window, state=new, at=now, operator=state.operator)
-        _bump(center.pk)
-        audit.record(
+        _record(
             actor=actor,
             action=f"window.{action}",
             obj=window,
