@@ -38,3 +38,14 @@ def test_admin_is_chinese_and_for_the_administrator_only(login, demo):
 def test_healthz(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_workbench_links_each_role_to_its_work(login, demo):
+    director = login("wangmanshu").get("/").content.decode()
+    assert (
+        "/supervision/kaiyuan/" in director
+        and "/catalog/kaiyuan/" in director
+        and "/cases/new/" not in director
+    )
+    clerk = login("chenshaoli").get("/").content.decode()
+    assert "/cases/new/" in clerk and "/tickets/" in clerk and "/supervision/kaiyuan/" not in clerk
