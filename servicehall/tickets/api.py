@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from servicehall.core import clock
-from servicehall.core.api import BearerToken
+from servicehall.core.api import BearerToken, ErrorOut
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.org import access
 from servicehall.org.selectors import get_center
@@ -43,11 +43,6 @@ def _device(request) -> Device | None:
 
 def _user(request):
     return None if _device(request) else request.user
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class TakeIn(Schema):

@@ -25,7 +25,7 @@ from servicehall.core import clock
 from servicehall.core.errors import DomainError
 from servicehall.org.models import Center, Window
 from servicehall.org.selectors import posts_on
-from servicehall.tickets import selectors, services
+from servicehall.tickets import rules, selectors, services
 from servicehall.tickets.models import Absence, ExtendedService, Ticket, WindowState
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.TZ)  # Monday; 08:00–12:00, 14:30–17:30
@@ -147,6 +147,7 @@ class Queue(RuleBasedStateMachine):
             "window": None,
             "target": None,
             "recalls": 0,
+            "issued_at": self.now,
         }
 
     @rule(n=st.sampled_from(list(WINDOWS)))
@@ -186,6 +187,14 @@ class Queue(RuleBasedStateMachine):
             assert got["green"], "QUE-2: the green channel goes first"
         same_class = greens if got["green"] else normals
         assert ticket.pk == min(same_class), "QUE-2: first come first served within a class"
+        waiting = [
+            rules.Waiting(
+                pk, self.tickets[pk]["issued_at"], green_channel="x" if self.tickets[pk]["green"] else ""
+            )
+            for pk in candidates
+        ]
+        expected = rules.pick_next(waiting, priority_run=w["run"], limit=LIMIT, now=self.now)
+        assert ticket.pk == expected.id, "the database's order is the rule's order"
         w["run"] = w["run"] + 1 if got["green"] else 0
         got.update(status="called", window=n, target=None, recalls=0)
         w["current"] = ticket.pk
