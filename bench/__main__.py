@@ -27,7 +27,9 @@ def run_one(name: str) -> dict:
     result = {"name": name, **result, "seconds": round(time.perf_counter() - started, 1)}
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    print(f"[{name}] {'PASS' if result['pass'] else 'FAIL'}  metrics={json.dumps(result['metrics'], ensure_ascii=False)}")
+    print(
+        f"[{name}] {'PASS' if result['pass'] else 'FAIL'}  metrics={json.dumps(result['metrics'], ensure_ascii=False)}"
+    )
     return result
 
 
