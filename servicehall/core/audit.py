@@ -5,10 +5,10 @@ import decimal
 import uuid
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
-from servicehall.core import clock
+from servicehall.core import clock, rows
 from servicehall.core.models import AuditEvent, AuditHead
 from servicehall.core.request_context import client_ip
 from servicehall.core.rules import GENESIS_HASH, event_hash, first_broken_link
@@ -42,6 +42,26 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
     return out
 
 
+_HEAD = AuditHead._meta.db_table
+
+
+def _advance_head(chain: str) -> tuple[int, str]:
+    """Lock the chain's head and take its next number: one statement that holds the row until
+    the caller commits, so links never fork. Returns the new number and the previous hash."""
+    step = f"UPDATE {_HEAD} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(step, [chain])
+        row = cursor.fetchone()
+        if row is None:  # the chain's first event
+            cursor.execute(
+                f"INSERT INTO {_HEAD} (chain, seq, hash) VALUES (%s, 0, %s) ON CONFLICT (chain) DO NOTHING",  # noqa: S608
+                [chain, GENESIS_HASH],
+            )
+            cursor.execute(step, [chain])
+            row = cursor.fetchone()
+    return row[0], row[1]
+
+
 def record(
     *,
     actor,
@@ -54,13 +74,13 @@ def record(
     """Append one event to the center's chain, inside the caller's transaction."""
     code = getattr(center, "code", center) or ""
     chain = code or SYSTEM_CHAIN
-    with transaction.atomic():
-        AuditHead.objects.bulk_create([AuditHead(chain=chain, hash=GENESIS_HASH)], ignore_conflicts=True)
-        head = AuditHead.objects.select_for_update().get(chain=chain)
+    # No savepoint: a failure here must undo the caller's whole write anyway.
+    with transaction.atomic(savepoint=False):
+        seq, prev_hash = _advance_head(chain)
         user = actor if getattr(actor, "pk", None) else None
         event = AuditEvent(
             chain=chain,
-            seq=head.seq + 1,
+            seq=seq,
             at=clock.now().astimezone(dt.UTC),  # stored and read back as UTC: the hash must match
             actor=user,
             actor_name=(user.get_username() if user else str(actor or "system")),
@@ -71,13 +91,18 @@ def record(
             before=_json_safe(before) if before is not None else None,
             after=_json_safe(after) if after is not None else None,
             ip=client_ip.get(),
-            prev_hash=head.hash,
+            prev_hash=prev_hash,
         )
-        event.hash = event_hash(head.hash, event.hashed_fields())
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+        event.hash = event_hash(prev_hash, event.hashed_fields())
+        rows.insert(event)
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {_HEAD} SET hash = %s WHERE chain = %s", [event.hash, chain])  # noqa: S608
     return event
+
+
+def chain_length(chain: str) -> int | None:
+    """How many events the chain holds (None before its first): it grows with every write."""
+    return AuditHead.objects.filter(chain=chain).values_list("seq", flat=True).first()
 
 
 @dataclass(frozen=True)
