@@ -52,7 +52,7 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "ServiceHall: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
 
 # The whole suite: first everything but the browser tests, then those in processes of their own
 # (Playwright's sync API needs a thread with no event loop). Load tests marked `slow` run when
