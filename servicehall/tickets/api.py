@@ -174,7 +174,7 @@ def state_out(s: WindowState) -> dict:
 def ticket_take(request, code: str, payload: TakeIn):
     """QUE-1: take a ticket for a line (``green_channel``: null or a QUE-2 category).
     409 ``center_closed`` outside office hours (HRS-3: make an appointment instead)."""
-    line = selectors.get_line(code, payload.line)
+    line = selectors.line_for_take(code, payload.line)
     device = _device(request)
     ticket = services.ticket_take(
         actor=_user(request),

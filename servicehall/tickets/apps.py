@@ -8,7 +8,14 @@ class TicketsConfig(AppConfig):
     verbose_name = _("排队叫号")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
         from servicehall.org.api import WINDOW_DETAIL_PROVIDERS
-        from servicehall.tickets.selectors import window_details
+        from servicehall.org.models import Center, Policy
+        from servicehall.tickets.models import Line
+        from servicehall.tickets.selectors import forget_lines, window_details
 
         WINDOW_DETAIL_PROVIDERS.append(window_details)
+        for model in (Line, Center, Policy):
+            post_save.connect(forget_lines, sender=model, dispatch_uid=f"forget_lines_{model.__name__}")
+            post_delete.connect(forget_lines, sender=model, dispatch_uid=f"forget_lines_del_{model.__name__}")

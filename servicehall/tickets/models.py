@@ -47,11 +47,14 @@ class Line(Voidable):
 
 
 class LineDay(models.Model):
-    """The last number a line issued on a day; incremented under lock with each ticket (QUE-1)."""
+    """The last number a line issued on a day, incremented under lock with each ticket (QUE-1),
+    and how many of the line's tickets wait now: moved in the same transaction as every ticket
+    that starts or stops waiting, so the kiosk tells people ahead without counting the queue."""
 
     line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
     last_number = models.PositiveIntegerField(default=0)
+    waiting = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["line", "day"], name="line_day_unique")]
@@ -159,7 +162,13 @@ class Ticket(Voidable):
             ),
         ]
         indexes = [
+            # QUE-2's classes, each one range: everyone in issue order, the green channel (and
+            # the normal tickets, green_channel = '', in issue order), the due appointments
             models.Index(fields=["line", "day", "status", "issued_at"], name="ticket_queue_idx"),
+            models.Index(
+                fields=["line", "day", "status", "green_channel", "issued_at"], name="ticket_green_idx"
+            ),
+            models.Index(fields=["line", "day", "status", "slot_start"], name="ticket_slot_idx"),
             models.Index(fields=["center", "day", "status"], name="ticket_center_day_idx"),
             models.Index(fields=["center", "day", "called_at"], name="ticket_calls_idx"),
         ]
@@ -254,16 +263,6 @@ class ExtendedService(models.Model):
 
     def __str__(self):
         return f"{self.window} {self.day} +{self.minutes}′"
-
-
-class DisplayVersion(models.Model):
-    """Bumped with every change a hall display shows, so an unchanged poll costs one read (ETag)."""
-
-    center = models.OneToOneField(Center, on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveBigIntegerField(default=0)
-
-    def __str__(self):
-        return f"{self.center_id}@{self.version}"
 
 
 class HomeVisit(Voidable):

@@ -6,7 +6,7 @@ import time
 from django.db.models import Count, Prefetch, Q
 
 from servicehall.catalog.models import Item
-from servicehall.core import clock
+from servicehall.core import audit, clock
 from servicehall.core.errors import NotFound
 from servicehall.core.rules import mask_phone
 from servicehall.org.models import Center, Window
@@ -15,7 +15,6 @@ from servicehall.tickets import rules
 from servicehall.tickets.models import (
     Absence,
     Appointment,
-    DisplayVersion,
     ExtendedService,
     HomeVisit,
     Line,
@@ -59,6 +58,30 @@ def get_line(center: Center | str, prefix: str) -> Line:
     return line
 
 
+LINE_MEMO_SECONDS = 10
+_take_lines: dict[tuple[str, str], tuple[float, Line]] = {}
+
+
+def line_for_take(center_code: str, prefix: str) -> Line:
+    """``get_line`` for the kiosk and the take API, kept in this process for
+    ``LINE_MEMO_SECONDS``: taking a ticket is the hall's hottest write. A line voided meanwhile
+    is still refused, by the counter's upsert (``services._next_seq``); a change of the
+    center's hours reaches the other workers within the memo's age."""
+    key = (center_code, (prefix or "").strip().upper()[:1])
+    now = time.monotonic()  # a memo's age, not the hall's time
+    memo = _take_lines.get(key)
+    if memo is not None and memo[0] > now:
+        return memo[1]
+    line = get_line(center_code, prefix)
+    _take_lines[key] = (now + LINE_MEMO_SECONDS, line)
+    return line
+
+
+def forget_lines(**_signal) -> None:
+    """After a change to a line, a center or its policy in this process."""
+    _take_lines.clear()
+
+
 def get_window(window_id: int) -> Window:
     window = Window.objects.select_related("center__policy", "center__parent").filter(pk=window_id).first()
     if window is None:
@@ -90,22 +113,24 @@ def is_extended(center: Center, now: dt.datetime) -> bool:
 # --- hall display (QUE-1, QUE-5) -------------------------------------------------------------
 
 
-# An unchanged poll is answered from this process's memo of the center's display version for up
-# to VERSION_MEMO_SECONDS, without touching the database; a write in this process forgets it at
+# The display's version is the length of the center's audit chain: every change a display shows
+# is a write, and every write appends one event there (in the same transaction), so the ETag
+# moves with each call, take or pause without a counter of its own to update. Other writes of
+# the center move it too; that costs one full answer to the next poll.
+# An unchanged poll is answered from this process's memo of the version for up to
+# VERSION_MEMO_SECONDS, without touching the database; a write in this process forgets it at
 # once. With displays polling every second, a new call shows within 1.5 s on any worker.
 VERSION_MEMO_SECONDS = 0.5
 _versions: dict[str, tuple[float, int | None]] = {}
 
 
 def display_version(center_code: str) -> int | None:
-    """The center's display version (None for an unknown center, or one without lines)."""
+    """The center's display version (None for a center that has written nothing yet)."""
     now = time.monotonic()  # a cache's age, not the hall's time: not from servicehall.core.clock
     memo = _versions.get(center_code)
     if memo is not None and now - memo[0] < VERSION_MEMO_SECONDS:
         return memo[1]
-    version = (
-        DisplayVersion.objects.filter(center__code=center_code).values_list("version", flat=True).first()
-    )
+    version = audit.chain_length(center_code)
     _versions[center_code] = (now, version)
     return version
 

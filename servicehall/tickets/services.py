@@ -11,10 +11,9 @@ Concurrency (QUE-1):
 """
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When
 
 from servicehall.catalog.models import Item
-from servicehall.core import audit, clock
+from servicehall.core import audit, clock, rows
 from servicehall.core.errors import Conflict, Forbidden, Invalid
 from servicehall.core.roles import Role
 from servicehall.org import access
@@ -25,7 +24,6 @@ from servicehall.tickets.models import (
     Absence,
     Appointment,
     Device,
-    DisplayVersion,
     ExtendedService,
     GreenChannel,
     Line,
@@ -92,39 +90,44 @@ def line_create(
 def _record(
     *, actor, action: str, obj, center, before: dict | None = None, after: dict | None = None
 ) -> None:
-    """The audit event of a queue change, then the display's version (the hall display's next
-    poll gets a new ETag). The chain head is locked first, the version row after it: the
-    center-wide part of a write is as short as it can be."""
+    """The audit event of a queue change; the event also moves the hall display's version
+    (``selectors.display_version``), so its next poll gets a new ETag."""
     audit.record(actor=actor, action=action, obj=obj, center=center, before=before, after=after)
-    center_id = getattr(center, "pk", center)
-    if not DisplayVersion.objects.filter(center_id=center_id).update(version=F("version") + 1):
-        DisplayVersion.objects.bulk_create(
-            [DisplayVersion(center_id=center_id, version=1)], ignore_conflicts=True
-        )
     selectors.forget_display_versions()
     transaction.on_commit(selectors.forget_display_versions)
 
 
-def _next_seq(line: Line, day) -> int:
-    """The line's next number today: one upsert that locks the counter row until commit."""
-    table = connection.ops.quote_name(LineDay._meta.db_table)
+_COUNTERS = LineDay._meta.db_table
+_LINES = Line._meta.db_table
+_NEXT_SEQ = (
+    f"INSERT INTO {_COUNTERS} (line_id, day, last_number, waiting) "  # noqa: S608
+    f"SELECT id, %s, 1, 1 FROM {_LINES} WHERE id = %s AND voided_at IS NULL "
+    f"ON CONFLICT (line_id, day) DO UPDATE SET last_number = {_COUNTERS}.last_number + 1, "
+    f"waiting = {_COUNTERS}.waiting + 1 RETURNING last_number, waiting"
+)
+_SHIFT_WAITING = (
+    f"INSERT INTO {_COUNTERS} (line_id, day, last_number, waiting) VALUES (%s, %s, 0, %s) "  # noqa: S608
+    f"ON CONFLICT (line_id, day) DO UPDATE SET waiting = {_COUNTERS}.waiting + %s"
+)
+
+
+def _next_seq(line: Line, day) -> tuple[int, int]:
+    """The line's next number today, and how many then wait in the line with it: one upsert
+    that locks the counter row until commit, and refuses a line voided meanwhile."""
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_SEQ, [connection.ops.adapt_datefield_value(day), line.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Invalid("line_closed", f"业务线「{line.name}」已停用。")
+    return row[0], row[1]
+
+
+def _shift_waiting(ticket: Ticket, by: int) -> None:
+    """A ticket starts (+1) or stops (-1) waiting in its line: the line's counter follows."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (line_id, day, last_number) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (line_id, day) DO UPDATE SET last_number = {table}.last_number + 1 "
-            "RETURNING last_number",
-            [line.pk, connection.ops.adapt_datefield_value(day)],
+            _SHIFT_WAITING, [ticket.line_id, connection.ops.adapt_datefield_value(ticket.day), by, by]
         )
-        return cursor.fetchone()[0]
-
-
-def _class_rank(order: tuple[str, ...], now):
-    """The database side of ``rules.ticket_class`` placed by ``rules.class_order``."""
-    return Case(
-        When(slot_start__lte=now, then=Value(order.index(rules.APPOINTMENT))),
-        When(~Q(green_channel=""), then=Value(order.index(rules.GREEN))),
-        default=Value(order.index(rules.NORMAL)),
-    )
 
 
 def _class_of(ticket: Ticket, now) -> str:
@@ -163,13 +166,13 @@ def _issuer(actor, device: Device | None, center: Center):
 def issue_ticket(
     *, who, line: Line, green: str, source: str, appointment: Appointment | None = None
 ) -> Ticket:
-    """Inside the caller's transaction: the number, the ticket, the display bump, the audit
-    event. For walk-ins use ``ticket_take``."""
+    """Inside the caller's transaction: the number, the ticket and its audit event (which also
+    moves the hall display's version). For walk-ins use ``ticket_take``."""
     center = line.center
     day = clock.today()
-    seq = _next_seq(line, day)
+    seq, waiting = _next_seq(line, day)
     now = clock.now()  # read under the counter's lock: issue order is number order
-    ticket = Ticket.objects.create(
+    ticket = Ticket(
         center=center,
         line=line,
         origin_line=line,
@@ -182,6 +185,8 @@ def issue_ticket(
         slot_start=appointment.slot_start if appointment else None,
         issued_at=now,
     )
+    rows.insert(ticket)  # the kiosk's hot path: see core/rows.py
+    ticket.waiting_in_line = waiting  # itself included, at its issue
     _record(
         actor=who,
         action="ticket.take",
@@ -192,21 +197,44 @@ def issue_ticket(
     return ticket
 
 
+_TICKETS = Ticket._meta.db_table
+_WAITING = f"SELECT COUNT(*) FROM {_TICKETS} WHERE line_id = %s AND day = %s AND status = %s AND id <> %s"  # noqa: S608
+_DUE = "slot_start <= %s"  # NULL never compares: a walk-in is never due
+_NOT_DUE = "(slot_start IS NULL OR slot_start > %s)"
+_AHEAD = {  # SQL and its parameters (w: the line's waiting, t: now, i: the ticket's issue time)
+    # a normal ticket: everyone who waits, but the normal tickets issued after it
+    rules.NORMAL: (
+        f"SELECT ({_WAITING}) - ({_WAITING} AND green_channel = '' AND {_NOT_DUE} AND issued_at > %s)",
+        "wwti",
+    ),
+    # green: the due appointments, and the green channel before it
+    rules.GREEN: (
+        f"SELECT ({_WAITING} AND {_DUE}) + ({_WAITING} AND green_channel > '' AND {_NOT_DUE} AND issued_at <= %s)",
+        "wtwti",
+    ),
+    rules.APPOINTMENT: (f"SELECT ({_WAITING} AND {_DUE} AND issued_at <= %s)", "wti"),
+}
+
+
 def waiting_ahead(ticket: Ticket, now) -> int:
     """How many waiting tickets of the line come before this one in the usual order (QUE-2):
-    those of a higher class, and those of its class issued before it."""
-    due = Q(slot_start__lte=now)
-    classes = {
-        rules.APPOINTMENT: due,
-        rules.GREEN: ~due & ~Q(green_channel=""),
-        rules.NORMAL: ~due & Q(green_channel=""),
+    those of a higher class, and those of its class issued before it. Written out, and each
+    part one range of an index (ticket_queue_idx, ticket_green_idx, ticket_slot_idx): every
+    kiosk ticket asks it, however long the queue."""
+    sql, shape = _AHEAD[_class_of(ticket, now)]
+    values = {
+        "w": [
+            ticket.line_id,
+            connection.ops.adapt_datefield_value(ticket.day),
+            Ticket.Status.WAITING,
+            ticket.pk,
+        ],
+        "t": [connection.ops.adapt_datetimefield_value(now)],
+        "i": [connection.ops.adapt_datetimefield_value(ticket.issued_at)],
     }
-    mine = _class_of(ticket, now)
-    ahead = classes[mine] & Q(issued_at__lte=ticket.issued_at)
-    for cls in rules.USUAL_ORDER[: rules.USUAL_ORDER.index(mine)]:
-        ahead |= classes[cls]
-    waiting = Ticket.objects.filter(line_id=ticket.line_id, day=ticket.day, status=Ticket.Status.WAITING)
-    return waiting.filter(ahead).exclude(pk=ticket.pk).count()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [v for part in shape for v in values[part]])
+        return cursor.fetchone()[0]
 
 
 # --- taking a ticket (QUE-1, QUE-2, HRS-3) -----------------------------------------------------
@@ -235,7 +263,11 @@ def ticket_take(
         raise Conflict("center_closed", closed_message(center, now))
     with transaction.atomic():
         ticket = issue_ticket(who=who, line=line, green=green, source=source)
-    ticket.waiting_ahead = waiting_ahead(ticket, ticket.issued_at)  # after commit: no lock held
+    if _class_of(ticket, ticket.issued_at) == rules.NORMAL:
+        # the newest normal ticket: everyone then waiting in the line is ahead of it
+        ticket.waiting_ahead = ticket.waiting_in_line - 1
+    else:
+        ticket.waiting_ahead = waiting_ahead(ticket, ticket.issued_at)  # after commit: no lock held
     return ticket
 
 
@@ -297,6 +329,7 @@ def _call(*, actor, ticket: Ticket, state: WindowState, now, action: str, reason
     today = clock.local(now).date()
     run = state.priority_run if state.run_day == today else 0
     called_class = _class_of(ticket, now)
+    _shift_waiting(ticket, -1)
     ticket.status = Ticket.Status.CALLED
     ticket.window = window
     ticket.target_window = None
@@ -341,17 +374,67 @@ def ticket_call_next(*, actor, window: Window) -> Ticket | None:
         now = clock.now()
         today = clock.local(now).date()
         run = state.priority_run if state.run_day == today else 0
-        order = rules.class_order(run, window.center.policy.priority_run_limit)
+        ticket = _next_in_order(window, today, now, run)
+        if ticket is None:
+            return None
+        return _call(actor=actor, ticket=ticket, state=state, now=now, action="ticket.call")
+
+
+_CLASS_WHERE = {  # rules.ticket_class as SQL, each one range of an index
+    rules.APPOINTMENT: _DUE,
+    rules.GREEN: f"{_NOT_DUE} AND green_channel > ''",
+    rules.NORMAL: f"{_NOT_DUE} AND green_channel = ''",
+}
+_FIRST_OF_CLASS = (
+    f"SELECT * FROM (SELECT id, issued_at, green_channel, slot_start FROM {_TICKETS} "  # noqa: S608
+    "WHERE line_id = %s AND day = %s AND status = %s AND target_window_id IS NULL AND {where} "
+    "ORDER BY issued_at, id LIMIT 1) AS {alias}"
+)
+_SENT_TO_WINDOW = (
+    f"SELECT id, issued_at, green_channel, slot_start FROM {_TICKETS} "  # noqa: S608
+    "WHERE day = %s AND status = %s AND target_window_id = %s"
+)
+
+
+def _candidates(window: Window, today, now, taken: set[int]) -> list[rules.Waiting]:
+    """In one statement: the tickets sent to this window, and the first of each class in each
+    of its lines (all QUE-2's order needs to choose from); ``taken`` left out."""
+    day = connection.ops.adapt_datefield_value(today)
+    at = connection.ops.adapt_datetimefield_value(now)
+    parts, params = [_SENT_TO_WINDOW], [day, Ticket.Status.WAITING, window.pk]
+    lines = Line.windows.through.objects.filter(window_id=window.pk).values_list("line_id", flat=True)
+    for line_id in lines:
+        for cls, where in _CLASS_WHERE.items():
+            parts.append(_FIRST_OF_CLASS.format(where=where, alias=f"{cls}_{line_id}"))
+            params += [line_id, day, Ticket.Status.WAITING, at]
+    rows = Ticket.objects.raw(" UNION ALL ".join(parts), params)
+    return [
+        rules.Waiting(id=t.pk, issued_at=t.issued_at, green_channel=t.green_channel, slot_start=t.slot_start)
+        for t in rows
+        if t.pk not in taken
+    ]
+
+
+def _next_in_order(window: Window, today, now, run: int) -> Ticket | None:
+    """QUE-2: the ticket ``rules.pick_next`` chooses, from a few candidates (``_candidates``)
+    rather than by sorting the whole queue, locked ``FOR UPDATE SKIP LOCKED``. When another
+    window took it first (PostgreSQL), the next is tried; SQLite runs one writer at a time."""
+    limit = window.center.policy.priority_run_limit
+    taken: set[int] = set()
+    while True:
+        found = _candidates(window, today, now, taken)
+        pick = rules.pick_next(found, priority_run=run, limit=limit, now=now)
+        if pick is None:
+            return None
         ticket = (
-            selectors.callable_tickets(window, today)
-            .order_by(_class_rank(order, now), "issued_at", "id")
+            Ticket.objects.filter(pk=pick.id, status=Ticket.Status.WAITING)
             .select_related("line")
             .select_for_update(skip_locked=True, of=("self",))
             .first()
         )
-        if ticket is None:
-            return None
-        return _call(actor=actor, ticket=ticket, state=state, now=now, action="ticket.call")
+        if ticket is not None:
+            return ticket
+        taken.add(pick.id)
 
 
 def ticket_call(*, actor, window: Window, ticket: Ticket, reason: str) -> Ticket:
@@ -487,6 +570,7 @@ def ticket_transfer(
         ticket.save(
             update_fields=["status", "line", "target_window", "window", "called_at", "started_at", "recalls"]
         )
+        _shift_waiting(ticket, +1)
         _leave_counter(state, clock.now())
         _record(
             actor=actor,

@@ -243,7 +243,7 @@ def kiosk_take(request, code: str):
     try:
         ticket = services.ticket_take(
             actor=None if device else request.user,
-            line=selectors.get_line(center, request.POST.get("line", "")),
+            line=selectors.line_for_take(center.code, request.POST.get("line", "")),
             green_channel=request.POST.get("green_channel") or None,
             source=Ticket.Source.KIOSK,
             device=device,

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.db.models import Count
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -26,7 +27,7 @@ from servicehall.core.errors import DomainError
 from servicehall.org.models import Center, Window
 from servicehall.org.selectors import posts_on
 from servicehall.tickets import rules, selectors, services
-from servicehall.tickets.models import Absence, ExtendedService, Ticket, WindowState
+from servicehall.tickets.models import Absence, ExtendedService, LineDay, Ticket, WindowState
 
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=clock.TZ)  # Monday; 08:00–12:00, 14:30–17:30
 SESSIONS = [(dt.time(8), dt.time(12)), (dt.time(14, 30), dt.time(17, 30))]
@@ -363,6 +364,13 @@ class Queue(RuleBasedStateMachine):
             s = states.get(n)
             assert (s.state if s else "closed") == w["state"]
             assert (s.current_id if s else None) == w["current"]
+
+    @invariant()
+    def que_1_each_line_counts_its_waiting_tickets(self):
+        waiting = Ticket.objects.filter(status="waiting").values("line", "day").annotate(n=Count("id"))
+        counted = {(w["line"], w["day"]): w["n"] for w in waiting}
+        kept = {(c.line_id, c.day): c.waiting for c in LineDay.objects.all() if c.waiting}
+        assert kept == counted
 
     @invariant()
     def que_1_ticket_states_match(self):

@@ -1,5 +1,7 @@
 """QUE-1, HRS-3: taking a ticket — numbers, closing time, devices, the API, access."""
 
+import datetime as dt
+
 import pytest
 
 from servicehall.core import clock
@@ -186,7 +188,7 @@ def test_take_is_a_fixed_number_of_queries(client, queue, bearer, django_assert_
         assert post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth).status_code == 201
 
 
-QUERIES_TAKE = 16
+QUERIES_TAKE = 10  # the line is kept in the process (selectors.line_for_take)
 
 
 def test_que_1_a_line_serves_departments_and_catalog_items(queue, client, bearer):
@@ -225,3 +227,28 @@ def user_of(username):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=username)
+
+
+def test_que_1_a_line_voided_while_kept_in_the_process_is_still_refused(client, queue, bearer):
+    """The take API keeps its lines in the process for a few seconds; the counter's upsert
+    still refuses a line voided meanwhile (an administrator in another worker), and writes
+    nothing."""
+    from servicehall.tickets.models import Line
+
+    auth = bearer("chenshaoli")
+    assert post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth).status_code == 201
+    Line.objects.filter(center=queue, prefix="A").update(voided_at=clock.now())  # sends no signal
+    r = post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth)
+    assert r.status_code == 400 and r.json()["code"] == "line_closed"
+    assert Ticket.objects.filter(line__prefix="A").count() == 1
+    assert LineDay.objects.get(line__prefix="A").last_number == 1
+
+
+def test_hrs_1_a_policy_change_reaches_the_kept_line_at_once_in_this_process(client, queue, bearer):
+    auth = bearer("chenshaoli")
+    assert post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth).status_code == 201
+    policy = queue.policy
+    policy.winter_am_end = dt.time(9, 0)  # it is 09:30: the morning session is over
+    policy.save()
+    r = post(client, "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, **auth)
+    assert r.status_code == 409 and r.json()["code"] == "center_closed"
