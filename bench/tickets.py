@@ -194,6 +194,8 @@ class Server:
         self.process = subprocess.Popen(
             [
                 GUNICORN,
+                "--config",
+                "config/gunicorn.py",
                 "config.wsgi",
                 "--bind",
                 f"{HOST}:{port}",
