@@ -60,8 +60,8 @@ def holder(user_named):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Device look-ups, the display version memo and rate-limit counters live in the process:
-    every test starts without them."""
+    """Device look-ups, the kept lines, the display version memo and rate-limit counters live
+    in the process: every test starts without them."""
     from django.core.cache import cache
 
     from servicehall.tickets import devices, selectors
@@ -69,6 +69,7 @@ def _fresh_cache():
     cache.clear()
     devices.forget()
     selectors.forget_display_versions()
+    selectors.forget_lines()
     yield
     cache.clear()
     devices.forget()
