@@ -27,12 +27,14 @@ install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed
 
 # Debian packages: gettext compiles the English catalogue; chromium drives the browser tests;
-# poppler-utils reads back the PDF notices.
+# poppler-utils reads back the PDF notices; a Chinese font lets the screenshots show the pages'
+# text (a machine without one draws every character as a box).
 system-test-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing from Debian:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
