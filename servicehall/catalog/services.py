@@ -329,9 +329,7 @@ def item_void(*, actor, item: Item, reason: str) -> Item:
         if item.is_void:
             raise Conflict("item_void", f"事项「{item.code}」已停用。")
         before = audit.snapshot(item)
-        item.voided_at, item.void_reason = clock.now(), reason.strip()[:300]
-        item.voided_by = actor if getattr(actor, "pk", None) else None
-        item.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        item.mark_void(actor, reason.strip()[:300])
         audit.record(
             actor=actor,
             action="catalog.item.void",

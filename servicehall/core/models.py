@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicehall.core import clock
+
 
 class AuditEvent(models.Model):
     """SEC-1/SEC-2: one write, who did it, where, and what changed.
@@ -108,3 +110,11 @@ class Voidable(models.Model):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+    def mark_void(self, actor, reason: str) -> None:
+        """Stamp the record void now, by ``actor`` (a user, or None for the system), and save
+        those three fields. The calling service checks, locks and audits."""
+        self.voided_at = clock.now()
+        self.voided_by = actor if getattr(actor, "pk", None) else None
+        self.void_reason = reason
+        self.save(update_fields=["voided_at", "voided_by", "void_reason"])

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from servicehall.core import audit, clock
+from servicehall.core import audit
 from servicehall.core.errors import Conflict, Invalid
 from servicehall.core.roles import EXCLUSIVE_ROLES, Role
 from servicehall.org import access
@@ -321,8 +321,7 @@ def post_void(*, actor, post: Post, reason: str) -> Post:
         raise Conflict("already_void", "该任职记录已作废。")
     with transaction.atomic():
         before = audit.snapshot(post)
-        post.voided_at, post.voided_by, post.void_reason = clock.now(), actor, reason.strip()
-        post.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        post.mark_void(actor, reason.strip())
         audit.record(
             actor=actor,
             action="post.void",

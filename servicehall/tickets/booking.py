@@ -100,12 +100,7 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appoi
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if appointment.voided_at is not None or appointment.status != Appointment.Status.BOOKED:
             raise Conflict("appointment_state", "该预约已签到或已取消。")
-        appointment.voided_at, appointment.voided_by, appointment.void_reason = (
-            clock.now(),
-            actor,
-            reason.strip(),
-        )
-        appointment.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        appointment.mark_void(actor, reason.strip())
         audit.record(
             actor=actor,
             action="appointment.cancel",
@@ -296,8 +291,7 @@ def device_revoke(*, actor, device: Device, reason: str) -> Device:
         device = Device.objects.select_for_update(of=("self",)).select_related("center").get(pk=device.pk)
         if device.voided_at is not None:
             raise Conflict("device_revoked", "该设备已停用。")
-        device.voided_at, device.voided_by, device.void_reason = clock.now(), actor, reason.strip()
-        device.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        device.mark_void(actor, reason.strip())
         audit.record(
             actor=actor, action="device.revoke", obj=device, center=device.center, after={"reason": reason}
         )

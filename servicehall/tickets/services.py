@@ -201,39 +201,30 @@ _TICKETS = Ticket._meta.db_table
 _WAITING = f"SELECT COUNT(*) FROM {_TICKETS} WHERE line_id = %s AND day = %s AND status = %s AND id <> %s"  # noqa: S608
 _DUE = "slot_start <= %s"  # NULL never compares: a walk-in is never due
 _NOT_DUE = "(slot_start IS NULL OR slot_start > %s)"
-_AHEAD = {  # SQL and its parameters (w: the line's waiting, t: now, i: the ticket's issue time)
-    # a normal ticket: everyone who waits, but the normal tickets issued after it
-    rules.NORMAL: (
-        f"SELECT ({_WAITING}) - ({_WAITING} AND green_channel = '' AND {_NOT_DUE} AND issued_at > %s)",
-        "wwti",
-    ),
-    # green: the due appointments, and the green channel before it
-    rules.GREEN: (
-        f"SELECT ({_WAITING} AND {_DUE}) + ({_WAITING} AND green_channel > '' AND {_NOT_DUE} AND issued_at <= %s)",
-        "wtwti",
-    ),
-    rules.APPOINTMENT: (f"SELECT ({_WAITING} AND {_DUE} AND issued_at <= %s)", "wti"),
+_CLASS_WHERE = {  # rules.ticket_class as SQL, each one range of an index
+    rules.APPOINTMENT: _DUE,
+    rules.GREEN: f"{_NOT_DUE} AND green_channel > ''",
+    rules.NORMAL: f"{_NOT_DUE} AND green_channel = ''",
 }
 
 
 def waiting_ahead(ticket: Ticket, now) -> int:
     """How many waiting tickets of the line come before this one in the usual order (QUE-2):
-    those of a higher class, and those of its class issued before it. Written out, and each
-    part one range of an index (ticket_queue_idx, ticket_green_idx, ticket_slot_idx): every
-    kiosk ticket asks it, however long the queue."""
-    sql, shape = _AHEAD[_class_of(ticket, now)]
-    values = {
-        "w": [
-            ticket.line_id,
-            connection.ops.adapt_datefield_value(ticket.day),
-            Ticket.Status.WAITING,
-            ticket.pk,
-        ],
-        "t": [connection.ops.adapt_datetimefield_value(now)],
-        "i": [connection.ops.adapt_datetimefield_value(ticket.issued_at)],
-    }
+    those of a higher class, and those of its class issued before it. One statement, each part
+    one range of an index; a kiosk's new normal ticket reads its line's counter instead."""
+    mine = _class_of(ticket, now)
+    key = [ticket.line_id, connection.ops.adapt_datefield_value(ticket.day), Ticket.Status.WAITING, ticket.pk]
+    at = connection.ops.adapt_datetimefield_value(now)
+    parts, params = [], []
+    for cls in rules.USUAL_ORDER[: rules.USUAL_ORDER.index(mine) + 1]:
+        if cls == mine:
+            parts.append(f"({_WAITING} AND {_CLASS_WHERE[cls]} AND issued_at <= %s)")
+            params += [*key, at, connection.ops.adapt_datetimefield_value(ticket.issued_at)]
+        else:
+            parts.append(f"({_WAITING} AND {_CLASS_WHERE[cls]})")
+            params += [*key, at]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [v for part in shape for v in values[part]])
+        cursor.execute("SELECT " + " + ".join(parts), params)
         return cursor.fetchone()[0]
 
 
@@ -380,11 +371,6 @@ def ticket_call_next(*, actor, window: Window) -> Ticket | None:
         return _call(actor=actor, ticket=ticket, state=state, now=now, action="ticket.call")
 
 
-_CLASS_WHERE = {  # rules.ticket_class as SQL, each one range of an index
-    rules.APPOINTMENT: _DUE,
-    rules.GREEN: f"{_NOT_DUE} AND green_channel > ''",
-    rules.NORMAL: f"{_NOT_DUE} AND green_channel = ''",
-}
 _FIRST_OF_CLASS = (
     f"SELECT * FROM (SELECT id, issued_at, green_channel, slot_start FROM {_TICKETS} "  # noqa: S608
     "WHERE line_id = %s AND day = %s AND status = %s AND target_window_id IS NULL AND {where} "

@@ -228,6 +228,22 @@ def _kiosk_context(request, center, **extra) -> dict:
     }
 
 
+def _kiosk_refused(request, center, exc: DomainError):
+    """Back to the kiosk's page, with why in large type."""
+    return render(
+        request, "tickets/kiosk.html", _kiosk_context(request, center, error=exc), status=exc.status
+    )
+
+
+def _to_slip(request, code: str, ticket: Ticket):
+    """On to the ticket's slip, with the people ahead and the device's token (if any)."""
+    query = {"ahead": ticket.waiting_ahead}
+    token = devices.token_of(request)
+    if token:
+        query["token"] = token
+    return redirect(reverse("tickets:slip", args=[code, ticket.pk]) + "?" + urlencode(query))
+
+
 @require_GET
 @shows_errors
 def kiosk(request, code: str):
@@ -249,14 +265,8 @@ def kiosk_take(request, code: str):
             device=device,
         )
     except DomainError as exc:
-        return render(
-            request, "tickets/kiosk.html", _kiosk_context(request, center, error=exc), status=exc.status
-        )
-    query = {"ahead": ticket.waiting_ahead}
-    token = devices.token_of(request)
-    if token:
-        query["token"] = token
-    return redirect(reverse("tickets:slip", args=[code, ticket.pk]) + "?" + urlencode(query))
+        return _kiosk_refused(request, center, exc)
+    return _to_slip(request, code, ticket)
 
 
 @require_GET
@@ -323,13 +333,8 @@ def kiosk_check_in(request, code: str):
             device=device,
         )
     except DomainError as exc:
-        return render(
-            request, "tickets/kiosk.html", _kiosk_context(request, center, error=exc), status=exc.status
-        )
-    query = {"ahead": ticket.waiting_ahead}
-    if devices.token_of(request):
-        query["token"] = devices.token_of(request)
-    return redirect(reverse("tickets:slip", args=[code, ticket.pk]) + "?" + urlencode(query))
+        return _kiosk_refused(request, center, exc)
+    return _to_slip(request, code, ticket)
 
 
 # --- hall display ------------------------------------------------------------------------------------

@@ -115,10 +115,7 @@ def closure_void(*, actor, closure: Closure, reason: str) -> Closure:
         if closure.is_void:
             raise Conflict("already_void", "该停止办公登记已作废。")
         before = audit.snapshot(closure)
-        closure.voided_at = clock.now()
-        closure.voided_by = actor if getattr(actor, "pk", None) else None
-        closure.void_reason = reason
-        closure.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        closure.mark_void(actor, reason)
         audit.record(
             actor=actor,
             action="closure.void",

@@ -43,13 +43,27 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base = live_server.url
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Open another page in a browser context of its own (a second screen, a second person);
+    every one is closed after the test."""
+    contexts = []
+
+    def open_page():
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.base = live_server.url
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture

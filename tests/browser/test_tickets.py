@@ -24,16 +24,8 @@ def hall(transactional_db):
         yield
 
 
-def new_page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base = live_server.url
-    return page
-
-
-def test_que_1_kiosk_console_display(browser, live_server, hall, shot):
-    console = new_page(browser, live_server)
+def test_que_1_kiosk_console_display(new_page, hall, shot):
+    console = new_page()
     console.goto(console.base + "/login/")
     console.fill("#id_username", "chenshaoli")
     console.fill("#id_password", "Demo@2026")
@@ -44,7 +36,7 @@ def test_que_1_kiosk_console_display(browser, live_server, hall, shot):
     assert console.get_by_test_id("window-state").get_attribute("data-state") == "open"
 
     # the kiosk (the demo's kiosk is allowed from this machine's address): touch line A
-    kiosk = new_page(browser, live_server)
+    kiosk = new_page()
     kiosk.goto(kiosk.base + "/tickets/kaiyuan/kiosk/")
     shot(kiosk, "tickets-kiosk")
     kiosk.click("label[for=g-elderly]")
@@ -54,7 +46,7 @@ def test_que_1_kiosk_console_display(browser, live_server, hall, shot):
     assert "绿色通道：老年人" in kiosk.get_by_test_id("slip").inner_text()
     shot(kiosk, "tickets-slip")
 
-    display = new_page(browser, live_server)
+    display = new_page()
     display.goto(display.base + "/tickets/kaiyuan/display/")
     display.wait_for_timeout(1500)  # at least one poll: the display has its ETag
     assert display.locator("#call").inner_text() == ""
@@ -82,5 +74,3 @@ def test_que_1_kiosk_console_display(browser, live_server, hall, shot):
     console.click("button[value=pause]")
     display.wait_for_selector("[data-window='1'].paused", timeout=2500)
     assert display.locator("[data-window='1'] .sign").inner_text() == "请稍候"
-    for page in (console, kiosk, display):
-        page.context.close()
