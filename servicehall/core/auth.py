@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model
 from django.db import transaction
 
-from servicehall.core import audit, clock
+from servicehall.core import audit, clock, rows
 from servicehall.core.errors import DomainError, NotAuthenticated
 from servicehall.core.models import ApiToken, LoginLock
 from servicehall.core.rules import LockState, after_failed_login, is_locked
@@ -73,15 +73,20 @@ def token_issue(user) -> tuple[str, dt.datetime]:
     return key, expires
 
 
+_ACTIVE_TOKEN = rows.Prepared(  # every staff API request: compiled once
+    lambda key_hash, now: ApiToken.objects.select_related("user").filter(
+        key_hash=key_hash, revoked_at__isnull=True, expires_at__gt=now
+    ),
+    "\x00sample",
+    dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC),
+)
+
+
 def token_user(key: str):
     """The active user behind a bearer token, or None."""
     if not key:
         return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_digest(key), revoked_at__isnull=True, expires_at__gt=clock.now())
-        .first()
-    )
+    token = _ACTIVE_TOKEN.first(_digest(key), clock.now())
     if token is None or not token.user.is_active:
         return None
     return token.user

@@ -6,7 +6,7 @@ import time
 from django.db.models import Count, Prefetch, Q
 
 from servicehall.catalog.models import Item
-from servicehall.core import audit, clock
+from servicehall.core import audit, clock, rows
 from servicehall.core.errors import NotFound
 from servicehall.core.rules import mask_phone
 from servicehall.org.models import Center, Window
@@ -82,19 +82,27 @@ def forget_lines(**_signal) -> None:
     _take_lines.clear()
 
 
+_WINDOW = rows.Prepared(
+    lambda window_id: Window.objects.select_related("center__policy", "center__parent").filter(pk=window_id),
+    987_654_321,
+)
+_TICKET = rows.Prepared(
+    lambda ticket_id: Ticket.objects.select_related(
+        "line", "center", "window__center__policy", "window__center__parent"
+    ).filter(pk=ticket_id),
+    987_654_321,
+)
+
+
 def get_window(window_id: int) -> Window:
-    window = Window.objects.select_related("center__policy", "center__parent").filter(pk=window_id).first()
+    window = _WINDOW.first(window_id)
     if window is None:
         raise NotFound("没有这个窗口。", code="window_not_found")
     return window
 
 
 def get_ticket(ticket_id: int) -> Ticket:
-    ticket = (
-        Ticket.objects.select_related("line", "center", "window__center__policy", "window__center__parent")
-        .filter(pk=ticket_id)
-        .first()
-    )
+    ticket = _TICKET.first(ticket_id)
     if ticket is None:
         raise NotFound("没有这张号票。", code="ticket_not_found")
     return ticket

@@ -272,21 +272,23 @@ def _staff_of(actor):
     return staff
 
 
-def _state_query(window: Window):
-    return (
+_STATE = rows.Prepared(  # the window's state, locked, with who operates it and whom it serves
+    lambda window_id: (
         WindowState.objects.select_for_update(of=("self",))
         .select_related("operator", "current")
-        .filter(window=window)
-    )
+        .filter(window_id=window_id)
+    ),
+    987_654_321,
+)
 
 
 def _locked_state(window: Window) -> WindowState:
-    state = _state_query(window).first()
+    state = _STATE.first(window.pk)
     if state is None:
         WindowState.objects.bulk_create(
             [WindowState(window=window, since=clock.now())], ignore_conflicts=True
         )
-        state = _state_query(window).get()
+        state = _STATE.first(window.pk)
     state.window = window
     return state
 
@@ -294,7 +296,7 @@ def _locked_state(window: Window) -> WindowState:
 def _operating_state(actor, window: Window) -> WindowState:
     """The locked state of a window the actor is operating now (open or covering)."""
     access.require(actor, window.center, *WINDOW_ROLES)
-    state = _state_query(window).first()
+    state = _STATE.first(window.pk)
     if state is not None:
         state.window = window
     if state is None or state.state not in rules.SERVING_STATES:
@@ -328,21 +330,13 @@ def _call(*, actor, ticket: Ticket, state: WindowState, now, action: str, reason
     ticket.called_at = now
     ticket.first_called_at = ticket.first_called_at or now
     ticket.recalls = 0
-    ticket.save(
-        update_fields=[
-            "status",
-            "window",
-            "target_window",
-            "served_by",
-            "called_at",
-            "first_called_at",
-            "recalls",
-        ]
+    rows.update(
+        ticket, "status", "window", "target_window", "served_by", "called_at", "first_called_at", "recalls"
     )
     state.current = ticket
     state.priority_run = rules.next_priority_run(run, called_class)
     state.run_day = today
-    state.save(update_fields=["current", "priority_run", "run_day"])
+    rows.update(state, "current", "priority_run", "run_day")
     after = {"number": ticket.number, "window": window.number, "class": called_class}
     if reason:
         after["reason"] = reason
@@ -401,6 +395,16 @@ def _candidates(window: Window, today, now, taken: set[int]) -> list[rules.Waiti
     ]
 
 
+_WAITING_TICKET = rows.Prepared(  # still waiting, and no other window is calling it now
+    lambda ticket_id: (
+        Ticket.objects.filter(pk=ticket_id, status=Ticket.Status.WAITING)
+        .select_related("line")
+        .select_for_update(skip_locked=True, of=("self",))
+    ),
+    987_654_321,
+)
+
+
 def _next_in_order(window: Window, today, now, run: int) -> Ticket | None:
     """QUE-2: the ticket ``rules.pick_next`` chooses, from a few candidates (``_candidates``)
     rather than by sorting the whole queue, locked ``FOR UPDATE SKIP LOCKED``. When another
@@ -412,12 +416,7 @@ def _next_in_order(window: Window, today, now, run: int) -> Ticket | None:
         pick = rules.pick_next(found, priority_run=run, limit=limit, now=now)
         if pick is None:
             return None
-        ticket = (
-            Ticket.objects.filter(pk=pick.id, status=Ticket.Status.WAITING)
-            .select_related("line")
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
-        )
+        ticket = _WAITING_TICKET.first(pick.id)
         if ticket is not None:
             return ticket
         taken.add(pick.id)
@@ -445,12 +444,20 @@ def ticket_call(*, actor, window: Window, ticket: Ticket, reason: str) -> Ticket
         return _call(actor=actor, ticket=locked, state=state, now=now, action="ticket.pick", reason=reason)
 
 
+_TICKET = rows.Prepared(
+    lambda ticket_id: (
+        Ticket.objects.select_for_update(of=("self",)).select_related("line").filter(pk=ticket_id)
+    ),
+    987_654_321,
+)
+
+
 def _at_counter(actor, ticket: Ticket, *statuses: str) -> tuple[Ticket, WindowState]:
     """Lock the window the ticket is at (the actor must be operating it), then the ticket."""
     if ticket.window_id is None or ticket.status not in AT_COUNTER:
         raise Conflict("ticket_not_at_window", f"{ticket.number} 当前不在窗口办理。")
     state = _operating_state(actor, ticket.window)
-    locked = Ticket.objects.select_for_update(of=("self",)).select_related("line").get(pk=ticket.pk)
+    locked = _TICKET.first(ticket.pk)
     if locked.window_id != state.window_id or locked.status not in statuses:
         label = Ticket.Status(locked.status).label
         raise Conflict("ticket_state", f"{locked.number} 当前为「{label}」，不能执行此操作。")
@@ -459,7 +466,7 @@ def _at_counter(actor, ticket: Ticket, *statuses: str) -> tuple[Ticket, WindowSt
 
 def _leave_counter(state: WindowState, now) -> None:
     state.current = None
-    state.save(update_fields=["current"])
+    rows.update(state, "current")
     _record_extended(state.window, now)
 
 
@@ -497,7 +504,7 @@ def _finish(actor, ticket: Ticket, status_from: str, status_to: str, action: str
                 ticket.finished_at = now
                 fields.append("finished_at")
             _leave_counter(state, now)
-        ticket.save(update_fields=fields)
+        rows.update(ticket, *fields)
         _record(
             actor=actor,
             action=action,
