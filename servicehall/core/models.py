@@ -99,8 +99,13 @@ class Voidable(models.Model):
     """SEC-2: business records are never deleted; they are voided with a reason."""
 
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    voided_by = models.ForeignKey(  # never searched by: no index to keep up on every insert
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     void_reason = models.CharField(_("作废原因"), max_length=300, blank=True)
 

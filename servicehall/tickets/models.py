@@ -116,9 +116,11 @@ class Ticket(Voidable):
         API = "api", _("接口")
         APPOINTMENT = "appointment", _("预约签到")
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="tickets")
-    line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="tickets")
-    origin_line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes where a composite one below starts with the column: each index
+    # costs every take, and every call and no-show (status is indexed, so they rewrite all).
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="tickets", db_index=False)
+    line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="tickets", db_index=False)
+    origin_line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="+", db_index=False)
     day = models.DateField(_("日期"))
     seq = models.PositiveIntegerField()
     number = models.CharField(_("号码"), max_length=8)
@@ -141,7 +143,9 @@ class Ticket(Voidable):
     target_window = models.ForeignKey(
         Window, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("转至窗口")
     )
-    served_by = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    served_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     first_called_at = models.DateTimeField(_("首次叫号"), null=True, blank=True)
     called_at = models.DateTimeField(_("叫号时间"), null=True, blank=True)
     recalls = models.PositiveSmallIntegerField(_("重呼次数"), default=0)
