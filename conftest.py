@@ -31,6 +31,9 @@ def _audit_guards(request):
         yield
         return
     request.getfixturevalue("transactional_db" if transactional else "db")
+    from servicehall.workdays import cache
+
+    cache.forget()  # a calendar stamp kept from an earlier test's database
     install_audit_guards(connection)
     yield
     if transactional:

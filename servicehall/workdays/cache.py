@@ -7,6 +7,10 @@
   at most MEMO_SECONDS). Outside a request (commands, jobs) every call reads it: a job that
   counts many deadlines takes ``calendar_for(center)`` once. A rebuild always reads the
   stamp again rather than trust a memo.
+* A stamp read outside a transaction (so committed) also serves the process's next requests
+  for SHARED_SECONDS: a kiosk's take is not one query more for a calendar that changes a few
+  times a year. A change made in this process is seen at once (``forget``); one made in
+  another process, within SHARED_SECONDS.
 * When the stamp is not the one cached, the process loads the table (one query), the active
   closures and the center tree (one query each) and builds the national calendar again; a
   center's calendar (national days plus the closures of the center and its ancestors) is
@@ -54,6 +58,8 @@ _snapshot: Snapshot | None = None
 # harness that never closes its responses (so request_finished never comes) cannot leave a
 # thread on an old stamp.
 MEMO_SECONDS = 5.0
+SHARED_SECONDS = 1.0
+_shared: tuple[object, float] = (_UNSET, 0.0)  # the last committed stamp read, and until when
 
 
 def request_started(**kwargs) -> None:
@@ -66,7 +72,9 @@ def request_finished(**kwargs) -> None:
 
 def forget() -> None:
     """After a write in this thread: the next read looks at the stamp again."""
+    global _shared
     _request.stamp = _UNSET
+    _shared = (_UNSET, 0.0)
 
 
 _STAMP_SQL = "SELECT stamp FROM {} WHERE id = 1"
@@ -80,11 +88,23 @@ def _read_stamp() -> str | None:
     return row[0] if row else None
 
 
+def _shared_stamp(now: float) -> str | None:
+    global _shared
+    stamp, until = _shared
+    if connection.in_atomic_block:  # may be this transaction's own, uncommitted stamp
+        return _read_stamp()
+    if stamp is _UNSET or now >= until:
+        stamp = _read_stamp()
+        _shared = (stamp, now + SHARED_SECONDS)
+    return stamp
+
+
 def _stamp() -> str | None:
-    in_request = time.monotonic() < getattr(_request, "until", 0.0)
+    now = time.monotonic()
+    in_request = now < getattr(_request, "until", 0.0)
     stamp = getattr(_request, "stamp", _UNSET) if in_request else _UNSET
     if stamp is _UNSET:
-        stamp = _read_stamp()
+        stamp = _shared_stamp(now) if in_request else _read_stamp()
         if in_request:
             _request.stamp = stamp
     return stamp

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from servicehall.core import clock
 from servicehall.org import services as org_services
@@ -202,3 +203,41 @@ def test_an_emptied_table_falls_back_to_the_rules_and_is_seeded_again_before_a_w
 def test_hrs_2_warning_from_the_table(db, today, warned):
     assert selectors.first_provisional_day() == D(2027, 1, 1)
     assert (selectors.schedule_warning(today) is not None) is warned
+
+
+def _request_asking_for_the_calendar():
+    cache.request_started()
+    try:
+        selectors.calendar_for(None)
+    finally:
+        cache.request_finished()
+
+
+@pytest.mark.django_db(transaction=True)  # the memo holds only stamps read outside a transaction
+def test_requests_share_a_committed_stamp_for_a_moment(monkeypatch, django_assert_num_queries):
+    cache.forget()
+    _request_asking_for_the_calendar()  # reads the stamp, builds the calendar
+    with django_assert_num_queries(0):  # the kiosk's next takes: no query for the calendar
+        _request_asking_for_the_calendar()
+        _request_asking_for_the_calendar()
+    cache.forget()  # a change in this process: seen at once
+    with django_assert_num_queries(1):
+        _request_asking_for_the_calendar()
+    monkeypatch.setattr(cache, "SHARED_SECONDS", 0.0)  # the moment has passed: read again
+    cache.forget()
+    with django_assert_num_queries(2):
+        _request_asking_for_the_calendar()
+        _request_asking_for_the_calendar()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stamp_read_inside_a_transaction_is_never_shared(django_assert_num_queries):
+    cache.forget()
+    _request_asking_for_the_calendar()
+    cache.forget()
+    with transaction.atomic():
+        with django_assert_num_queries(2):  # may be the transaction's own: read every time
+            _request_asking_for_the_calendar()
+            _request_asking_for_the_calendar()
+    with django_assert_num_queries(1):
+        _request_asking_for_the_calendar()
