@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
-from servicehall.core import clock, rows
+from servicehall.core import audit_pg, clock, rows
 from servicehall.core.models import AuditEvent, AuditHead
 from servicehall.core.request_context import client_ip
 from servicehall.core.rules import GENESIS_HASH, event_hash, first_broken_link
@@ -43,22 +43,29 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
 
 
 _HEAD = AuditHead._meta.db_table
+# Lock the chain's head and take its next number: one statement that holds the row until the
+# caller commits, so links never fork. Returns the new number and the previous hash.
+_STEP = f"UPDATE {_HEAD} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash"  # noqa: S608
+_SEAL = f"UPDATE {_HEAD} SET hash = %s, prev_hash = %s WHERE chain = %s"  # noqa: S608
+_START = (
+    f"INSERT INTO {_HEAD} (chain, seq, hash, prev_hash) VALUES (%s, 0, %s, '') ON CONFLICT (chain) DO NOTHING"  # noqa: S608
+)
+
+
+def _start_head(chain: str) -> None:
+    """Before a chain's first event."""
+    with connection.cursor() as cursor:
+        cursor.execute(_START, [chain, GENESIS_HASH])
 
 
 def _advance_head(chain: str) -> tuple[int, str]:
-    """Lock the chain's head and take its next number: one statement that holds the row until
-    the caller commits, so links never fork. Returns the new number and the previous hash."""
-    step = f"UPDATE {_HEAD} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash"  # noqa: S608
+    """The chain's next number and the previous hash; the head stays locked until commit."""
     with connection.cursor() as cursor:
-        cursor.execute(step, [chain])
+        cursor.execute(_STEP, [chain])
         row = cursor.fetchone()
-        if row is None:  # the chain's first event
-            cursor.execute(
-                f"INSERT INTO {_HEAD} (chain, seq, hash) VALUES (%s, 0, %s) ON CONFLICT (chain) DO NOTHING",  # noqa: S608
-                [chain, GENESIS_HASH],
-            )
-            cursor.execute(step, [chain])
-            row = cursor.fetchone()
+    if row is None:  # the chain's first event
+        _start_head(chain)
+        return _advance_head(chain)
     return row[0], row[1]
 
 
@@ -70,33 +77,44 @@ def record(
     center=None,
     before: dict | None = None,
     after: dict | None = None,
+    insert: bool = False,
 ) -> AuditEvent:
-    """Append one event to the center's chain, inside the caller's transaction."""
+    """Append one event to the center's chain, inside the caller's transaction.
+
+    ``insert``: ``obj`` is new, and is inserted here with its event (on PostgreSQL, in the
+    event's own statement).
+    """
     code = getattr(center, "code", center) or ""
     chain = code or SYSTEM_CHAIN
+    user = actor if getattr(actor, "pk", None) else None
+    event = AuditEvent(
+        chain=chain,
+        at=clock.now().astimezone(dt.UTC),  # stored and read back as UTC: the hash must match
+        actor=user,
+        actor_name=(user.get_username() if user else str(actor or "system")),
+        center_code=code,
+        action=action,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        before=_json_safe(before) if before is not None else None,
+        after=_json_safe(after) if after is not None else None,
+        ip=client_ip.get(),
+    )
     # No savepoint: a failure here must undo the caller's whole write anyway.
     with transaction.atomic(savepoint=False):
-        seq, prev_hash = _advance_head(chain)
-        user = actor if getattr(actor, "pk", None) else None
-        event = AuditEvent(
-            chain=chain,
-            seq=seq,
-            at=clock.now().astimezone(dt.UTC),  # stored and read back as UTC: the hash must match
-            actor=user,
-            actor_name=(user.get_username() if user else str(actor or "system")),
-            center_code=code,
-            action=action,
-            object_type=obj._meta.label if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            before=_json_safe(before) if before is not None else None,
-            after=_json_safe(after) if after is not None else None,
-            ip=client_ip.get(),
-            prev_hash=prev_hash,
-        )
-        event.hash = event_hash(prev_hash, event.hashed_fields())
-        rows.insert(event)
-        with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {_HEAD} SET hash = %s WHERE chain = %s", [event.hash, chain])  # noqa: S608
+        if connection.vendor == "postgresql":  # one statement: see audit_pg
+            if not audit_pg.append(event, obj if insert else None):  # the chain's first event
+                _start_head(chain)
+                audit_pg.append(event, None)
+        else:
+            if insert:
+                rows.insert(obj)
+                event.object_id = str(obj.pk)
+            event.seq, event.prev_hash = _advance_head(chain)
+            event.hash = event_hash(event.prev_hash, event.hashed_fields())
+            rows.insert(event)
+            with connection.cursor() as cursor:
+                cursor.execute(_SEAL, [event.hash, event.prev_hash, chain])
     return event
 
 

@@ -62,6 +62,7 @@ class AuditHead(models.Model):
     chain = models.CharField(max_length=64, unique=True)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")  # the last event's prev_hash
 
     def __str__(self):
         return f"{self.chain}@{self.seq}"

@@ -31,13 +31,28 @@ def _statement(model: type[models.Model], vendor: str) -> tuple[str, tuple]:
     return sql, fields
 
 
+def insert_sql(model: type[models.Model]) -> str:
+    """The INSERT that ``insert`` sends (``... RETURNING`` the key), to be part of a larger
+    statement; ``insert_statement`` gives its values."""
+    return _statement(model, connection.vendor)[0]
+
+
+def insert_statement(obj: models.Model) -> tuple[str, list]:
+    sql, fields = _statement(type(obj), connection.vendor)
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
 def insert(obj: models.Model) -> models.Model:
     """INSERT ``obj`` (a new instance with an automatic primary key) and set its pk."""
-    sql, fields = _statement(type(obj), connection.vendor)
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    sql, values = insert_statement(obj)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         obj.pk = cursor.fetchone()[0]
+    return inserted(obj)
+
+
+def inserted(obj: models.Model) -> models.Model:
+    """Mark ``obj`` as saved (its pk set), as the ORM does after an insert."""
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj

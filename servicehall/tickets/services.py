@@ -88,11 +88,21 @@ def line_create(
 
 
 def _record(
-    *, actor, action: str, obj, center, before: dict | None = None, after: dict | None = None
+    *,
+    actor,
+    action: str,
+    obj,
+    center,
+    before: dict | None = None,
+    after: dict | None = None,
+    insert: bool = False,
 ) -> None:
-    """The audit event of a queue change; the event also moves the hall display's version
-    (``selectors.display_version``), so its next poll gets a new ETag."""
-    audit.record(actor=actor, action=action, obj=obj, center=center, before=before, after=after)
+    """The audit event of a queue change (``insert``: of a new ``obj``, inserted with it); the
+    event also moves the hall display's version (``selectors.display_version``), so its next
+    poll gets a new ETag."""
+    audit.record(
+        actor=actor, action=action, obj=obj, center=center, before=before, after=after, insert=insert
+    )
     selectors.forget_display_versions()
     transaction.on_commit(selectors.forget_display_versions)
 
@@ -185,15 +195,15 @@ def issue_ticket(
         slot_start=appointment.slot_start if appointment else None,
         issued_at=now,
     )
-    rows.insert(ticket)  # the kiosk's hot path: see core/rows.py
-    ticket.waiting_in_line = waiting  # itself included, at its issue
-    _record(
+    _record(  # the kiosk's hot path: the ticket is inserted with its event (core/rows.py)
         actor=who,
         action="ticket.take",
         obj=ticket,
         center=center,
         after={"number": ticket.number, "line": line.prefix, "green_channel": green, "source": source},
+        insert=True,
     )
+    ticket.waiting_in_line = waiting  # itself included, at its issue
     return ticket
 
 

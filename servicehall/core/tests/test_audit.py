@@ -92,3 +92,35 @@ def test_sec_2_admin_configuration_is_audited_too(demo, login):
     event = AuditEvent.objects.order_by("-id").first()
     assert event.action == "admin.change" and event.ip == "10.1.2.3"
     assert event.before["name"] == "党政办" and event.after["name"] == "党政办综合"
+
+
+def test_sec_2_an_event_with_the_new_record_it_is_about_chains_like_any_other(db, django_user_model):
+    """audit.record(insert=True): the record is inserted with its event (on PostgreSQL in one
+    statement whose hash the database computes); a new chain starts; JSON and text survive."""
+    from servicehall.core.models import AuditHead, LoginLock
+
+    chain = "rows-new-chain"
+    user = django_user_model.objects.create(username="审计员甲")
+    events = []
+    for n in range(3):
+        lock = LoginLock(username=f"窗口{n}")
+        events.append(
+            audit.record(
+                actor=user,
+                action="test.insert",
+                obj=lock,
+                center=chain,
+                after={"号": f"A00{n}", "n": [n, None]},
+                insert=True,
+            )
+        )
+        assert lock.pk and LoginLock.objects.filter(pk=lock.pk, username=f"窗口{n}").exists()
+        assert events[-1].object_id == str(lock.pk)
+    events.append(audit.record(actor=None, action="test.plain", center=chain, before={"k": "v"}))
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert AuditHead.objects.get(chain=chain).prev_hash == events[2].hash
+    stored = list(AuditEvent.objects.filter(chain=chain).order_by("seq"))
+    assert [(e.hash, e.prev_hash, e.object_id, e.after) for e in stored] == [
+        (e.hash, e.prev_hash, e.object_id, e.after) for e in events
+    ]
+    assert audit.verify_chain(chain).ok

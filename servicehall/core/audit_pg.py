@@ -1,0 +1,95 @@
+"""PostgreSQL: an audit event appended in one statement, with the new record it is about.
+
+The statement takes the chain's next link and computes the event's hash in the database
+(``sha256`` over the same text as ``rules.event_hash``), so the head is updated once per
+event and locked only from this statement to the commit; the INSERT of a new record rides in
+the same statement. Every other backend goes through ``audit.record``'s step-by-step path.
+
+The hashed text is the event's canonical JSON, whose keys sort ``seq`` last; the parts the
+database fills in (the new record's id, the chain's number) are spliced between pieces built
+here. The hash the database returns is checked against Python's before the caller commits.
+"""
+
+from functools import cache
+
+from django.db import connection, models
+
+from servicehall.core import rows
+from servicehall.core.models import AuditEvent, AuditHead
+from servicehall.core.rules import canonical, event_hash
+
+_PENDING_ID = "<<id>>"  # stands for the new record's id until the database gives it
+_FILLED = {"seq": "head.seq", "prev_hash": "head.prev_hash", "hash": "head.hash"}
+
+
+def _hashed_text(event: AuditEvent, id_pending: bool) -> list[str]:
+    """The canonical text around the id (when pending) and the chain's number."""
+    fields = {**event.hashed_fields(), "seq": 0}
+    if id_pending:
+        fields["object_id"] = _PENDING_ID
+    text = canonical(fields)
+    if not text.endswith(',"seq":0}') or text.count(_PENDING_ID) != int(id_pending):
+        raise ValueError("audit: unexpected canonical text")
+    return text[:-2].split(_PENDING_ID)  # [before the id, after it] or [all but the number]
+
+
+@cache
+def _statement(model: type[models.Model] | None) -> str:
+    quote = connection.ops.quote_name
+    head, events = quote(AuditHead._meta.db_table), quote(AuditEvent._meta.db_table)
+    parts, new_id = [], ""
+    if model is not None:
+        parts.append(f"inserted AS ({rows.insert_sql(model)})")
+        new_id = "(SELECT id FROM inserted)::text || %s || "
+    text = f"hash || %s || {new_id}(seq + 1)::text || '}}'"
+    parts.append(
+        f"head AS (UPDATE {head} SET seq = seq + 1, prev_hash = hash, "  # noqa: S608
+        f"hash = encode(sha256(convert_to({text}, 'UTF8')), 'hex') WHERE chain = %s "
+        "RETURNING seq, prev_hash, hash)"
+    )
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    values = [
+        _FILLED.get(f.attname)
+        or ("(SELECT id FROM inserted)::text" if f.attname == "object_id" and model else "%s")
+        for f in fields
+    ]
+    columns = ", ".join(quote(f.column) for f in fields)
+    parts.append(
+        f"event AS (INSERT INTO {events} ({columns}) SELECT {', '.join(values)} FROM head "  # noqa: S608
+        "RETURNING seq, prev_hash, hash)"
+    )
+    new = "(SELECT id FROM inserted)" if model is not None else "NULL"
+    return f"WITH {', '.join(parts)} SELECT {new}, event.* FROM (SELECT 1) AS one LEFT JOIN event ON TRUE"  # noqa: S608
+
+
+def _event_values(event: AuditEvent, id_pending: bool) -> list:
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    return [
+        f.get_db_prep_save(f.pre_save(event, True), connection)
+        for f in fields
+        if f.attname not in _FILLED and not (id_pending and f.attname == "object_id")
+    ]
+
+
+def append(event: AuditEvent, new: models.Model | None) -> bool:
+    """Insert ``new`` (if given) and ``event``, taking the chain's next link; sets the event's
+    seq, prev_hash and hash (and ``new``'s pk). False when the chain has no head yet: ``new``
+    is inserted, the event is not."""
+    params = []
+    if new is not None:
+        _sql, values = rows.insert_statement(new)
+        params += values
+    params += [*_hashed_text(event, new is not None), event.chain, *_event_values(event, new is not None)]
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(type(new) if new is not None else None), params)
+        new_id, seq, prev_hash, hashed = cursor.fetchone()
+    if new is not None:
+        new.pk = new_id
+        rows.inserted(new)
+        event.object_id = str(new_id)
+    if seq is None:
+        return False
+    event.seq, event.prev_hash, event.hash = seq, prev_hash, hashed
+    if event_hash(prev_hash, event.hashed_fields()) != hashed:
+        raise RuntimeError(f"audit: the database's hash differs from the chain's rule ({event.chain} {seq})")
+    return True
