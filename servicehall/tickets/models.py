@@ -166,13 +166,20 @@ class Ticket(Voidable):
             ),
         ]
         indexes = [
-            # QUE-2's classes, each one range: everyone in issue order, the green channel (and
-            # the normal tickets, green_channel = '', in issue order), the due appointments
-            models.Index(fields=["line", "day", "status", "issued_at"], name="ticket_queue_idx"),
+            # QUE-2's classes, each one range whatever the planner believes (a new day is never
+            # in its statistics, so it expects one waiting ticket): the normal tickets
+            # (green_channel = '') in call order (issued_at, id: the first is the first read),
+            # the green channel (green_channel > ''), the due appointments (slot_start <= now).
+            # No index in issue order across classes: the planner took it for every class and
+            # read the whole queue through it.
             models.Index(
-                fields=["line", "day", "status", "green_channel", "issued_at"], name="ticket_green_idx"
+                fields=["line", "day", "status", "green_channel", "issued_at", "id"], name="ticket_class_idx"
             ),
-            models.Index(fields=["line", "day", "status", "slot_start"], name="ticket_slot_idx"),
+            models.Index(  # appointments only: the smallest index, so always the one chosen
+                fields=["line", "day", "status", "slot_start"],
+                condition=Q(slot_start__isnull=False),
+                name="ticket_appointment_idx",
+            ),
             models.Index(fields=["center", "day", "status"], name="ticket_center_day_idx"),
             models.Index(fields=["center", "day", "called_at"], name="ticket_calls_idx"),
         ]

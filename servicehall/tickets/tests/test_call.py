@@ -345,3 +345,46 @@ def test_row_locks_never_reach_joined_tables(queue, opened, holder, user_named):
     locking = [q["sql"] for q in queries.captured_queries if " FOR " in q["sql"] and "UPDATE" in q["sql"]]
     for sql in locking:
         assert " JOIN " not in sql or " OF " in sql or "NO KEY UPDATE" in sql, sql
+
+
+def test_que_2_call_next_reads_one_ticket_per_class_however_long_the_queue(queue, opened):
+    """The candidates (one per class and line) come from index ranges in call order, whatever
+    the planner believes: a new day is in no statistics, so it expects one waiting ticket.
+    With 150 normal tickets waiting, the database reads at most one per class."""
+    import json
+
+    w = opened(1)
+    for _ in range(150):
+        take(queue)
+    take(queue, green="elderly")
+    now = clock.now()
+    captured = []
+
+    def keep(execute, sql, params, many, context):
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        found = services._candidates(w, clock.local(now).date(), now, set())
+    assert {t.green_channel for t in found} == {"", "elderly"}
+    sql, params = captured[-1]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+
+            def scans(node):
+                if node.get("Relation Name") == "tickets_ticket":
+                    yield node
+                for child in node.get("Plans", []):
+                    yield from scans(child)
+
+            read = [n["Actual Rows"] + n.get("Rows Removed by Filter", 0) for n in scans(plan[0]["Plan"])]
+            assert max(read) <= 1, read
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+            steps = [row[3] for row in cursor.fetchall()]
+            assert not any(s.startswith("SCAN tickets_ticket") for s in steps), steps
+            normal = [i for i, s in enumerate(steps) if s.startswith("CO-ROUTINE normal")]
+            assert normal and all("TEMP B-TREE" not in steps[i + 2] for i in normal), steps
