@@ -132,16 +132,23 @@ class Ticket(Voidable):
     slot_start = models.DateTimeField(_("预约时段"), null=True, blank=True)
     issued_at = models.DateTimeField(_("取号时间"))
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.WAITING)
-    window = models.ForeignKey(
+    window = models.ForeignKey(  # indexed where set (below): a waiting ticket has none
         Window,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="tickets",
         verbose_name=_("窗口"),
+        db_index=False,
     )
-    target_window = models.ForeignKey(
-        Window, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("转至窗口")
+    target_window = models.ForeignKey(  # indexed where set (below): almost never
+        Window,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转至窗口"),
+        db_index=False,
     )
     served_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
@@ -179,6 +186,12 @@ class Ticket(Voidable):
                 fields=["line", "day", "status", "slot_start"],
                 condition=Q(slot_start__isnull=False),
                 name="ticket_appointment_idx",
+            ),
+            # Only the tickets that have one: an index holding every waiting ticket's NULL was
+            # what a misinformed planner took for "target_window_id IS NULL", reading the queue.
+            models.Index(fields=["window"], condition=Q(window__isnull=False), name="ticket_window_idx"),
+            models.Index(
+                fields=["target_window"], condition=Q(target_window__isnull=False), name="ticket_sent_idx"
             ),
             models.Index(fields=["center", "day", "status"], name="ticket_center_day_idx"),
             models.Index(fields=["center", "day", "called_at"], name="ticket_calls_idx"),
