@@ -47,9 +47,9 @@ def demo(db):
 
     org_demo.load()
     from servicehall.org.models import Center
-    from servicehall.tickets.selectors import forget_lines
+    from servicehall.tickets.selectors import forget_config
 
-    forget_lines()  # lines kept by an earlier test in this process are not this database's
+    forget_config()  # lines and windows kept by an earlier test are not this database's
 
     return Center.objects.get(code="kaiyuan")
 

@@ -11,11 +11,13 @@ class TicketsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from servicehall.org.api import WINDOW_DETAIL_PROVIDERS
-        from servicehall.org.models import Center, Policy
+        from servicehall.org.models import Center, Policy, Window
         from servicehall.tickets.models import Line
-        from servicehall.tickets.selectors import forget_lines, window_details
+        from servicehall.tickets.selectors import forget_config, window_details
 
         WINDOW_DETAIL_PROVIDERS.append(window_details)
-        for model in (Line, Center, Policy):
-            post_save.connect(forget_lines, sender=model, dispatch_uid=f"forget_lines_{model.__name__}")
-            post_delete.connect(forget_lines, sender=model, dispatch_uid=f"forget_lines_del_{model.__name__}")
+        for model in (Line, Window, Center, Policy):
+            post_save.connect(forget_config, sender=model, dispatch_uid=f"forget_config_{model.__name__}")
+            post_delete.connect(
+                forget_config, sender=model, dispatch_uid=f"forget_config_del_{model.__name__}"
+            )

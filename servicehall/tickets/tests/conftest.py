@@ -69,7 +69,7 @@ def _fresh_cache():
     cache.clear()
     devices.forget()
     selectors.forget_display_versions()
-    selectors.forget_lines()
+    selectors.forget_config()
     yield
     cache.clear()
     devices.forget()
