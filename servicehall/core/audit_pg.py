@@ -19,7 +19,16 @@ from servicehall.core.models import AuditEvent, AuditHead
 from servicehall.core.rules import canonical, event_hash
 
 _PENDING_ID = "<<id>>"  # stands for the new record's id until the database gives it
-_FILLED = {"seq": "head.seq", "prev_hash": "head.prev_hash", "hash": "head.hash"}
+_NEW_ID = "(SELECT id FROM inserted)"
+
+
+@cache
+def _columns(id_pending: bool) -> tuple[tuple[models.Field, str | None], ...]:
+    """Each event column with the SQL the database fills it from, or None: a parameter."""
+    filled = {"seq": "head.seq", "prev_hash": "head.prev_hash", "hash": "head.hash"}
+    if id_pending:
+        filled["object_id"] = f"{_NEW_ID}::text"
+    return tuple((f, filled.get(f.attname)) for f in AuditEvent._meta.concrete_fields if not f.primary_key)
 
 
 def _hashed_text(event: AuditEvent, id_pending: bool) -> list[str]:
@@ -40,34 +49,29 @@ def _statement(model: type[models.Model] | None) -> str:
     parts, new_id = [], ""
     if model is not None:
         parts.append(f"inserted AS ({rows.insert_sql(model)})")
-        new_id = "(SELECT id FROM inserted)::text || %s || "
+        new_id = f"{_NEW_ID}::text || %s || "
     text = f"hash || %s || {new_id}(seq + 1)::text || '}}'"
     parts.append(
         f"head AS (UPDATE {head} SET seq = seq + 1, prev_hash = hash, "  # noqa: S608
         f"hash = encode(sha256(convert_to({text}, 'UTF8')), 'hex') WHERE chain = %s "
         "RETURNING seq, prev_hash, hash)"
     )
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    values = [
-        _FILLED.get(f.attname)
-        or ("(SELECT id FROM inserted)::text" if f.attname == "object_id" and model else "%s")
-        for f in fields
-    ]
-    columns = ", ".join(quote(f.column) for f in fields)
+    columns = _columns(model is not None)
+    names = ", ".join(quote(f.column) for f, _sql in columns)
+    values = ", ".join(sql or "%s" for _f, sql in columns)
     parts.append(
-        f"event AS (INSERT INTO {events} ({columns}) SELECT {', '.join(values)} FROM head "  # noqa: S608
+        f"event AS (INSERT INTO {events} ({names}) SELECT {values} FROM head "  # noqa: S608
         "RETURNING seq, prev_hash, hash)"
     )
-    new = "(SELECT id FROM inserted)" if model is not None else "NULL"
+    new = _NEW_ID if model is not None else "NULL"
     return f"WITH {', '.join(parts)} SELECT {new}, event.* FROM (SELECT 1) AS one LEFT JOIN event ON TRUE"  # noqa: S608
 
 
 def _event_values(event: AuditEvent, id_pending: bool) -> list:
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     return [
         f.get_db_prep_save(f.pre_save(event, True), connection)
-        for f in fields
-        if f.attname not in _FILLED and not (id_pending and f.attname == "object_id")
+        for f, sql in _columns(id_pending)
+        if sql is None
     ]
 
 
@@ -75,10 +79,7 @@ def append(event: AuditEvent, new: models.Model | None) -> bool:
     """Insert ``new`` (if given) and ``event``, taking the chain's next link; sets the event's
     seq, prev_hash and hash (and ``new``'s pk). False when the chain has no head yet: ``new``
     is inserted, the event is not."""
-    params = []
-    if new is not None:
-        _sql, values = rows.insert_statement(new)
-        params += values
+    params = rows.insert_values(new) if new is not None else []
     params += [*_hashed_text(event, new is not None), event.chain, *_event_values(event, new is not None)]
     with connection.cursor() as cursor:
         cursor.execute(_statement(type(new) if new is not None else None), params)

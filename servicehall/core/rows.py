@@ -33,20 +33,21 @@ def _statement(model: type[models.Model], vendor: str) -> tuple[str, tuple]:
 
 def insert_sql(model: type[models.Model]) -> str:
     """The INSERT that ``insert`` sends (``... RETURNING`` the key), to be part of a larger
-    statement; ``insert_statement`` gives its values."""
+    statement; ``insert_values`` gives its values."""
     return _statement(model, connection.vendor)[0]
 
 
-def insert_statement(obj: models.Model) -> tuple[str, list]:
-    sql, fields = _statement(type(obj), connection.vendor)
-    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+def insert_values(obj: models.Model) -> list:
+    return [
+        f.get_db_prep_save(f.pre_save(obj, True), connection)
+        for f in _statement(type(obj), connection.vendor)[1]
+    ]
 
 
 def insert(obj: models.Model) -> models.Model:
     """INSERT ``obj`` (a new instance with an automatic primary key) and set its pk."""
-    sql, values = insert_statement(obj)
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(insert_sql(type(obj)), insert_values(obj))
         obj.pk = cursor.fetchone()[0]
     return inserted(obj)
 
@@ -76,6 +77,9 @@ def update(obj: models.Model, *names: str) -> None:
         cursor.execute(sql, [*values, obj.pk])
 
 
+SAMPLE_ID = 987_654_321  # a key no row has, unlike any constant of a query
+
+
 def _adapter(sample):
     """How the database receives a value of the sample's type."""
     if isinstance(sample, dt.datetime):
@@ -95,11 +99,12 @@ class Prepared:
     The first run compiles ``build(*samples)``; each statement parameter equal to a sample (or
     to a sample as the database receives a date or time) takes the caller's argument at that
     place, every other parameter is a constant of the query. Samples must be distinct and unlike
-    any constant: the compiled statement is checked to use each of them.
+    any constant: the compiled statement is checked to use each of them. Without samples, the
+    query takes one argument, a primary key.
     """
 
     def __init__(self, build, *samples):
-        self.build, self.samples = build, samples
+        self.build, self.samples = build, samples or (SAMPLE_ID,)
         self._plans: dict[str, tuple] = {}
 
     def _plan(self) -> tuple:

@@ -8,13 +8,13 @@ token stops working in this process at once and in the other workers within that
 """
 
 import hashlib
-import time
 
 from django.conf import settings
 from django.core.cache import cache
 
 from servicehall.core import clock
 from servicehall.core.errors import DomainError, Forbidden
+from servicehall.core.memo import Kept
 from servicehall.core.request_context import ip_of
 from servicehall.tickets.models import Device
 
@@ -36,30 +36,27 @@ def token_of(request) -> str:
     return request.META.get("HTTP_X_DEVICE_TOKEN") or request.GET.get("token") or ""
 
 
-_devices: dict[tuple, tuple[float, Device | None]] = {}
+_devices = Kept(DEVICE_CACHE_SECONDS)
 
 
 def forget() -> None:
     """After a change to the devices: look them up again (this process; others within the TTL)."""
-    _devices.clear()
+    _devices.forget()
 
 
 def _lookup(center_code: str, token: str, address: str, kinds: tuple[str, ...]) -> Device | None:
     """By token: that device, whatever its kind. By address: a device of one of ``kinds`` there."""
     value = digest(token) if token else address
     kinds = () if token else kinds
-    key = (center_code, value, kinds)
-    now = time.monotonic()  # a memo's age, not the hall's time
-    memo = _devices.get(key)
-    if memo is not None and memo[0] > now:
-        return memo[1]
-    devices = Device.objects.filter(center__code=center_code, voided_at__isnull=True)
-    devices = devices.filter(token_hash=value) if token else devices.filter(address=value)
-    if kinds:
-        devices = devices.filter(kind__in=kinds)
-    found = devices.select_related("center").order_by("kind").first()
-    _devices[key] = (now + DEVICE_CACHE_SECONDS, found)
-    return found
+
+    def load():
+        devices = Device.objects.filter(center__code=center_code, voided_at__isnull=True)
+        devices = devices.filter(token_hash=value) if token else devices.filter(address=value)
+        if kinds:
+            devices = devices.filter(kind__in=kinds)
+        return devices.select_related("center").order_by("kind").first()
+
+    return _devices.get((center_code, value, kinds), load)
 
 
 def limited(key: str) -> bool:

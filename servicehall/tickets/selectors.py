@@ -1,13 +1,13 @@
 """Reads of the queue that pages and the API share: the hall display, the console, statistics."""
 
 import datetime as dt
-import time
 
 from django.db.models import Count, Prefetch, Q
 
 from servicehall.catalog.models import Item
 from servicehall.core import audit, clock, rows
 from servicehall.core.errors import NotFound
+from servicehall.core.memo import Kept
 from servicehall.core.rules import mask_phone
 from servicehall.org.models import Center, Window
 from servicehall.org.selectors import get_center
@@ -63,40 +63,28 @@ def get_line(center: Center | str, prefix: str) -> Line:
 # read for MEMO_SECONDS. A change in this process is seen at once (``forget_config``, on every
 # save of a line, window, center or policy); in the other workers within MEMO_SECONDS.
 MEMO_SECONDS = 10
-_kept: dict[tuple, tuple[float, object]] = {}
-
-
-def _keep(key: tuple, load):
-    now = time.monotonic()  # a memo's age, not the hall's time
-    memo = _kept.get(key)
-    if memo is not None and memo[0] > now:
-        return memo[1]
-    value = load()
-    _kept[key] = (now + MEMO_SECONDS, value)
-    return value
+_config = Kept(MEMO_SECONDS)
 
 
 def line_for_take(center_code: str, prefix: str) -> Line:
     """``get_line`` for the kiosk and the take API, kept in this process. A line voided
     meanwhile is still refused, by the counter's upsert (``services._next_seq``)."""
     key = ("line", center_code, (prefix or "").strip().upper()[:1])
-    return _keep(key, lambda: get_line(center_code, prefix))
+    return _config.get(key, lambda: get_line(center_code, prefix))
 
 
 def forget_config(**_signal) -> None:
     """After a change to a line, a window, a center or its policy in this process."""
-    _kept.clear()
+    _config.forget()
 
 
 _WINDOW = rows.Prepared(
     lambda window_id: (
         Window.objects.select_related("center__policy", "center__parent").filter(pk=window_id).order_by()
-    ),
-    987_654_321,
+    )
 )
 _TICKET = rows.Prepared(  # its window comes from get_window: a seven-table join took 1 ms to plan
-    lambda ticket_id: Ticket.objects.select_related("line", "center").filter(pk=ticket_id).order_by(),
-    987_654_321,
+    lambda ticket_id: Ticket.objects.select_related("line", "center").filter(pk=ticket_id).order_by()
 )
 
 
@@ -109,7 +97,7 @@ def get_window(window_id: int) -> Window:
             raise NotFound("没有这个窗口。", code="window_not_found")
         return window
 
-    return _keep(("window", window_id), load)
+    return _config.get(("window", window_id), load)
 
 
 def get_ticket(ticket_id: int) -> Ticket:
@@ -142,23 +130,17 @@ def is_extended(center: Center, now: dt.datetime) -> bool:
 # VERSION_MEMO_SECONDS, without touching the database; a write in this process forgets it at
 # once. With displays polling every second, a new call shows within 1.5 s on any worker.
 VERSION_MEMO_SECONDS = 0.5
-_versions: dict[str, tuple[float, int | None]] = {}
+_versions = Kept(VERSION_MEMO_SECONDS)
 
 
 def display_version(center_code: str) -> int | None:
     """The center's display version (None for a center that has written nothing yet)."""
-    now = time.monotonic()  # a cache's age, not the hall's time: not from servicehall.core.clock
-    memo = _versions.get(center_code)
-    if memo is not None and now - memo[0] < VERSION_MEMO_SECONDS:
-        return memo[1]
-    version = audit.chain_length(center_code)
-    _versions[center_code] = (now, version)
-    return version
+    return _versions.get(center_code, lambda: audit.chain_length(center_code))
 
 
 def forget_display_versions() -> None:
     """After a write in this process: the next poll reads the database."""
-    _versions.clear()
+    _versions.forget()
 
 
 def display_etag(version: int, now: dt.datetime) -> str:

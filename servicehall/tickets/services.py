@@ -287,8 +287,7 @@ _STATE = rows.Prepared(  # the window's state, locked, with who operates it and 
         WindowState.objects.select_for_update(of=("self",))
         .select_related("operator", "current")
         .filter(window_id=window_id)
-    ),
-    987_654_321,
+    )
 )
 
 
@@ -410,8 +409,7 @@ _WAITING_TICKET = rows.Prepared(  # still waiting, and no other window is callin
         Ticket.objects.filter(pk=ticket_id, status=Ticket.Status.WAITING)
         .select_related("line")
         .select_for_update(skip_locked=True, of=("self",))
-    ),
-    987_654_321,
+    )
 )
 
 
@@ -454,11 +452,10 @@ def ticket_call(*, actor, window: Window, ticket: Ticket, reason: str) -> Ticket
         return _call(actor=actor, ticket=locked, state=state, now=now, action="ticket.pick", reason=reason)
 
 
-_TICKET = rows.Prepared(
+_LOCKED_TICKET = rows.Prepared(
     lambda ticket_id: (
         Ticket.objects.select_for_update(of=("self",)).select_related("line").filter(pk=ticket_id)
-    ),
-    987_654_321,
+    )
 )
 
 
@@ -467,7 +464,7 @@ def _at_counter(actor, ticket: Ticket, *statuses: str) -> tuple[Ticket, WindowSt
     if ticket.window_id is None or ticket.status not in AT_COUNTER:
         raise Conflict("ticket_not_at_window", f"{ticket.number} 当前不在窗口办理。")
     state = _operating_state(actor, ticket.window)
-    locked = _TICKET.first(ticket.pk)
+    locked = _LOCKED_TICKET.first(ticket.pk)
     if locked.window_id != state.window_id or locked.status not in statuses:
         label = Ticket.Status(locked.status).label
         raise Conflict("ticket_state", f"{locked.number} 当前为「{label}」，不能执行此操作。")
