@@ -124,3 +124,29 @@ class Voidable(models.Model):
         self.voided_by = actor if getattr(actor, "pk", None) else None
         self.void_reason = reason
         self.save(update_fields=["voided_at", "voided_by", "void_reason"])
+
+
+class Account(models.Model):
+    """A login's password state and an administrator's hold on it (one row per user, made on need).
+
+    ``must_change_password``: an administrator set the password; the next web login goes to the
+    change page first. ``held_at``: an administrator locked the account; it stays locked until an
+    administrator unlocks it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, primary_key=True, related_name="account"
+    )
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    held_at = models.DateTimeField(_("管理员锁定时间"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+
+    class Meta:
+        verbose_name = _("账号状态")
+        verbose_name_plural = _("账号状态")
+
+    def __str__(self):
+        return str(self.user_id)
