@@ -186,10 +186,13 @@ class Tally:
     waited: int = 0
     service_total: float = 0.0
 
-    def add(self, *, status, issued_at, first_called_at, started_at, finished_at) -> None:
+    def add(self, *, status, issued_at, first_called_at, started_at, finished_at, waited_until=None) -> None:
+        """A ticket waits from its issue to its first call; one never called yet waits until
+        ``waited_until`` (now, or when its day's service ended), and counts too."""
         self.issued += 1
-        if first_called_at is not None:
-            wait = (first_called_at - issued_at).total_seconds() / 60
+        called = first_called_at or (waited_until if status == "waiting" else None)
+        if called is not None:
+            wait = max((called - issued_at).total_seconds() / 60, 0.0)
             self.waited += 1
             self.waiting_total += wait
             self.waiting_max = max(self.waiting_max, wait)
@@ -219,5 +222,6 @@ def tally(rows: Iterable[dict], key) -> dict:
             first_called_at=row["first_called_at"],
             started_at=row["started_at"],
             finished_at=row["finished_at"],
+            waited_until=row.get("waited_until"),
         )
     return dict(sorted(out.items(), key=lambda kv: str(kv[0])))

@@ -348,8 +348,9 @@ def appointments_on(center: Center, day: dt.date) -> list[Appointment]:
 
 
 def ticket_rows(center: Center, start: dt.date, end: dt.date) -> list[dict]:
-    """One row per ticket of the period, with its line, window and times."""
-    return list(
+    """One row per ticket of the period, with its line, window and times; a ticket never
+    called has waited until now (today) or until its day's service ended (``waited_until``)."""
+    rows = list(
         Ticket.objects.filter(center=center, day__range=(start, end)).values(
             "day",
             "status",
@@ -363,6 +364,19 @@ def ticket_rows(center: Center, start: dt.date, end: dt.date) -> list[dict]:
             "window__name",
         )
     )
+    now = clock.now()
+    today = clock.local(now).date()
+    ends: dict[dt.date, dt.datetime] = {}
+    for row in rows:
+        if row["first_called_at"] is None and row["status"] == Ticket.Status.WAITING:
+            day = row["day"]
+            if day not in ends:
+                closing = workdays.closing_time(center, day) if day < today else None
+                ends[day] = min(
+                    now, closing or dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), clock.TZ)
+                )
+            row["waited_until"] = ends[day]
+    return rows
 
 
 def statistics(center: Center, start: dt.date, end: dt.date) -> dict:

@@ -172,3 +172,15 @@ def test_statistics_tally_waiting_and_service_minutes():
         10.0,
     )
     assert out["B"].waiting_avg == 0.0 and out["B"].service_avg == 0.0
+
+
+def test_statistics_a_ticket_still_waiting_counts_its_wait_until_now():
+    """Issue to first call; a ticket not called yet has waited until ``waited_until``."""
+    row = {"status": "waiting", "issued_at": at(0), "first_called_at": None, "started_at": None}
+    waiting = {**row, "finished_at": None, "waited_until": at(10)}
+    called = {**row, "status": "no_show", "first_called_at": at(4), "finished_at": None}
+    out = rules.tally([waiting, called], lambda r: "A")["A"]
+    assert (out.waiting_avg, out.waiting_max) == (7.0, 10.0)
+    # a waiting ticket issued after the moment counted up to never waited less than nothing
+    early = {**waiting, "waited_until": at(-5)}
+    assert rules.tally([early], lambda r: "A")["A"].waiting_max == 0.0
