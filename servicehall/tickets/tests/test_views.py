@@ -3,6 +3,7 @@ home visits, devices — what each shows, and who is refused."""
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,13 @@ def test_console_refusals_show_the_message_with_status(login, queue, window):
 
 def test_console_is_for_the_windows_post_holders(login, queue, window):
     w = window(1)
-    assert login("xuqingqing").get(f"/tickets/windows/{w.pk}/").status_code == 200  # the B post
+    response = login("xuqingqing").get(f"/tickets/windows/{w.pk}/")  # the B post
+    page = response.content.decode()
+    assert response.status_code == 200 and "1号窗口 党政办" in page and 'data-state="closed"' in page
+    assert 'value="cover"' in page  # the B post may take the window over
+    assert 'value="pause"' not in page  # nobody operates it yet: nothing to pause
+    page = login("chenshaoli").get(f"/tickets/windows/{w.pk}/").content.decode()
+    assert 'value="open"' in page and 'value="cover"' not in page  # the A post opens, never covers
     for user in ["weixiaojing", "wangmanshu", "auditor"]:
         client = login(user)
         assert client.get(f"/tickets/windows/{w.pk}/").status_code == 403
@@ -106,7 +113,13 @@ def test_console_queries_do_not_grow_with_the_queue(login, queue, window, django
     for _ in range(25):
         services.ticket_take(actor=None, line=selectors.get_line(queue, "A"), green_channel="elderly")
     with django_assert_max_num_queries(25):
-        assert client.get(f"/tickets/windows/{w.pk}/").status_code == 200
+        response = client.get(f"/tickets/windows/{w.pk}/")
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="waiting"' in page
+    waiting = page.split('data-testid="waiting"')[1].split("</table>")[0]
+    numbers = re.findall(r'<td class="fw-bold">(A\d{3})</td>', waiting)
+    assert numbers == [f"A{n:03d}" for n in range(1, 26)]  # every one waiting, in call order
+    assert waiting.count("老年人") == 25 and "暂无等候" not in waiting
 
 
 # --- kiosk and slip --------------------------------------------------------------------------------
@@ -271,15 +284,37 @@ def test_statistics_page_and_excel_export(login, queue, opened, holder):
     client = login("wangmanshu")
     page = client.get("/tickets/kaiyuan/statistics/?start=2026-11-23&end=2026-11-23").content.decode()
     assert "A 综合事务" in page and "01号 党政办" in page
-    response = client.get("/tickets/kaiyuan/statistics.xlsx?start=2026-11-23&end=2026-11-23")
+    with clock.freeze("2026-11-23T10:04"):
+        response = client.get("/tickets/kaiyuan/statistics.xlsx?start=2026-11-23&end=2026-11-23")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["按业务线", "按窗口", "按日", "延时服务", "无人顶岗离岗"]
     rows = list(book["按业务线"].values)
     assert rows[0][0].startswith("开元街道便民服务中心 排队叫号统计") and rows[1][0] == "业务线"
     # the green A002 (09:32) is called first at 09:40 and served 10 minutes; A001 (09:30) is
-    # called at 09:50 and does not come; A003 still waits
-    assert rows[2][:7] == ("A 综合事务（党政、财经、城管）", 3, 1, 1, 14.0, 20.0, 10.0)
+    # called at 09:50 and does not come; A003 (09:34) still waits at 10:04: 30 minutes so far
+    assert rows[2][:7] == ("A 综合事务（党政、财经、城管）", 3, 1, 1, 19.3, 30.0, 10.0)
+
+
+def test_statistics_a_green_channel_ticket_still_waiting_shows_its_wait(login, queue):
+    """Issue 11: a green-channel ticket that had waited ten minutes showed 平均/最长等候 0.0."""
+    with clock.freeze("2026-11-23T09:30"):
+        services.ticket_take(actor=None, line=selectors.get_line(queue, "B"), green_channel="elderly")
+    client = login("wangmanshu")
+    with clock.freeze("2026-11-23T09:40"):
+        page = client.get("/tickets/kaiyuan/statistics/?start=2026-11-23&end=2026-11-23")
+        book = load_workbook(io.BytesIO(client.get("/tickets/kaiyuan/statistics.xlsx").content))
+    row = next(r for r in book["按业务线"].values if str(r[0]).startswith("B "))
+    assert row[1:6] == (1, 0, 0, 10.0, 10.0)
+    cells = [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", page.content.decode())]
+    assert cells.count("10.0") >= 2  # the line's average and longest wait, not 0.0
+    # on a later day, a ticket never called counts until that day's service ended (17:30)
+    with clock.freeze("2026-11-24T09:00"):
+        book = load_workbook(
+            io.BytesIO(client.get("/tickets/kaiyuan/statistics.xlsx?start=2026-11-23&end=2026-11-23").content)
+        )
+    row = next(r for r in book["按业务线"].values if str(r[0]).startswith("B "))
+    assert row[4:6] == (480.0, 480.0)
 
 
 def test_statistics_refused_to_clerks_and_bad_dates(login, queue):
