@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 
-from servicehall.core import audit_pg, clock, rows
+from servicehall.core import audit_key, audit_pg, clock, rows
 from servicehall.core.models import AuditEvent, AuditHead
 from servicehall.core.request_context import client_ip
 from servicehall.core.rules import GENESIS_HASH, event_hash, first_broken_link
@@ -111,7 +111,7 @@ def record(
                 rows.insert(obj)
                 event.object_id = str(obj.pk)
             event.seq, event.prev_hash = _advance_head(chain)
-            event.hash = event_hash(event.prev_hash, event.hashed_fields())
+            event.hash = event_hash(event.prev_hash, event.hashed_fields(), audit_key.key())
             rows.insert(event)
             with connection.cursor() as cursor:
                 cursor.execute(_SEAL, [event.hash, event.prev_hash, chain])
@@ -135,8 +135,11 @@ class ChainReport:
         return self.broken_seq is None
 
 
-def verify_chain(chain: str) -> ChainReport:
-    """Recompute every hash of one chain; name the first event that does not follow."""
+def verify_chain(chain: str, legacy_until: int = 0) -> ChainReport:
+    """Recompute every hash of one chain; name the first event that does not follow.
+
+    Every link must be keyed, except the first ``legacy_until`` (plain links written before the
+    chain was keyed, which a signed anchor covers)."""
     rows = AuditEvent.objects.filter(chain=chain).order_by("seq")
     seqs: list[int] = []
 
@@ -148,7 +151,7 @@ def verify_chain(chain: str) -> ChainReport:
                 fields = {**fields, "missing_before": expected_seq}
             yield event.prev_hash, fields, event.hash
 
-    broken = first_broken_link(links())
+    broken = first_broken_link(links(), audit_key.key(), legacy_until)
     count = len(seqs)
     if broken is not None:
         seq = seqs[broken]

@@ -1,9 +1,11 @@
 """PostgreSQL: an audit event appended in one statement, with the new record it is about.
 
 The statement takes the chain's next link and computes the event's hash in the database
-(``sha256`` over the same text as ``rules.event_hash``), so the head is updated once per
-event and locked only from this statement to the commit; the INSERT of a new record rides in
-the same statement. Every other backend goes through ``audit.record``'s step-by-step path.
+(``sha256`` over the same text as ``rules.event_hash``: the previous hash, the canonical text
+and the event's HMAC, which Python computes, so the key never reaches the database), so the
+head is updated once per event and locked only from this statement to the commit; the INSERT
+of a new record rides in the same statement. Every other backend goes through
+``audit.record``'s step-by-step path.
 
 The hashed text is the event's canonical JSON, whose keys sort ``seq`` last; the parts the
 database fills in (the new record's id, the chain's number) are spliced between pieces built
@@ -14,9 +16,9 @@ from functools import cache
 
 from django.db import connection, models
 
-from servicehall.core import rows
+from servicehall.core import audit_key, rows
 from servicehall.core.models import AuditEvent, AuditHead
-from servicehall.core.rules import canonical, event_hash
+from servicehall.core.rules import canonical, event_hash, event_mac
 
 _PENDING_ID = "<<id>>"  # stands for the new record's id until the database gives it
 _NEW_ID = "(SELECT id FROM inserted)"
@@ -50,7 +52,7 @@ def _statement(model: type[models.Model] | None) -> str:
     if model is not None:
         parts.append(f"inserted AS ({rows.insert_sql(model)})")
         new_id = f"{_NEW_ID}::text || %s || "
-    text = f"hash || %s || {new_id}(seq + 1)::text || '}}'"
+    text = f"hash || %s || {new_id}(seq + 1)::text || '}}' || %s"
     parts.append(
         f"head AS (UPDATE {head} SET seq = seq + 1, prev_hash = hash, "  # noqa: S608
         f"hash = encode(sha256(convert_to({text}, 'UTF8')), 'hex') WHERE chain = %s "
@@ -80,7 +82,9 @@ def append(event: AuditEvent, new: models.Model | None) -> bool:
     seq, prev_hash and hash (and ``new``'s pk). False when the chain has no head yet: ``new``
     is inserted, the event is not."""
     params = rows.insert_values(new) if new is not None else []
-    params += [*_hashed_text(event, new is not None), event.chain, *_event_values(event, new is not None)]
+    key = audit_key.key()
+    params += [*_hashed_text(event, new is not None), event_mac(key, event.hashed_fields()), event.chain]
+    params += _event_values(event, new is not None)
     with connection.cursor() as cursor:
         cursor.execute(_statement(type(new) if new is not None else None), params)
         new_id, seq, prev_hash, hashed = cursor.fetchone()
@@ -91,6 +95,6 @@ def append(event: AuditEvent, new: models.Model | None) -> bool:
     if seq is None:
         return False
     event.seq, event.prev_hash, event.hash = seq, prev_hash, hashed
-    if event_hash(prev_hash, event.hashed_fields()) != hashed:
+    if event_hash(prev_hash, event.hashed_fields(), key) != hashed:
         raise RuntimeError(f"audit: the database's hash differs from the chain's rule ({event.chain} {seq})")
     return True

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import string
 from dataclasses import dataclass
@@ -41,19 +42,46 @@ def canonical(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def event_hash(prev_hash: str, fields: dict) -> str:
-    """SEC-2: each audit event's hash covers its own fields and the previous event's hash."""
-    return hashlib.sha256((prev_hash + canonical(fields)).encode("utf-8")).hexdigest()
+# What an event's keyed digest leaves out: the parts the database assigns as it appends (the
+# chain's number, the id of a record inserted in the same statement). The link covers them.
+UNKEYED_FIELDS = frozenset({"seq", "object_id"})
 
 
-def first_broken_link(events) -> int | None:
+def event_mac(key: bytes, fields: dict) -> str:
+    """HMAC-SHA256 of an event's content under the audit key (which the database never holds)."""
+    content = {k: v for k, v in fields.items() if k not in UNKEYED_FIELDS}
+    return hmac.new(key, canonical(content).encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def event_hash(prev_hash: str, fields: dict, key: bytes | None = None) -> str:
+    """SEC-2: each audit event's hash covers its own fields and the previous event's hash.
+
+    Keyed (the chain's rule since the audit key): sha256(prev + canonical(fields) + mac), the
+    mac an HMAC of the content, so nobody without the key can compute a link, and the
+    database can still chain the link in the append statement. ``key=None``: the legacy
+    plain link, sha256(prev + canonical(fields)), which verification accepts only where a
+    signed anchor covers it.
+    """
+    text = prev_hash + canonical(fields)
+    if key is not None:
+        text += event_mac(key, fields)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def first_broken_link(events, key: bytes | None = None, legacy_until: int = 0) -> int | None:
     """Index of the first event whose stored hash does not follow from the chain, or None.
 
-    ``events`` is an ordered iterable of ``(prev_hash, fields, stored_hash)``.
+    ``events`` is an ordered iterable of ``(prev_hash, fields, stored_hash)``. With a ``key``,
+    each link must be keyed, except that the first ``legacy_until`` events may carry a plain
+    link (events hashed before the chain was keyed, and covered by a signed anchor).
     """
     expected_prev = GENESIS_HASH
     for i, (prev_hash, fields, stored_hash) in enumerate(events):
-        if prev_hash != expected_prev or event_hash(prev_hash, fields) != stored_hash:
+        if prev_hash != expected_prev:
+            return i
+        if event_hash(prev_hash, fields, key) != stored_hash and not (
+            key is not None and i < legacy_until and event_hash(prev_hash, fields) == stored_hash
+        ):
             return i
         expected_prev = stored_hash
     return None
