@@ -30,6 +30,7 @@ from servicehall.core.rules import mask_name
 from servicehall.org import access
 from servicehall.org.models import Center, Staff, Window
 from servicehall.org.selectors import posts_on
+from servicehall.tickets.models import WindowState
 from servicehall.workdays import selectors as workdays
 
 
@@ -45,6 +46,29 @@ def own_window(staff: Staff) -> Window | None:
     """The window where ``staff`` holds a post today (the A post first)."""
     post = posts_on(clock.today()).filter(staff=staff).select_related("window").order_by("kind").first()
     return post.window if post else None
+
+
+# Who may act in the name of any window of their center: its leaders and department heads, who
+# already act on any of its cases (an intake or a visit in a window's name is recorded with who
+# did it, so the window's file shows a leader stepping in).
+AT_ANY_WINDOW = (*LEADERS, Role.DEPARTMENT_HEAD)
+
+
+def may_act_for(actor, center: Center, staff: Staff | None, window: Window) -> bool:
+    """ORG-3: whether ``actor`` may take in a case or register a visit in ``window``'s name today.
+
+    Window staff act only for a window where they hold the A or B post today, or that they are
+    operating in the queue now (opened or covering); the center's leaders and department heads
+    for any of its windows."""
+    if window.center_id != center.pk:
+        return False
+    if access.has_role(actor, center, *AT_ANY_WINDOW):
+        return True
+    if staff is None:
+        return False
+    if posts_on(clock.today()).filter(staff=staff, window=window).exists():
+        return True
+    return WindowState.objects.filter(window=window, operator=staff).exists()  # covering now
 
 
 # Who reads a whole center's registers and figures (ANA-1, CAS-14).

@@ -8,7 +8,7 @@ from django.db import transaction
 from servicehall.cases import notices, rules, sms
 from servicehall.cases.models import Case, CaseEvent, CaseMaterial, Notice, Visit
 from servicehall.cases.notices import next_number
-from servicehall.cases.selectors import own_window, staff_of
+from servicehall.cases.selectors import may_act_for, own_window, staff_of
 from servicehall.catalog.models import ItemVersion
 from servicehall.catalog.selectors import guide, is_authorised
 from servicehall.core import audit, clock
@@ -37,6 +37,16 @@ ESCALATION_ROLES = (*LEADERS, Role.DEPARTMENT_HEAD)
 def rule_error(error: rules.RuleError) -> Invalid | Conflict:
     """A refusal of the rules as the domain error the API and the pages show."""
     return (Conflict if error.conflict else Invalid)(error.code, error.message)
+
+
+def _check_acts_for(actor, center: Center, officer: Staff, window: Window | None) -> None:
+    """ORG-3: a person acts only in the name of a window they hold or cover today (or, as a leader
+    or department head, any window of the center)."""
+    if window is not None and window.center_id == center.pk and not may_act_for(actor, center, officer, window):
+        raise Forbidden(
+            f"您今天不在{window}的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义办理。",
+            code="not_window_holder",
+        )
 
 
 def _check_in_center(center: Center, *, window=None, target_window=None, colleague=None, officer=None):
@@ -95,6 +105,7 @@ def visit_record(
     _check_in_center(
         center, window=window, target_window=kept["window"], colleague=kept["colleague"], officer=officer
     )
+    _check_acts_for(actor, center, officer, window)
     if kept["leader"] is not None and not access.has_role(kept["leader"].user, center, *ESCALATION_ROLES):
         raise Invalid("not_a_leader", f"{kept['leader'].name} 不是本中心的领导或科室负责人。")
     now = clock.now()
@@ -282,6 +293,7 @@ def case_intake(
     if window is None:
         raise Invalid("window_required", "您今天没有窗口岗位，请选择受理窗口。")
     _check_in_center(center, window=window)
+    _check_acts_for(actor, center, officer, window)
     if ticket is not None and (ticket.window_id != window.pk or ticket.status not in AT_COUNTER):
         raise Invalid("ticket_not_at_window", f"号票 {ticket.number} 不是{window}正在叫号或办理的号。")
     if not is_authorised(version, window):

@@ -84,6 +84,9 @@ def intake(request):
     if not access.has_role(request.user, center, *services.RECEIVERS):
         raise PermissionDenied(f"您在「{center.name}」不能收件。")
     window = _intake_window(request, center)
+    staff = Staff.objects.filter(user=request.user, center=center).first()
+    if window is not None and not selectors.may_act_for(request.user, center, staff, window):
+        raise PermissionDenied(f"您今天不在{window}的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义收件。")
     items = _authorised_items(center, window)
     chosen = request.POST.get("item") or request.GET.get("item") or (items[0].code if items else "")
     version = next((i.current for i in items if i.code == chosen), None)
