@@ -54,7 +54,8 @@ demo: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@echo "ServiceHall: http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --config config/gunicorn.py config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	@# DEBUG off: a visitor sees the product's own 400/403/404/500 pages, never Django's debug pages.
+	DJANGO_DEBUG=0 $(BIN)/gunicorn --config config/gunicorn.py config.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
 
 # The whole suite: first everything but the browser tests, then those in processes of their own
 # (Playwright's sync API needs a thread with no event loop). Load tests marked `slow` run when

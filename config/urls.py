@@ -18,3 +18,9 @@ urlpatterns = [
     path("workdays/", include("servicehall.workdays.urls")),
     path("", include("servicehall.cases.urls")),
 ]
+
+# The product's own pages for refusals and errors (templates/400.html … 500.html).
+handler400 = "servicehall.core.errorpages.bad_request"
+handler403 = "servicehall.core.errorpages.permission_denied"
+handler404 = "servicehall.core.errorpages.page_not_found"
+handler500 = "servicehall.core.errorpages.server_error"

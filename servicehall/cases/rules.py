@@ -124,7 +124,7 @@ def refusal(status: str, action: str) -> RuleError | None:
     if status in FINISHED:
         return RuleError("case_finished", f"本办件已{STATUS_NAMES[status]}，不能再{verb}。", conflict=True)
     if status == AWAITING and action == COMPLETE:
-        code, message = "materials_missing", "必需材料尚未补齐，不能办结（CAS-12）。"
+        code, message = "materials_missing", "必需材料尚未补齐，不能办结。"
     elif status == AWAITING:
         code, message = "not_accepted", f"本办件尚待补正材料、未受理，不能{verb}。"
     elif status == DENIAL_FILED:
@@ -192,7 +192,7 @@ def check_materials(listed: list[str], given: list[str]) -> None:
     if unknown:
         raise RuleError(
             "unknown_material",
-            f"材料「{'、'.join(unknown)}」不在本事项的材料目录中，窗口不得要求目录以外的材料（CAS-12）。",
+            f"材料「{'、'.join(unknown)}」不在本事项的材料目录中，窗口不得要求目录以外的材料。",
         )
 
 
@@ -219,7 +219,7 @@ def check_received(received_at: dt.datetime, now: dt.datetime, tolerance_minutes
     if backfilled and not reason.strip():
         raise RuleError(
             "backfill_reason_required",
-            f"收件时间早于当前时间超过 {tolerance_minutes} 分钟，属于补录，须填写补录原因（CAS-1）。",
+            f"收件时间早于当前时间超过 {tolerance_minutes} 分钟，属于补录，须填写补录原因。",
         )
     return backfilled
 
@@ -257,7 +257,7 @@ def check_extension(
     the most there is, so nothing can be extended.
     """
     if not reason.strip():
-        raise RuleError("reason_required", "延期须写明理由（CAS-5）。")
+        raise RuleError("reason_required", "延期须写明理由。")
     if maximum is None:
         raise RuleError("no_statutory_limit", "本事项没有法定时限，公布的承诺时限即为最长期限，不能延期。")
     if new_due <= due:
@@ -269,7 +269,7 @@ def check_extension(
     if new_due > maximum:
         raise RuleError(
             "past_statutory_limit",
-            f"延期后的办结日期不得超过法定最长期限 {maximum:%Y-%m-%d}（CAS-5）。",
+            f"延期后的办结日期不得超过法定最长期限 {maximum:%Y-%m-%d}。",
         )
     return cal.between(due, new_due)[0]
 

@@ -297,7 +297,7 @@ def case_intake(
     if ticket is not None and (ticket.window_id != window.pk or ticket.status not in AT_COUNTER):
         raise Invalid("ticket_not_at_window", f"号票 {ticket.number} 不是{window}正在叫号或办理的号。")
     if not is_authorised(version, window):
-        raise Invalid("item_not_authorised", f"{window}未获授权办理「{version.name}」（CAT-7）。")
+        raise Invalid("item_not_authorised", f"{window}未获授权办理「{version.name}」。")
     people = {**_checked_applicant(applicant, today), **_checked_agent(agent, today)}
     listed = list(version.materials.all())
     try:
@@ -556,7 +556,7 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
     result = _required_text(result, "result_required", "办结须填写办理结果。")
     with _step(actor, case, rules.COMPLETE) as (case, staff, after):
         if _materials(case)[0]:
-            raise Conflict("materials_missing", "必需材料尚未补齐，不能办结（CAS-12）。")
+            raise Conflict("materials_missing", "必需材料尚未补齐，不能办结。")
         case.result = result
         _finish(case, staff, after, result)
         notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), staff)

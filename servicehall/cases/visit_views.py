@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -59,17 +59,20 @@ def _window(center, text: str | None) -> Window | None:
 
 
 def _day(text: str | None) -> dt.date:
+    """The ``?day=`` of the address; a date that does not exist is a 400 that says so."""
     try:
         return dt.date.fromisoformat(text) if text else clock.today()
     except ValueError:
-        raise Http404("日期格式应为 YYYY-MM-DD。") from None
+        raise BadRequest(
+            f"日期「{text[:20]}」不存在或格式不对：请按 YYYY-MM-DD 填写一个实际存在的日期，例如 {clock.today():%Y-%m-%d}。"
+        ) from None
 
 
 def _month(text: str | None) -> tuple[int, int]:
     try:
         first = dt.date.fromisoformat(f"{text}-01") if text else clock.today().replace(day=1)
     except ValueError:
-        raise Http404("月份格式应为 YYYY-MM。") from None
+        raise BadRequest(f"月份「{text[:20]}」不对：请按 YYYY-MM 填写，例如 {clock.today():%Y-%m}。") from None
     return first.year, first.month
 
 

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from servicehall.core import clock
 from servicehall.core.roles import Role
 from servicehall.org import access, selectors
+from servicehall.org.menu import links_for
 
 SEES_WINDOWS = {
     Role.DIRECTOR,
@@ -18,44 +18,6 @@ SEES_WINDOWS = {
 }
 
 
-# Where each role works, in the order a person reaches for them (URL name, label, roles).
-WORK = [
-    ("tickets:index", None, "叫号", {Role.WINDOW_STAFF}),
-    ("cases:intake", None, "受理办件", {Role.WINDOW_STAFF}),
-    ("cases:mine", None, "我的办件", {Role.WINDOW_STAFF}),
-    ("cases:visits", None, "来访来电登记", {Role.WINDOW_STAFF, Role.DIRECTOR, Role.DUTY_OFFICER}),
-    (
-        "cases:supervision",
-        "code",
-        "电子监察",
-        {Role.DIRECTOR, Role.SUPERVISOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER},
-    ),
-    (
-        "catalog:items",
-        "code",
-        "事项目录",
-        {Role.DIRECTOR, Role.DEPARTMENT_HEAD, Role.WINDOW_STAFF, Role.SYSADMIN},
-    ),
-    ("tickets:statistics", "code", "排队统计", {Role.DIRECTOR, Role.SUPERVISOR}),
-    ("workdays:year", "year", "工作日历", {Role.DIRECTOR, Role.SYSADMIN}),
-    ("public:home", "code", "公开页面", set(Role.values)),
-]
-
-
-def work_links(center, roles: set[str]) -> list[dict]:
-    links = []
-    for name, arg, label, allowed in WORK:
-        if not roles & allowed:
-            continue
-        kwargs = (
-            {"code": center.code, "year": clock.today().year}
-            if arg == "year"
-            else ({"code": center.code} if arg else {})
-        )
-        links.append({"url": reverse(name, kwargs=kwargs), "label": label})
-    return links
-
-
 @login_required
 @require_GET
 def home(request):
@@ -64,11 +26,7 @@ def home(request):
     memberships = []
     for center in access.centers_of(request.user):
         roles = access.roles_in(request.user, center)
-        links = work_links(center, roles)
-        if Role.AUDITOR in roles:
-            links.append({"url": reverse("audit"), "label": "审计日志"})
-        if Role.SYSADMIN in roles and request.user.is_staff:
-            links.append({"url": reverse("admin:index"), "label": "系统配置"})
+        links = links_for(request.user, center, roles)
         windows = selectors.windows_with_holders(center, today) if roles & SEES_WINDOWS else None
         if windows is None and Role.WINDOW_STAFF in roles:
             windows = [

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,6 +44,14 @@ def _date(text: str) -> dt.date:
         return selectors.parse_date(text)
     except Invalid as exc:
         raise Http404(exc.message) from None
+
+
+def _query_date(text: str) -> dt.date:
+    """A date in the query string: a bad one is a 400 that says what is wrong."""
+    try:
+        return selectors.parse_date(text)
+    except Invalid as exc:
+        raise BadRequest(exc.message) from None
 
 
 def _short(name: str) -> str:
@@ -146,7 +154,7 @@ def year_page(request, code: str, year: int):
     center = _center(request, code)
     if not FIRST_DATE.year <= year <= LAST_DATE.year:
         raise Http404("年份超出工作日历范围（2004–2099）。")
-    selected = _date(request.GET["day"]) if request.GET.get("day") else None
+    selected = _query_date(request.GET["day"]) if request.GET.get("day") else None
     if selected is not None and selected.year != year:
         selected = None
     return _year_response(request, center, year, selected)

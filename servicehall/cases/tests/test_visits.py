@@ -187,16 +187,17 @@ def test_window_staff_read_only_their_own_window(demo, login):
 
 
 @pytest.mark.parametrize(
-    "url",
+    "url, status",
     [
-        "/visits/?center=kaiyuan&day=2026-13-01",
-        "/visits/summary/?center=kaiyuan&month=20x6",
-        "/visits/?center=nowhere",
-        "/visits/?center=kaiyuan&window=99",
+        ("/visits/?center=kaiyuan&day=2026-13-01", 400),
+        ("/visits/summary/?center=kaiyuan&month=20x6", 400),
+        ("/visits/export/?center=kaiyuan&day=2026-02-30", 400),
+        ("/visits/?center=nowhere", 404),
+        ("/visits/?center=kaiyuan&window=99", 404),
     ],
 )
-def test_visit_pages_bad_parameters_are_404_not_500(demo, login, url):
-    assert login("wangmanshu").get(url).status_code == 404
+def test_visit_pages_bad_parameters_are_a_clear_4xx_not_500(demo, login, url, status):
+    assert login("wangmanshu").get(url).status_code == status
 
 
 def test_inq_4_daily_register_exports_to_excel(demo, login, user_named):

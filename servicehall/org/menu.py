@@ -1,0 +1,78 @@
+"""What each role may open, for the workbench and the top menu of every staff page.
+
+A link is shown only to the roles whose page accepts them: the menu never offers a page that
+answers "no".
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from servicehall.core import clock
+from servicehall.core.roles import Role
+from servicehall.org import access
+
+# Where each role works, in the order a person reaches for them (URL name, argument, label, roles).
+WORK = [
+    ("tickets:index", None, _("叫号"), {Role.WINDOW_STAFF}),
+    ("cases:intake", None, _("受理办件"), {Role.WINDOW_STAFF}),
+    ("cases:mine", None, _("我的办件"), {Role.WINDOW_STAFF}),
+    ("cases:visits", "center", _("来访来电登记"), {Role.WINDOW_STAFF, Role.DIRECTOR, Role.DUTY_OFFICER}),
+    (
+        "cases:supervision",
+        "code",
+        _("电子监察"),
+        {Role.DIRECTOR, Role.SUPERVISOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER},
+    ),
+    (
+        "catalog:items",
+        "code",
+        _("事项目录"),
+        {Role.DIRECTOR, Role.DEPARTMENT_HEAD, Role.WINDOW_STAFF, Role.SYSADMIN},
+    ),
+    ("tickets:statistics", "code", _("排队统计"), {Role.DIRECTOR, Role.SUPERVISOR}),
+    ("workdays:year", "year", _("工作日历"), {Role.DIRECTOR, Role.SYSADMIN}),
+    ("public:home", "code", _("公开页面"), set(Role.values)),
+]
+
+
+def work_links(center, roles: set[str]) -> list[dict]:
+    links = []
+    for name, arg, label, allowed in WORK:
+        if not roles & allowed:
+            continue
+        if arg == "year":
+            url = reverse(name, kwargs={"code": center.code, "year": clock.today().year})
+        elif arg == "code":
+            url = reverse(name, kwargs={"code": center.code})
+        elif arg == "center":
+            url = f"{reverse(name)}?center={center.code}"
+        else:
+            url = reverse(name)
+        links.append({"url": url, "label": label, "name": name})
+    return links
+
+
+def links_for(user, center, roles: set[str]) -> list[dict]:
+    """The person's work in one center, the audit log and the configuration included."""
+    links = work_links(center, roles)
+    if Role.AUDITOR in roles:
+        links.append({"url": reverse("audit"), "label": _("审计日志"), "name": "audit"})
+    if Role.SYSADMIN in roles and user.is_staff:
+        links.append({"url": reverse("admin:index"), "label": _("系统配置"), "name": "admin:index"})
+    return links
+
+
+def top_menu(user, path: str = "") -> list[dict]:
+    """The top menu: the work of the first center the person holds a role in (the workbench
+    lists every center), the link of the page being shown marked active."""
+    if user is None or not user.is_authenticated:
+        return []
+    centers = access.centers_of(user)
+    if not centers:
+        return []
+    center = centers[0]
+    links = links_for(user, center, access.roles_in(user, center))
+    for link in links:
+        target = link["url"].split("?")[0]
+        link["active"] = bool(path) and target != "/" and path.startswith(target)
+    return links
