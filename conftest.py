@@ -1,5 +1,7 @@
 """Fixtures the whole suite shares."""
 
+import uuid
+
 import pytest
 from django.db import connection
 
@@ -13,6 +15,17 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_dir(tmp_path_factory):
+    """Each test's signed audit anchors go to a directory of its own (made only if written)."""
+    from django.conf import settings
+
+    kept = settings.AUDIT_ANCHOR_DIR
+    settings.AUDIT_ANCHOR_DIR = tmp_path_factory.getbasetemp() / f"anchors-{uuid.uuid4().hex}"
+    yield
+    settings.AUDIT_ANCHOR_DIR = kept
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext as _
 
-from servicehall.core import audit_key, audit_pg, clock, rows
+from servicehall.core import anchors, audit_key, audit_pg, clock, rows
+from servicehall.core.db import missing_guards
 from servicehall.core.models import AuditEvent, AuditHead
 from servicehall.core.request_context import client_ip
 from servicehall.core.rules import GENESIS_HASH, event_hash, first_broken_link
@@ -135,36 +137,103 @@ class ChainReport:
         return self.broken_seq is None
 
 
-def verify_chain(chain: str, legacy_until: int = 0) -> ChainReport:
+def verify_chain(
+    chain: str, anchored: dict[int, str] | None = None, legacy_until: int | None = None
+) -> ChainReport:
     """Recompute every hash of one chain; name the first event that does not follow.
 
-    Every link must be keyed, except the first ``legacy_until`` (plain links written before the
-    chain was keyed, which a signed anchor covers)."""
+    Every link must be keyed, except plain links written before the chain was keyed, which are
+    accepted only where a signed anchor covers them (up to ``legacy_until``, by default the
+    last anchored number). ``anchored``: number -> hash from the signed anchors; the chain
+    must still hold each, unchanged."""
+    anchored = anchored or {}
+    if legacy_until is None:
+        legacy_until = max(anchored, default=0)
     rows = AuditEvent.objects.filter(chain=chain).order_by("seq")
     seqs: list[int] = []
+    at_anchor: dict[int, str] = {}
+    last: list = []  # the link read last: where a broken chain stopped
 
     def links():
         for expected_seq, event in enumerate(rows.iterator(chunk_size=2000), start=1):
             seqs.append(event.seq)
+            if expected_seq in anchored:
+                at_anchor[expected_seq] = event.hash
             fields = event.hashed_fields()
             if event.seq != expected_seq:  # a missing link breaks the chain here too
                 fields = {**fields, "missing_before": expected_seq}
+            last[:] = [event.prev_hash, fields, event.hash]
             yield event.prev_hash, fields, event.hash
 
     broken = first_broken_link(links(), audit_key.key(), legacy_until)
     count = len(seqs)
     if broken is not None:
         seq = seqs[broken]
-        return ChainReport(chain, count, seq, f"第 {seq} 条事件的哈希与链不符（chain {chain}, seq {seq}）")
+        prev_hash, fields, stored = last
+        if event_hash(prev_hash, fields) == stored:  # a plain link: before the key, or forged
+            return ChainReport(
+                chain,
+                count,
+                seq,
+                _(
+                    "第 %(seq)s 条事件是未加密钥的链接，且无签名锚点覆盖（升级前的旧链请运行 anchor_audit --accept-legacy）"
+                )
+                % {"seq": seq},
+            )
+        return ChainReport(
+            chain,
+            count,
+            seq,
+            _("第 %(seq)s 条事件的哈希与链不符（chain %(chain)s, seq %(seq)s）")
+            % {"seq": seq, "chain": chain},
+        )
+    for seq in sorted(anchored):
+        if seq > count:
+            return ChainReport(
+                chain,
+                count,
+                count + 1,
+                _("链尾缺失：签名锚点记录了 %(anchored)s 条，实有 %(count)s 条")
+                % {"anchored": seq, "count": count},
+            )
+        if at_anchor[seq] != anchored[seq]:
+            return ChainReport(chain, count, seq, _("第 %(seq)s 条事件与签名锚点不符") % {"seq": seq})
     head = AuditHead.objects.filter(chain=chain).first()
     if head is not None and head.seq != count:
-        return ChainReport(chain, count, count + 1, f"链尾缺失：应有 {head.seq} 条，实有 {count} 条")
-    return ChainReport(chain, count, None, "完整")
+        return ChainReport(
+            chain,
+            count,
+            count + 1,
+            _("链尾缺失：应有 %(head)s 条，实有 %(count)s 条") % {"head": head.seq, "count": count},
+        )
+    return ChainReport(chain, count, None, _("完整"))
 
 
-def verify_all() -> list[ChainReport]:
+def verify_all(accept_legacy: bool = False) -> list[ChainReport]:
+    """Every chain, checked against every signed anchor; a forged anchor file, and a missing guard
+    trigger, are reported too. ``accept_legacy``: plain (pre-key) links pass without an anchor,
+    once, for the first anchor after an upgrade (``anchor_audit --accept-legacy``)."""
+    found = anchors.load()
+    reports = [
+        ChainReport(f"anchor:{a.name}", 0, 0, _("签名锚点文件无效或被改动")) for a in found if not a.valid
+    ]
+    missing = missing_guards(connection)
+    if missing:
+        reports.append(
+            ChainReport(
+                "guards", 0, 0, _("审计表的保护触发器缺失：%(names)s") % {"names": ", ".join(missing)}
+            )
+        )
+    anchored: dict[str, dict[int, str]] = {}
+    for anchor in found:
+        if anchor.valid:
+            for chain, (seq, hash_) in anchor.heads.items():
+                if seq:
+                    anchored.setdefault(chain, {})[seq] = hash_
     chains = sorted(
         set(AuditHead.objects.values_list("chain", flat=True))
         | set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+        | set(anchored)
     )
-    return [verify_chain(chain) for chain in chains]
+    legacy = 2**63 if accept_legacy else None
+    return reports + [verify_chain(chain, anchored.get(chain), legacy) for chain in chains]

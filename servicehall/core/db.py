@@ -44,3 +44,24 @@ def remove_audit_guards(connection) -> None:
         _run(connection, _SQLITE_REMOVE)
     elif connection.vendor == "postgresql":
         _run(connection, _PG_REMOVE)
+
+
+_GUARDS = {
+    "sqlite": ("audit_no_update", "audit_no_delete"),
+    "postgresql": ("audit_no_change", "audit_no_truncate"),
+}
+
+
+def missing_guards(connection) -> list[str]:
+    """The audit table's guard triggers that are not there (someone dropped them)."""
+    names = _GUARDS.get(connection.vendor, ())
+    if not names:
+        return []
+    if connection.vendor == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s"
+    else:
+        sql = "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [AUDIT_TABLE])
+        present = {row[0] for row in cursor.fetchall()}
+    return [name for name in names if name not in present]

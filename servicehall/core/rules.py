@@ -73,16 +73,17 @@ def first_broken_link(events, key: bytes | None = None, legacy_until: int = 0) -
 
     ``events`` is an ordered iterable of ``(prev_hash, fields, stored_hash)``. With a ``key``,
     each link must be keyed, except that the first ``legacy_until`` events may carry a plain
-    link (events hashed before the chain was keyed, and covered by a signed anchor).
+    link (events hashed before the chain was keyed, and covered by a signed anchor), and only
+    before the first keyed link.
     """
-    expected_prev = GENESIS_HASH
+    expected_prev, keyed_seen = GENESIS_HASH, False
     for i, (prev_hash, fields, stored_hash) in enumerate(events):
         if prev_hash != expected_prev:
             return i
-        if event_hash(prev_hash, fields, key) != stored_hash and not (
-            key is not None and i < legacy_until and event_hash(prev_hash, fields) == stored_hash
-        ):
-            return i
+        if event_hash(prev_hash, fields, key) == stored_hash:
+            keyed_seen = key is not None
+        elif keyed_seen or key is None or i >= legacy_until or event_hash(prev_hash, fields) != stored_hash:
+            return i  # a plain link is accepted only before the first keyed one
         expected_prev = stored_hash
     return None
 
