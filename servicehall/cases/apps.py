@@ -6,3 +6,10 @@ class CasesConfig(AppConfig):
     name = "servicehall.cases"
     label = "cases"
     verbose_name = _("办件与来访登记")
+
+    def ready(self):
+        from servicehall.cases.deadlines import shift_case_deadlines
+        from servicehall.workdays.shifts import register_deadline_shifter
+
+        # HRS-2: a closure of working days moves the due dates of open cases (deadlines.py).
+        register_deadline_shifter(shift_case_deadlines)

@@ -42,7 +42,7 @@ _request = threading.local()
 class Snapshot:
     stamp: object
     national: WorkCalendar
-    closures: dict[int, list[tuple[dt.date, dt.date, str]]]
+    closures: dict[int, list[tuple[dt.date, dt.date, str, bool]]]  # start, end, reason, appointments
     parents: dict[int, int | None]
     centers: dict[int, WorkCalendar] = field(default_factory=dict)
 
@@ -122,10 +122,12 @@ def _load(stamp: str | None) -> Snapshot:
             "date", "workday", "kind", "name", "provisional"
         )
         national = WorkCalendar([Day(*row) for row in rows])
-    closures: dict[int, list[tuple[dt.date, dt.date, str]]] = {}
-    active = Closure.objects.filter(voided_at__isnull=True).values_list("center_id", "start", "end", "reason")
-    for center_id, start, end, reason in active:
-        closures.setdefault(center_id, []).append((start, end, reason))
+    closures: dict[int, list[tuple[dt.date, dt.date, str, bool]]] = {}
+    active = Closure.objects.filter(voided_at__isnull=True).values_list(
+        "center_id", "start", "end", "reason", "appointments"
+    )
+    for center_id, *closure in active:
+        closures.setdefault(center_id, []).append(tuple(closure))
     snap = Snapshot(stamp, national, closures, _tree())
     if stamp is not None and _read_stamp() != stamp:  # changed while loading: use once, do not keep
         snap.stamp = _UNSET
@@ -161,7 +163,7 @@ def _closed_days(snap: Snapshot, center_ids: list[int]) -> list[Day]:
     national = snap.national
     closed: dict[dt.date, Day] = {}
     for center_id in center_ids:
-        for start, end, reason in snap.closures.get(center_id, ()):
+        for start, end, reason, _appointments in snap.closures.get(center_id, ()):
             d, last = max(start, national.first), min(end, national.last)
             while d <= last:
                 closed.setdefault(d, Day(d, False, "closure", reason))
@@ -169,8 +171,20 @@ def _closed_days(snap: Snapshot, center_ids: list[int]) -> list[Day]:
     return list(closed.values())
 
 
-def calendar_for(center) -> WorkCalendar:
+def closure_on(center, d: dt.date) -> tuple[str, bool] | None:
+    """The local closure over ``d`` for the center (its own or an ancestor's): its reason and
+    whether appointments go on; None when no closure covers the day."""
     snap = snapshot()
+    for center_id in lineage(center, snap):
+        for start, end, reason, appointments in snap.closures.get(center_id, ()):
+            if start <= d <= end:
+                return reason, appointments
+    return None
+
+
+def calendar_for(center, snap: Snapshot | None = None) -> WorkCalendar:
+    """The center's calendar in ``snap`` (by default the current one)."""
+    snap = snap or snapshot()
     if center is None or center.pk is None:
         return snap.national
     ids = lineage(center, snap)

@@ -65,6 +65,8 @@ class Closure(Voidable):
     start = models.DateField(_("起"))
     end = models.DateField(_("止"))
     reason = models.CharField(_("原因"), max_length=60)
+    # HRS-3: whether booked appointments still run on the closed days (none are offered otherwise).
+    appointments = models.BooleanField(_("照常预约"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

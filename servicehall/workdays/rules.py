@@ -289,6 +289,18 @@ class WorkCalendar:
         lo, hi, sign = (i, j, 1) if i <= j else (j, i, -1)
         return sign * (self._work[hi + 1] - self._work[lo + 1]), self._prov[hi + 1] > self._prov[lo + 1]
 
+    def back(self, d: dt.date, n: int) -> dt.date:
+        """The working day ``n`` working days before ``d``: ``between(back(d, n), d) == n``.
+
+        The mirror of ``add`` for a due date moved back (``n >= 1``; ``n == 0`` gives ``d``).
+        """
+        if n <= 0:
+            return _as_date(d)
+        k = self._work[self._index(d) + 1] - n  # the result is the k-th working day
+        if k < 1:
+            raise _out_of_range(_as_date(d) - dt.timedelta(days=n), self.first, self.last)
+        return self._days[self._nth[k - 1]].date
+
     def next_workday(self, d: dt.date) -> dt.date:
         """The first working day on or after ``d``."""
         k = self._work[self._index(d)]  # working days strictly before d
@@ -579,3 +591,70 @@ def schedule_warning(today: dt.date, first_provisional: dt.date | None) -> str |
         f"{year} 年的节假日安排尚未导入：自 {first_provisional} 起的工作日按法定规则推算，"
         f"涉及的期限均为暂定。请尽快导入国务院公布的正式安排。"
     )
+
+
+# --- deadlines that move with the calendar (HRS-2, CAS-5) ----------------------------------------
+
+CONFIRM_WORKDAYS = 3  # a change of more working days than this needs an explicit confirmation
+
+
+def workdays_lost(old: WorkCalendar, new: WorkCalendar, start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end] that ``old`` had and ``new`` has not (negative: gained)."""
+    if end <= start:
+        return 0
+    return old.between(start, end)[0] - new.between(start, end)[0]
+
+
+def moved_due(
+    old: WorkCalendar,
+    new: WorkCalendar,
+    start: dt.date,
+    due: dt.date,
+    still: Iterable[tuple[dt.date, dt.date]] = (),
+) -> dt.date:
+    """A due date counted from ``start`` once the calendar changes from ``old`` to ``new``.
+
+    It moves on by the working days the change took from (start, due], and back by those it
+    gave, so that the limit keeps exactly as many working days as it had. Days in a ``still``
+    span (a, b] — a past suspension, when the clock stood still and was already made up —
+    do not count either way.
+    """
+    lost = workdays_lost(old, new, start, due) - sum(
+        workdays_lost(old, new, max(a, start), min(b, due)) for a, b in still
+    )
+    if lost > 0:
+        return new.add(due, lost)[0]
+    if lost < 0:
+        return new.back(due, -lost)
+    return due
+
+
+def turned(
+    old: WorkCalendar, new: WorkCalendar, first: dt.date, last: dt.date, *, closed: bool
+) -> list[dt.date]:
+    """The dates in [first, last] that were working days and are not (``closed``), or the reverse."""
+    out, d = [], first
+    while d <= last:
+        if old.is_workday(d) != new.is_workday(d) and old.is_workday(d) is closed:
+            out.append(d)
+        d += ONE_DAY
+    return out
+
+
+def runs(dates: Iterable[dt.date], cal: WorkCalendar) -> list[tuple[dt.date, dt.date]]:
+    """Sorted dates as (first, last) runs, a run broken only by a working day of ``cal`` outside
+    the dates: a closure over 5 weekdays and the weekend between them is one run."""
+    dates = sorted(dates)
+    out: list[tuple[dt.date, dt.date]] = []
+    for d in dates:
+        if out and cal.between(out[-1][1], d)[0] == (1 if cal.is_workday(d) else 0):
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+def needs_confirmation(workdays: int, first: dt.date, today: dt.date) -> bool:
+    """A calendar change of more than a few working days, or reaching into the past, is applied
+    only once confirmed: a typo must not close the hall for a year."""
+    return workdays > CONFIRM_WORKDAYS or first < today

@@ -14,12 +14,14 @@ from django.db import transaction
 from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, Forbidden, Invalid
 from servicehall.org import access
-from servicehall.workdays import cache, rules, seed, selectors
+from servicehall.org.models import Center
+from servicehall.workdays import cache, rules, seed, selectors, shifts
 from servicehall.workdays.models import CalendarDay, CalendarVersion, Closure, DayCorrection, OfficialSchedule
 from servicehall.workdays.rules import CalendarError, Day
 
 MAX_CLOSURE_DAYS = 366
 MAX_SCHEDULE_BYTES = 1_000_000
+MOVED_LISTED = 50  # deadlines listed one by one in a closure's impact
 
 
 def _invalid(exc: CalendarError) -> Invalid:
@@ -69,8 +71,127 @@ def _day_dict(day: CalendarDay | Day) -> dict:
 # --- local closures (HRS-2) ---------------------------------------------------------------
 
 
-def closure_add(*, actor, center, start: dt.date, end: dt.date, reason: str) -> Closure:
-    """Close a center — and every center below it — from ``start`` to ``end`` inclusive."""
+class ConfirmationRequired(Conflict):
+    """409 ``confirmation_required``: the change is applied only when sent again with
+    ``confirm``; ``impact`` states what it would change (``impact_of``)."""
+
+    def __init__(self, message: str, impact: dict):
+        super().__init__("confirmation_required", message)
+        self.impact = impact
+
+    def as_dict(self) -> dict:
+        return {**super().as_dict(), "impact": self.impact}
+
+
+class _Preview(Exception):
+    """Rolls back a change that waits for its confirmation."""
+
+    def __init__(self, impact: dict):
+        self.impact = impact
+
+
+def _subtree(center) -> list:
+    """The center and every center below it."""
+    rows = list(Center.objects.select_related("policy", "parent").order_by("id"))
+    children: dict = {}
+    for c in rows:
+        children.setdefault(c.parent_id, []).append(c)
+    out, stack = [], [next(c for c in rows if c.pk == center.pk)]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(children.get(node.pk, []))
+    return out
+
+
+def _runs(pairs: list[tuple[dt.date, dt.date]]) -> list[dict]:
+    return [{"start": a.isoformat(), "end": b.isoformat()} for a, b in pairs]
+
+
+def impact_of(change: shifts.CalendarChange, center, moved: list[shifts.MovedDeadline]) -> dict:
+    """What a closure (or its reopening) changes: the working days the center's hall and
+    kiosk close (or open again) and the open deadlines that move, by kind."""
+    old, new = change.calendars(center)
+    days = rules.turned(old, new, change.first, change.last, closed=not change.reopened)
+    today = clock.today()
+    kinds: dict[str, int] = {}
+    for row in moved:
+        kinds[row.kind] = kinds.get(row.kind, 0) + 1
+    return {
+        "reopening": change.reopened,
+        "working_days": len(days),
+        "past_days": sum(1 for d in days if d < today),
+        "kiosk_closed" if not change.reopened else "kiosk_reopened": _runs(
+            rules.runs(days, new if change.reopened else old)
+        ),
+        "days": [d.isoformat() for d in days],
+        "deadlines": len(moved),
+        "by_kind": kinds,
+        "moved": [row.as_dict() for row in moved[:MOVED_LISTED]],
+    }
+
+
+def _confirm_message(impact: dict) -> str:
+    runs = "、".join(
+        r["start"] if r["start"] == r["end"] else f"{r['start']} 至 {r['end']}"
+        for r in (impact.get("kiosk_closed") or impact.get("kiosk_reopened") or [])[:5]
+    )
+    verb = "恢复办公" if impact["reopening"] else "停止办公"
+    past = f"，其中 {impact['past_days']} 天已经过去" if impact["past_days"] else ""
+    kinds = "、".join(f"{k} {n} 件" for k, n in impact["by_kind"].items()) or "无"
+    return (
+        f"请确认：将{verb} {impact['working_days']} 个工作日{past}（取号机{'重新开放' if impact['reopening'] else '停止取号'}："
+        f"{runs or '无'}），期限{'提前' if impact['reopening'] else '顺延'}的未办结事项：{kinds}。确认后再提交一次。"
+    )
+
+
+def _calendar_change(*, actor, center, first, last, reopened, note, confirm, old):
+    """After the closure row is written: move the deadlines, or roll back with the impact."""
+    _renew_stamp()
+    change = shifts.CalendarChange(
+        centers=_subtree(center),
+        first=first,
+        last=last,
+        reopened=reopened,
+        note=note,
+        actor=actor,
+        old=old,
+        new=cache.snapshot(),
+    )
+    old_cal, new_cal = change.calendars(center)
+    days = rules.turned(old_cal, new_cal, first, last, closed=not reopened)
+    today = clock.today()
+    needs = bool(days) and rules.needs_confirmation(len(days), min(days), today)
+    if needs and not confirm:
+        raise _Preview(impact_of(change, center, shifts.shift_deadlines(change, apply=False)))
+    moved = shifts.shift_deadlines(change, apply=True)
+    return impact_of(change, center, moved)
+
+
+def _locked_calendar():
+    """Calendar changes one at a time: each sees the calendar the one before it left."""
+    _ensure_seeded()
+    CalendarVersion.objects.select_for_update().filter(pk=1).first()
+    return cache.snapshot()
+
+
+def closure_add(
+    *,
+    actor,
+    center,
+    start: dt.date,
+    end: dt.date,
+    reason: str,
+    appointments: bool = False,
+    confirm: bool = False,
+) -> Closure:
+    """Close a center — and every center below it — from ``start`` to ``end`` inclusive.
+
+    Every open deadline of those centers that runs across the closed working days moves on by
+    the working days lost, in the same transaction (``shifts``). More than a few working days,
+    or days in the past, need ``confirm``: without it the answer is ``ConfirmationRequired``
+    with the impact, and nothing is saved. ``appointments``: booked appointments go on.
+    """
     access.require(actor, center, *access.CONFIGURERS)
     reason = _text(reason, "原因", 60)
     _in_range(start)
@@ -79,52 +200,87 @@ def closure_add(*, actor, center, start: dt.date, end: dt.date, reason: str) -> 
         raise Invalid("bad_range", f"结束日期 {end} 早于开始日期 {start}。")
     if (end - start).days >= MAX_CLOSURE_DAYS:
         raise Invalid("bad_range", f"一次停止办公不能超过 {MAX_CLOSURE_DAYS} 天。")
-    with transaction.atomic():
-        _ensure_seeded()
-        overlap = (
-            Closure.objects.filter(center=center, voided_at__isnull=True, start__lte=end, end__gte=start)
-            .order_by("start")
-            .first()
-        )
-        if overlap is not None:
-            raise Conflict(
-                "closure_overlaps",
-                f"与已登记的停止办公重叠：{overlap.start} 至 {overlap.end}（{overlap.reason}）。",
+    try:
+        with transaction.atomic():
+            old = _locked_calendar()
+            overlap = (
+                Closure.objects.filter(center=center, voided_at__isnull=True, start__lte=end, end__gte=start)
+                .order_by("start")
+                .first()
             )
-        closure = Closure.objects.create(
-            center=center,
-            start=start,
-            end=end,
-            reason=reason,
-            created_by=actor if getattr(actor, "pk", None) else None,
-            created_at=clock.now(),
-        )
-        audit.record(
-            actor=actor, action="closure.add", obj=closure, center=center, after=audit.snapshot(closure)
-        )
-        _renew_stamp()
+            if overlap is not None:
+                raise Conflict(
+                    "closure_overlaps",
+                    f"与已登记的停止办公重叠：{overlap.start} 至 {overlap.end}（{overlap.reason}）。",
+                )
+            closure = Closure.objects.create(
+                center=center,
+                start=start,
+                end=end,
+                reason=reason,
+                appointments=bool(appointments),
+                created_by=actor if getattr(actor, "pk", None) else None,
+                created_at=clock.now(),
+            )
+            span = str(start) if start == end else f"{start}至{end}"
+            closure.impact = _calendar_change(
+                actor=actor,
+                center=center,
+                first=start,
+                last=end,
+                reopened=False,
+                note=f"{span}停止办公（{reason}）",
+                confirm=confirm,
+                old=old,
+            )
+            audit.record(
+                actor=actor,
+                action="closure.add",
+                obj=closure,
+                center=center,
+                after={**audit.snapshot(closure), "deadlines_moved": closure.impact["deadlines"]},
+            )
+    except _Preview as preview:
+        cache.forget()
+        raise ConfirmationRequired(_confirm_message(preview.impact), preview.impact) from None
     return closure
 
 
-def closure_void(*, actor, closure: Closure, reason: str) -> Closure:
-    """Withdraw a closure (SEC-2: voided with a reason, never deleted)."""
+def closure_void(*, actor, closure: Closure, reason: str, confirm: bool = False) -> Closure:
+    """Reopen: withdraw a closure (SEC-2: voided with a reason, never deleted). The deadlines it
+    moved move back the same way; a long or past closure needs ``confirm`` like adding one."""
     access.require(actor, closure.center, *access.CONFIGURERS)
     reason = _text(reason, "作废原因", 300)
-    with transaction.atomic():
-        closure = Closure.objects.select_for_update().select_related("center").get(pk=closure.pk)
-        if closure.is_void:
-            raise Conflict("already_void", "该停止办公登记已作废。")
-        before = audit.snapshot(closure)
-        closure.mark_void(actor, reason)
-        audit.record(
-            actor=actor,
-            action="closure.void",
-            obj=closure,
-            center=closure.center,
-            before=before,
-            after=audit.snapshot(closure),
-        )
-        _renew_stamp()
+    try:
+        with transaction.atomic():
+            old = _locked_calendar()
+            closure = Closure.objects.select_for_update().select_related("center").get(pk=closure.pk)
+            if closure.is_void:
+                raise Conflict("already_void", "该停止办公登记已作废。")
+            before = audit.snapshot(closure)
+            closure.mark_void(actor, reason)
+            span = str(closure.start) if closure.start == closure.end else f"{closure.start}至{closure.end}"
+            closure.impact = _calendar_change(
+                actor=actor,
+                center=closure.center,
+                first=closure.start,
+                last=closure.end,
+                reopened=True,
+                note=f"{span}停止办公（{closure.reason}）已撤销",
+                confirm=confirm,
+                old=old,
+            )
+            audit.record(
+                actor=actor,
+                action="closure.void",
+                obj=closure,
+                center=closure.center,
+                before=before,
+                after={**audit.snapshot(closure), "deadlines_moved": closure.impact["deadlines"]},
+            )
+    except _Preview as preview:
+        cache.forget()
+        raise ConfirmationRequired(_confirm_message(preview.impact), preview.impact) from None
     return closure
 
 

@@ -40,7 +40,12 @@ def test_hrs_2_between_is_negative_backwards_and_zero_days_is_the_start(client, 
 
 def test_hrs_2_local_closure_moves_the_answer_for_the_community_below(client, demo, bearer):
     services.closure_add(
-        actor=None, center=demo, start=dt.date(2026, 10, 9), end=dt.date(2026, 10, 9), reason="台风"
+        confirm=True,
+        actor=None,
+        center=demo,
+        start=dt.date(2026, 10, 9),
+        end=dt.date(2026, 10, 9),
+        reason="台风",
     )
     params = {"center": "xiangfeng", "start": "2026-09-30", "days": 5}
     assert client.get(ADD, params, headers=bearer("wangmanshu")).json()["date"] == "2026-10-14"
@@ -136,7 +141,12 @@ def test_hrs_1_hours_switch_to_winter_and_close_on_holidays(client, demo):
 
 def test_hrs_1_hours_default_to_today_and_show_a_closure(client, demo):
     services.closure_add(
-        actor=None, center=demo, start=dt.date(2026, 11, 23), end=dt.date(2026, 11, 23), reason="停电"
+        confirm=True,
+        actor=None,
+        center=demo,
+        start=dt.date(2026, 11, 23),
+        end=dt.date(2026, 11, 23),
+        reason="停电",
     )
     with clock.freeze("2026-11-23T09:30"):
         body = client.get("/api/v1/centers/xiangfeng/hours").json()

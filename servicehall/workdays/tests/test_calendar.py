@@ -45,6 +45,7 @@ def test_hrs_2_issue_examples_through_the_selectors(demo):
 def test_hrs_2_local_closure_moves_a_deadline_for_the_center_and_those_below(demo, user_named):
     xiangfeng, county = Center.objects.get(code="xiangfeng"), Center.objects.get(code="county")
     services.closure_add(
+        confirm=True,
         actor=user_named("wangmanshu"),
         center=demo,
         start=D(2026, 10, 9),
@@ -68,7 +69,9 @@ def test_hrs_2_local_closure_moves_a_deadline_for_the_center_and_those_below(dem
 
 
 def test_hrs_2_closure_of_a_provisional_day_is_certain(demo, user_named):
-    services.closure_add(actor=None, center=demo, start=D(2027, 1, 4), end=D(2027, 1, 4), reason="换届选举")
+    services.closure_add(
+        confirm=True, actor=None, center=demo, start=D(2027, 1, 4), end=D(2027, 1, 4), reason="换届选举"
+    )
     assert selectors.day(demo, D(2027, 1, 4)).provisional is False
     assert selectors.add_workdays(demo, D(2027, 1, 1), 1) == (D(2027, 1, 5), True)
 
@@ -76,9 +79,9 @@ def test_hrs_2_closure_of_a_provisional_day_is_certain(demo, user_named):
 def test_hrs_2_voided_closure_no_longer_counts(demo, user_named):
     director = user_named("wangmanshu")
     closure = services.closure_add(
-        actor=director, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电"
+        confirm=True, actor=director, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电"
     )
-    services.closure_void(actor=director, closure=closure, reason="已恢复供电")
+    services.closure_void(confirm=True, actor=director, closure=closure, reason="已恢复供电")
     assert selectors.add_workdays(demo, D(2026, 9, 30), 5) == (D(2026, 10, 13), False)
 
 
@@ -91,7 +94,9 @@ def test_hrs_2_a_correction_reaches_every_center(demo, user_named):
 
 
 def test_a_new_center_inherits_its_parents_closures(demo, user_named):
-    services.closure_add(actor=None, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电")
+    services.closure_add(
+        confirm=True, actor=None, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电"
+    )
     selectors.calendar_for(demo)  # cached before the new center exists
     station = org_services.center_create(
         actor=None,
@@ -139,7 +144,9 @@ def test_hrs_1_closed_on_an_adjusted_weekend_no_and_open_on_the_worked_saturday(
 
 
 def test_calendar_is_read_once_and_then_costs_one_query_per_call(demo, django_assert_num_queries):
-    services.closure_add(actor=None, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电")
+    services.closure_add(
+        confirm=True, actor=None, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电"
+    )
     selectors.calendar_for(demo)
     with django_assert_num_queries(1):  # the version stamp
         selectors.add_workdays(demo, D(2026, 9, 30), 5)
@@ -178,10 +185,10 @@ def test_a_request_that_never_finishes_leaves_no_stale_calendar(demo, monkeypatc
 def test_every_change_renews_the_version_stamp(demo, user_named):
     stamps = [CalendarVersion.objects.get().stamp]
     closure = services.closure_add(
-        actor=None, center=demo, start=D(2026, 12, 1), end=D(2026, 12, 1), reason="停电"
+        confirm=True, actor=None, center=demo, start=D(2026, 12, 1), end=D(2026, 12, 1), reason="停电"
     )
     stamps.append(CalendarVersion.objects.get().stamp)
-    services.closure_void(actor=None, closure=closure, reason="误登")
+    services.closure_void(confirm=True, actor=None, closure=closure, reason="误登")
     stamps.append(CalendarVersion.objects.get().stamp)
     services.day_correct(actor=None, date=D(2027, 1, 4), workday=True, name="", reason="确认")
     stamps.append(CalendarVersion.objects.get().stamp)
@@ -192,7 +199,9 @@ def test_an_emptied_table_falls_back_to_the_rules_and_is_seeded_again_before_a_w
     CalendarVersion.objects.all().delete()
     CalendarDay.objects.all().delete()
     assert selectors.add_workdays(demo, D(2026, 9, 30), 5) == (D(2026, 10, 13), False)
-    services.closure_add(actor=None, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电")
+    services.closure_add(
+        confirm=True, actor=None, center=demo, start=D(2026, 10, 9), end=D(2026, 10, 9), reason="停电"
+    )
     assert CalendarDay.objects.count() == 35064
     assert selectors.add_workdays(demo, D(2026, 9, 30), 5) == (D(2026, 10, 14), False)
 

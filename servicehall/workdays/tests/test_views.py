@@ -65,7 +65,9 @@ def test_index_opens_this_year_of_the_first_center_the_user_edits(login, demo):
 
 
 def test_hrs_2_year_page_marks_holidays_adjusted_days_closures_and_provisional_days(login, demo):
-    services.closure_add(actor=None, center=demo, start=D(2026, 12, 7), end=D(2026, 12, 8), reason="停电检修")
+    services.closure_add(
+        confirm=True, actor=None, center=demo, start=D(2026, 12, 7), end=D(2026, 12, 8), reason="停电检修"
+    )
     services.day_correct(actor=None, date=D(2026, 12, 31), workday=False, name="测试", reason="核对")
     page = login("wangmanshu").get(YEAR_2026).content.decode()
     assert "开元街道便民服务中心" in page and "2026 年工作日历" in page
@@ -90,7 +92,7 @@ def test_year_page_costs_the_same_queries_however_many_closures(login, demo):
         client.get(YEAR_2026)
     for k in range(1, 8):
         services.closure_add(
-            actor=None, center=demo, start=D(2026, 3, k), end=D(2026, 3, k), reason=f"停电{k}"
+            confirm=True, actor=None, center=demo, start=D(2026, 3, k), end=D(2026, 3, k), reason=f"停电{k}"
         )
         services.day_correct(
             actor=None, date=D(2026, 4, 6 + k), workday=False, name=f"测试{k}", reason="核对"
