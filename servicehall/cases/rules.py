@@ -207,14 +207,50 @@ def missing_required(required: list[str], received: list[str]) -> list[str]:
 FUTURE_SKEW = dt.timedelta(minutes=1)
 
 
-def check_received(received_at: dt.datetime, now: dt.datetime, tolerance_minutes: int, reason: str) -> bool:
-    """CAS-1: whether an intake is back-filled; refuses a future time or a back-fill without reason.
+def check_received(
+    received_at: dt.datetime,
+    now: dt.datetime,
+    tolerance_minutes: int,
+    reason: str,
+    *,
+    cal: Calendar | None = None,
+    max_workdays: int | None = None,
+    not_before: dt.datetime | None = None,
+) -> bool:
+    """CAS-1: whether an intake is back-filled; refuses a receipt time that cannot be true.
 
     The intake is recorded at the server's ``now``. A stated receipt time more than the policy's
-    tolerance earlier is a back-fill: allowed only with a reason, and flagged for ever.
+    tolerance earlier is a back-fill: allowed only with a reason, and flagged for ever. Refused
+    whatever the reason: a time in the future, one before the ticket the applicant was called
+    with (``not_before``), and one more than ``max_workdays`` working days before today (the
+    policy's back-fill limit; also any time outside the working-day calendar). A receipt on an
+    earlier day that was not a working day needs a reason (an appointment on a rest day says so).
+    ``received_at`` and ``now`` are the hall's local times.
     """
     if received_at > now + FUTURE_SKEW:
         raise RuleError("received_in_future", "收件时间不能晚于当前时间。")
+    if not_before is not None and received_at < not_before:
+        raise RuleError(
+            "received_before_ticket",
+            f"收件时间不能早于申请人取号的时间（{not_before:%Y-%m-%d %H:%M}）。",
+        )
+    day, today = received_at.date(), now.date()
+    if cal is not None and max_workdays is not None and day < today:
+        try:
+            late, _ = cal.between(day, today)
+        except ValueError:  # outside the calendar: decades ago
+            late = None
+        if late is None or late > max_workdays:
+            raise RuleError(
+                "backfill_too_old",
+                f"收件时间 {day:%Y-%m-%d} 超出补录期限：只能补录 {max_workdays} 个工作日以内的收件。"
+                "更早的收件请按实际情况报中心处理，不能在系统中补录。",
+            )
+        if not cal.is_workday(day) and not reason.strip():
+            raise RuleError(
+                "received_on_rest_day",
+                f"{day:%Y-%m-%d} 不是工作日。如当天确有预约或延时服务收件，请在补录原因中写明。",
+            )
     backfilled = now - received_at > dt.timedelta(minutes=tolerance_minutes)
     if backfilled and not reason.strip():
         raise RuleError(

@@ -303,7 +303,13 @@ def case_intake(
     try:
         rules.check_materials([m.code for m in listed], list(materials))
         backfilled = rules.check_received(
-            received_at or now, now, center.policy.backfill_tolerance_minutes, backfill_reason
+            clock.local(received_at or now),
+            clock.local(now),
+            center.policy.backfill_tolerance_minutes,
+            backfill_reason,
+            cal=workdays.calendar_for(center),
+            max_workdays=center.policy.backfill_max_workdays,
+            not_before=clock.local(ticket.issued_at) if ticket is not None else None,
         )
     except rules.RuleError as error:
         raise rule_error(error) from None

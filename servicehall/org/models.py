@@ -33,6 +33,15 @@ class Center(models.Model):
     phone = models.CharField(_("咨询电话"), max_length=40, blank=True)
     complaint_phone = models.CharField(_("投诉电话"), max_length=40, blank=True)
     complaint_channels = models.TextField(_("投诉渠道"), blank=True)
+    public_url = models.URLField(
+        _("公开网址"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "群众访问本中心网站的地址，如 https://zwfw.example.gov.cn；通知书上的办件查询地址"
+            "由它加 /q/ 组成。留空则使用系统设置 PUBLIC_BASE_URL。"
+        ),
+    )
 
     class Meta:
         verbose_name = _("中心")
@@ -73,6 +82,11 @@ class Policy(models.Model):
     monthly_training_session = models.BooleanField(_("每月集中学习"))
     priority_run_limit = models.PositiveSmallIntegerField(_("连续优先叫号次数上限"))
     backfill_tolerance_minutes = models.PositiveSmallIntegerField(_("受理时间容差（分钟）"))
+    backfill_max_workdays = models.PositiveSmallIntegerField(
+        _("补录期限（工作日）"),
+        default=5,
+        help_text=_("收件时间最多可补录到几个工作日以前；更早的收件不能补录。"),
+    )
     lunch_appointments = models.BooleanField(_("午间预约服务"))
     holiday_appointments = models.BooleanField(_("节假日预约服务"))
     denial_escalation_to = models.CharField(_("否定事项报备对象"), max_length=60)

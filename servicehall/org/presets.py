@@ -29,6 +29,7 @@ SYSTEM_DEFAULT = {
     "monthly_training_session": True,  # TRN-1
     "priority_run_limit": 3,  # QUE-2 fairness: after 3 priority calls, one normal ticket
     "backfill_tolerance_minutes": 30,  # CAS-1: an intake time older than this needs a reason
+    "backfill_max_workdays": 5,  # CAS-1: a receipt more than 5 working days ago cannot be back-filled
     "lunch_appointments": True,  # HRS-3 (001 一(六)3)
     "holiday_appointments": True,  # HRS-3 (000 二.7; 001 一(六)2)
     "denial_escalation_to": "中心主任",  # CAS-6: who a denial is escalated to
