@@ -108,6 +108,8 @@ class SlotOut(Schema):
     start: dt.datetime
     end: dt.datetime
     free: int
+    service: str  # regular, lunch (午间预约) or holiday (节假日预约): HRS-3
+    label: str  # the service's name for the citizen; empty for a regular slot
 
 
 class HomeVisitIn(Schema):
@@ -350,7 +352,9 @@ def _parse_day(text: str) -> dt.date:
     response={200: list[SlotOut], 400: ErrorOut, 404: ErrorOut},
 )
 def appointment_slots(request, code: str, line: str, day: str):
-    """The bookable slots of a day for a line, with how many places are left."""
+    """The bookable slots of a day for a line still ahead, with how many places are left and
+    the service each belongs to (lunch-hour or holiday appointments, when the policy offers
+    them). A closed day has none, unless its closure says appointments go on."""
     center = get_center(code)
     _may_watch(request, center)
     line_obj = selectors.get_line(center, line)

@@ -16,6 +16,7 @@ from servicehall.org.models import Center, Staff
 from servicehall.tickets import devices, rules, selectors
 from servicehall.tickets.models import Appointment, Device, HomeVisit, Line, Ticket
 from servicehall.tickets.services import ISSUERS, issue_ticket, waiting_ahead
+from servicehall.workdays import selectors as workdays
 
 PHONE = re.compile(r"^[0-9+\-]{7,20}$")
 ASSIGNERS = (Role.DIRECTOR, Role.DEPARTMENT_HEAD, Role.DUTY_OFFICER)
@@ -56,11 +57,14 @@ def appointment_book(
         raise Invalid("unknown_channel", "预约方式只能是电话预约或网上预约。")
     name, phone = _person(name, phone)
     start = clock.local(slot_start)
-    slot = next((s for s in selectors.slots_on(center, start.date()) if s[0] == start), None)
-    if slot is None:
-        raise Invalid("no_such_slot", f"{start:%m月%d日 %H:%M} 不是可预约的时段。")
     if start <= clock.now():
         raise Invalid("slot_past", "只能预约今后的时段。")
+    slot = next((s for s in selectors.slots_on(center, start.date()) if s[0] == start), None)
+    if slot is None:
+        closure = workdays.closure_on(center, start.date())
+        if closure is not None:
+            raise Invalid("center_closed", f"{start:%m月%d日} 停止办公（{closure[0]}），不接受预约。")
+        raise Invalid("no_such_slot", f"{start:%m月%d日 %H:%M} 不是可预约的时段。")
     with transaction.atomic():
         # one booking of a line at a time; NO KEY UPDATE leaves tickets free to reference the line
         Line.objects.select_for_update(no_key=True).filter(pk=line.pk).first()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog.models import Item
 from servicehall.core import audit, clock, rows
@@ -278,22 +279,46 @@ def window_details(center: Center, windows: list[Window]) -> dict[int, dict]:
 # --- appointments, statistics ------------------------------------------------------------------
 
 
-def slots_on(center: Center, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
-    """QUE-4/HRS-3: the bookable slots of a day: the day's sessions, over lunch when the policy
-    offers lunch-hour appointments; on a closed day, the next working day's hours when it offers
-    holiday appointments."""
+REGULAR, LUNCH, HOLIDAY = "regular", "lunch", "holiday"
+# HRS-3: what a slot outside the ordinary hours is called (001 一(六)2–3, 000 二.7).
+SLOT_SERVICES = {REGULAR: "", LUNCH: _("午间预约"), HOLIDAY: _("节假日预约")}
+
+
+def day_slots(center: Center, day: dt.date) -> list[tuple[dt.datetime, dt.datetime, str]]:
+    """QUE-4/HRS-3: the bookable slots of a day and the service each belongs to: the day's
+    sessions (``regular``), over lunch when the policy offers lunch-hour appointments
+    (``lunch``); on a rest day, the next working day's hours when it offers holiday
+    appointments (``holiday``). A local closure offers none unless it says appointments go on."""
     policy = center.policy
     sessions = workdays.sessions_on(center, day)
-    if not sessions:
-        if not policy.holiday_appointments:
+    rest_day = not sessions
+    if rest_day:
+        closure = workdays.closure_on(center, day)
+        if not (closure[1] if closure is not None else policy.holiday_appointments):
             return []
         start_of_day = dt.datetime.combine(day, dt.time.min, tzinfo=clock.TZ)
         sessions = workdays.sessions_on(center, workdays.next_opening(center, start_of_day).date())
     pairs = rules.appointment_slots([(s.start, s.end) for s in sessions], lunch=policy.lunch_appointments)
+    lunch = (sessions[0].end, sessions[-1].start) if len(sessions) > 1 else None
+
+    def service(a: dt.time, b: dt.time) -> str:
+        if rest_day:
+            return HOLIDAY
+        return LUNCH if lunch and a < lunch[1] and b > lunch[0] else REGULAR
+
     return [
-        (dt.datetime.combine(day, a, tzinfo=clock.TZ), dt.datetime.combine(day, b, tzinfo=clock.TZ))
+        (
+            dt.datetime.combine(day, a, tzinfo=clock.TZ),
+            dt.datetime.combine(day, b, tzinfo=clock.TZ),
+            service(a, b),
+        )
         for a, b in pairs
     ]
+
+
+def slots_on(center: Center, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The bookable slots of a day as (start, end), see ``day_slots``."""
+    return [(a, b) for a, b, _service in day_slots(center, day)]
 
 
 def slot_capacity(line: Line) -> int:
@@ -302,7 +327,12 @@ def slot_capacity(line: Line) -> int:
 
 
 def free_slots(line: Line, day: dt.date) -> list[dict]:
-    """Each bookable slot of the day with how many places are left."""
+    """Each bookable slot of the day still ahead (a past slot is never offered), with how many
+    places are left and its service (``regular``, ``lunch`` 午间预约, ``holiday`` 节假日预约)."""
+    now = clock.now()
+    slots = [s for s in day_slots(line.center, day) if s[0] > now]
+    if not slots:
+        return []
     capacity = slot_capacity(line)
     taken = dict(
         Appointment.objects.filter(line=line, day=day, voided_at__isnull=True)
@@ -311,8 +341,14 @@ def free_slots(line: Line, day: dt.date) -> list[dict]:
         .values_list("slot_start", "n")
     )
     return [
-        {"start": a, "end": b, "free": max(0, capacity - taken.get(a, 0))}
-        for a, b in slots_on(line.center, day)
+        {
+            "start": a,
+            "end": b,
+            "free": max(0, capacity - taken.get(a, 0)),
+            "service": service,
+            "label": str(SLOT_SERVICES[service]),
+        }
+        for a, b, service in slots
     ]
 
 

@@ -63,6 +63,12 @@ def sessions_on(center, day: dt.date) -> tuple[Session, ...]:
     return hours_for(center).sessions_on(day) if calendar_for(center).is_workday(day) else ()
 
 
+def closure_on(center, day: dt.date) -> tuple[str, bool] | None:
+    """The local closure over ``day`` (the center's or an ancestor's) as (reason, whether
+    appointments go on), or None. From the cached calendar: no query of its own."""
+    return cache.closure_on(center, day)
+
+
 def closing_time(center, day: dt.date) -> dt.datetime | None:
     """When the hall closes on ``day`` (aware, local), or None on a closed day."""
     closes = rules.closing_time(hours_for(center), calendar_for(center), day)
