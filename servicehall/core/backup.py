@@ -50,9 +50,9 @@ def backup(target: Path) -> Path:
     raise RuntimeError(f"no backup for {connection.vendor}")
 
 
-def restore_postgres(source: Path, database: str) -> None:
+def restore_postgres(source: Path, database: str, settings_dict: dict | None = None) -> None:
     """Restore a pg_dump file into a new, empty database ``database`` on the same server."""
-    db = connection.settings_dict
+    db = settings_dict or connection.settings_dict
     env = _pg_env(db)
     subprocess.run(["createdb", *_pg_args(db), database], check=True, env=env)
     subprocess.run(
@@ -60,3 +60,23 @@ def restore_postgres(source: Path, database: str) -> None:
         check=True,
         env=env,
     )
+
+
+def query_postgres(database: str, sql: str, settings_dict: dict | None = None) -> list[tuple[str, ...]]:
+    """Rows of one query in ``database`` on the same server (host, port, user and password as
+    the application's), through psql: a restored copy is read as an operator would read it."""
+    db = settings_dict or connection.settings_dict
+    out = subprocess.run(
+        ["psql", *_pg_args(db), "-d", database, "-X", "-tA", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        check=True,
+        env=_pg_env(db),
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
+def drop_postgres(database: str, settings_dict: dict | None = None) -> None:
+    """Drop ``database`` (a restored copy) on the same server."""
+    db = settings_dict or connection.settings_dict
+    subprocess.run(["dropdb", *_pg_args(db), "--if-exists", database], check=True, env=_pg_env(db))

@@ -24,16 +24,34 @@ def _restored_rows_sqlite(target):
 
 def _restored_rows_postgres(target):
     name = f"restore_{uuid.uuid4().hex[:8]}"
-    db = connection.settings_dict
-    conn = ["-h", db["HOST"] or "127.0.0.1", "-U", db["USER"] or "postgres"]
     backup.restore_postgres(target, name)
     try:
-        psql = ["psql", *conn, "-d", name, "-tA", "-F", " ", "-c"]
-        count = int(subprocess.check_output([*psql, "SELECT count(*) FROM core_auditevent"]).strip())
-        out = subprocess.check_output([*psql, CHAIN_SQL], text=True)
-        return [tuple(line.split(" ")) for line in out.strip().splitlines()], count
+        count = int(backup.query_postgres(name, "SELECT count(*) FROM core_auditevent")[0][0])
+        return backup.query_postgres(name, CHAIN_SQL), count
     finally:
-        subprocess.run(["dropdb", *conn, name], check=False)
+        backup.drop_postgres(name)
+
+
+def test_restore_helpers_reach_the_server_the_database_url_names(monkeypatch, tmp_path):
+    """Host, port, user and password of DATABASE_URL reach every client program (not only
+    pg_dump): a server on another port, or one that asks for a password, is restored too."""
+    calls = []
+
+    def run(args, **kwargs):
+        calls.append((args, kwargs.get("env", {})))
+        return subprocess.CompletedProcess(args, 0, stdout="1\tx\n", stderr="")
+
+    monkeypatch.setattr(backup.subprocess, "run", run)
+    monkeypatch.setenv("PGPASSWORD", "not-this-one")
+    url = {"HOST": "db.example", "PORT": 6543, "USER": "hall", "PASSWORD": "s3cret", "NAME": "servicehall"}
+    backup.restore_postgres(tmp_path / "x.dump", "restore_1", settings_dict=url)
+    assert backup.query_postgres("restore_1", "SELECT 1", settings_dict=url) == [("1", "x")]
+    backup.drop_postgres("restore_1", settings_dict=url)
+    assert [args[0] for args, _env in calls] == ["createdb", "pg_restore", "psql", "dropdb"]
+    for args, env in calls:
+        joined = " ".join(map(str, args))
+        assert "-h db.example" in joined and "-p 6543" in joined and "-U hall" in joined, joined
+        assert env["PGPASSWORD"] == "s3cret"
 
 
 @pytest.mark.django_db(transaction=True)
