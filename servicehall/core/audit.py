@@ -13,7 +13,7 @@ from servicehall.core import anchors, audit_key, audit_pg, clock, rows
 from servicehall.core.db import missing_guards
 from servicehall.core.models import AuditEvent, AuditHead
 from servicehall.core.request_context import client_ip
-from servicehall.core.rules import GENESIS_HASH, event_hash, first_broken_link
+from servicehall.core.rules import GENESIS_HASH, event_hash, first_broken_link, log_safe
 
 SYSTEM_CHAIN = "system"
 
@@ -42,6 +42,14 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict:
             continue
         out[field.attname] = _json_safe(getattr(obj, field.attname))
     return out
+
+
+def _logged(values: dict | None) -> dict | None:
+    """What the permanent log keeps of before/after: identity numbers and phones masked, query
+    codes and other secrets as keyed hashes (by field name), every text cut to a bound."""
+    if values is None:
+        return None
+    return log_safe(_json_safe(values), audit_key.key())
 
 
 _HEAD = AuditHead._meta.db_table
@@ -93,14 +101,14 @@ def record(
         chain=chain,
         at=clock.now().astimezone(dt.UTC),  # stored and read back as UTC: the hash must match
         actor=user,
-        actor_name=(user.get_username() if user else str(actor or "system")),
+        actor_name=(user.get_username() if user else str(actor or "system"))[:150],
         center_code=code,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-        before=_json_safe(before) if before is not None else None,
-        after=_json_safe(after) if after is not None else None,
-        ip=client_ip.get(),
+        before=_logged(before),
+        after=_logged(after),
+        ip=(client_ip.get() or "")[:64],
     )
     # No savepoint: a failure here must undo the caller's whole write anyway.
     with transaction.atomic(savepoint=False):

@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import string
 from dataclasses import dataclass
 
@@ -107,3 +108,63 @@ def mask_name(value: str) -> str:
     if not value:
         return ""
     return value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*"
+
+
+# --- What the permanent audit log keeps of a value (SEC-5, PIPL: the minimum necessary) -------
+
+LOG_TEXT_LIMIT = 500  # characters of one text value in an audit event; the rest is cut
+LOG_LIST_LIMIT = 200  # items of one list
+
+_ID_NUMBER_TEXT = re.compile(
+    r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{5}[0-9Xx](?![0-9A-Za-z])"
+)
+_MOBILE_TEXT = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
+
+
+def log_kind(key: str) -> str:
+    """How a value is kept in the log, from its field's name: "id", "phone", "secret" or ""."""
+    key = key.lower()
+    if key.endswith(("id_number", "id_card", "id_no")) or key in {"applicant_number", "identity_number"}:
+        return "id"
+    if key.endswith(("phone", "mobile", "telephone")):
+        return "phone"
+    if key.endswith(("query_code", "password", "token", "secret")):
+        return "secret"
+    return ""
+
+
+def keyed_digest(key: bytes, value: str) -> str:
+    """A value the log must not hold, kept as a keyed hash: equal values match, nothing is readable."""
+    return "hmac:" + hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+def log_text(value: str, kind: str = "", key: bytes = b"") -> str:
+    """One text value as the log keeps it: masked by kind, identity and mobile numbers masked
+    wherever they appear in free text, and cut to LOG_TEXT_LIMIT characters."""
+    if kind == "id":
+        value = mask_id_number(value)
+    elif kind == "phone":
+        value = mask_phone(value)
+    elif kind == "secret":
+        return keyed_digest(key, value) if value else ""
+    value = _ID_NUMBER_TEXT.sub(lambda m: mask_id_number(m.group()), value)
+    value = _MOBILE_TEXT.sub(lambda m: mask_phone(m.group()), value)
+    if len(value) > LOG_TEXT_LIMIT:
+        value = f"{value[:LOG_TEXT_LIMIT]}…(+{len(value) - LOG_TEXT_LIMIT})"
+    return value
+
+
+def log_safe(value, key: bytes = b"", kind: str = ""):
+    """A JSON value (dicts, lists, text, numbers) as the audit log keeps it, by field name."""
+    if isinstance(value, dict):
+        return {k: log_safe(v, key, log_kind(str(k)) or kind) for k, v in value.items()}
+    if isinstance(value, list):
+        kept = [log_safe(v, key, kind) for v in value[:LOG_LIST_LIMIT]]
+        if len(value) > LOG_LIST_LIMIT:
+            kept.append(f"…(+{len(value) - LOG_LIST_LIMIT})")
+        return kept
+    if isinstance(value, str):
+        return log_text(value, kind, key)
+    if kind and isinstance(value, int) and not isinstance(value, bool):
+        return log_text(str(value), kind, key)
+    return value

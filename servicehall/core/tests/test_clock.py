@@ -43,6 +43,6 @@ def test_clock_from_environment_starts_the_demo_at_a_chosen_moment():
 
 def test_production_refuses_to_start_with_the_clock_set():
     result = _settings_with(
-        {"SERVICEHALL_CLOCK": "2026-11-23T09:30", "SERVICEHALL_ENV": "production", "SECRET_KEY": "x" * 50}
+        {"SERVICEHALL_CLOCK": "2026-11-23T09:30", "SERVICEHALL_ENV": "production", "SECRET_KEY": "x" * 50, "AUDIT_KEY": "k" * 40}
     )
     assert result.returncode != 0 and "SERVICEHALL_CLOCK" in result.stderr

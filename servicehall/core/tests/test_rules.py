@@ -77,3 +77,27 @@ def test_sec_5_masking():
     assert mask_phone("13812341234") == "138****1234"
     assert mask_name("张三") == "张*"
     assert mask_name("欧阳小明") == "欧***"
+
+
+def test_sec_5_the_log_masks_by_field_name_and_in_free_text_and_bounds_every_text():
+    from servicehall.core.rules import LOG_TEXT_LIMIT, log_safe
+
+    kept = log_safe(
+        {
+            "applicant_number": "11010519491231002X",
+            "visitor_phone": "13812345678",
+            "query_code": "AB12CD34",
+            "note": "来电 13987654321，身份证 33010219880715431X，号码 KAIYUAN-2026-000123",
+            "name": "名" * 200_000,
+            "list": [{"phone": "13800001111"}] * 3,
+            "count": 7,
+        },
+        key=b"k",
+    )
+    assert kept["applicant_number"] == "110105********002X"
+    assert kept["visitor_phone"] == "138****5678"
+    assert kept["query_code"].startswith("hmac:") and "AB12CD34" not in kept["query_code"]
+    assert kept["query_code"] == log_safe({"query_code": "AB12CD34"}, key=b"k")["query_code"]
+    assert kept["note"] == "来电 139****4321，身份证 330102********431X，号码 KAIYUAN-2026-000123"
+    assert len(kept["name"]) < LOG_TEXT_LIMIT + 20 and kept["name"].endswith(f"(+{200_000 - LOG_TEXT_LIMIT})")
+    assert kept["list"] == [{"phone": "138****1111"}] * 3 and kept["count"] == 7
