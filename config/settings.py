@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "servicehall.core.auth.PasswordChangeMiddleware",
     "servicehall.core.request_context.ClientIpMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -135,8 +136,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "servicehall.core.passwords.CharacterClassValidator"},
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "servicehall.core.passwords.SurroundingSpaceValidator"},
+    {"NAME": "servicehall.core.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "servicehall.core.passwords.CommonPasswordValidator"},
 ]
+# One lock for every way in: the admin's login page counts failures with the web login and the
+# token endpoint (servicehall.core.auth).
+AUTHENTICATION_BACKENDS = ["servicehall.core.auth.LockoutBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

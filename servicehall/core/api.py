@@ -2,13 +2,13 @@
 
 import datetime as dt
 
-from django.db import DataError
+from django.db import DataError, transaction
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
-from servicehall.core import auth
+from servicehall.core import audit, auth
 from servicehall.core.errors import DomainError
 
 
@@ -94,9 +94,52 @@ class ErrorOut(Schema):
     message: str
 
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut}, tags=["auth"])
 def token_create(request, payload: TokenIn):
-    """Exchange a user name and password for a bearer token (5 failures lock the account 30 minutes)."""
+    """Exchange a user name and password for a bearer token (5 failures lock the user name 30 minutes;
+    the web and admin logins count with it). Issuing is audited."""
     user = auth.check_credentials(request, payload.username, payload.password)
     key, expires = auth.token_issue(user)
     return {"token": key, "expires_at": expires}
+
+
+class TokenInfoOut(Schema):
+    id: int
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    current: bool
+
+
+class RevokedOut(Schema):
+    revoked: int
+
+
+BIGINT_MAX = 2**63 - 1
+
+
+@api.get("/auth/tokens", response={200: list[TokenInfoOut], 401: ErrorOut}, tags=["auth"])
+def token_list(request):
+    """The caller's own tokens still in force (``current``: the one this request came with)."""
+    current = auth.digest_of_request(request)
+    return [auth.token_out(t, current) for t in auth.tokens_of(request.user)]
+
+
+@api.post(
+    "/auth/tokens/{token_id}/revoke", response={200: RevokedOut, 401: ErrorOut, 404: ErrorOut}, tags=["auth"]
+)
+def token_revoke(request, token_id: int):
+    """End one of the caller's own tokens."""
+    if not 0 < token_id <= BIGINT_MAX or not auth.tokens_revoke(
+        request.user, actor=request.user, reason="owner", token_ids=[token_id]
+    ):
+        return error(request, 404, "not_found", "没有这个有效的令牌。")
+    return {"revoked": 1}
+
+
+@api.post("/auth/logout", response={200: RevokedOut, 401: ErrorOut}, tags=["auth"])
+def token_logout(request):
+    """Sign out of the API: every token of the caller ends (the other devices' too)."""
+    with transaction.atomic():
+        count = auth.tokens_revoke(request.user, actor=request.user, reason="logout")
+        audit.record(actor=request.user, action="auth.logout", obj=request.user, after={"channel": "api"})
+    return {"revoked": count}

@@ -1,14 +1,17 @@
+from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core import audit
-from servicehall.core.auth import check_credentials
+from servicehall.core.auth import MUST_CHANGE, check_credentials, password_change
 from servicehall.core.errors import DomainError
 from servicehall.core.models import AuditEvent
 from servicehall.core.roles import Role
@@ -41,8 +44,31 @@ def login_view(request):
 
 @require_POST
 def logout_view(request):
-    auth_logout(request)
+    auth_logout(request)  # ends the user's API tokens too, and is audited (core.auth)
     return redirect("login")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request):
+    """A user changes their own password; forced after an administrator set it."""
+    forced = bool(request.session.get(MUST_CHANGE))
+    context = {"forced": forced, "error": None, "help": password_validators_help_texts()}
+    if request.method == "POST":
+        try:
+            password_change(
+                request,
+                user=request.user,
+                old_password=request.POST.get("old_password", ""),
+                new_password=request.POST.get("new_password", ""),
+                confirm=request.POST.get("new_password2", ""),
+            )
+        except DomainError as exc:
+            context["error"] = exc.as_dict()
+            return render(request, "core/password_change.html", context, status=exc.status)
+        messages.success(request, _("密码已修改。其他设备上的登录和 API 令牌已失效。"))
+        return redirect("home")
+    return render(request, "core/password_change.html", context)
 
 
 def is_auditor(user) -> bool:

@@ -7,8 +7,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from servicehall.core import audit
-from servicehall.core.errors import Conflict, Invalid
+from servicehall.core import audit, auth
+from servicehall.core.errors import Conflict, Forbidden, Invalid
 from servicehall.core.roles import EXCLUSIVE_ROLES, Role
 from servicehall.org import access
 from servicehall.org.models import (
@@ -181,8 +181,13 @@ def staff_create(
         _clean(staff)
         staff.save()
         audit.record(
-            actor=actor, action="staff.create", obj=staff, center=center, after=audit.snapshot(staff)
+            actor=actor,
+            action="staff.create",
+            obj=staff,
+            center=center,
+            after={**audit.snapshot(staff), "username": username},
         )
+        auth.password_set_by_administrator(actor=actor, user=user, created=True)  # changed at first login
     return staff
 
 
@@ -190,6 +195,11 @@ def role_grant(*, actor, user, center: Center, role: str) -> RoleAssignment:
     access.require(actor, center, Role.SYSADMIN)
     if role not in Role.values:
         raise Invalid("unknown_role", f"未知角色「{role}」。")
+    if actor is not None and (
+        role == Role.AUDITOR or RoleAssignment.objects.filter(user=user, role=Role.AUDITOR).exists()
+    ):
+        # Separation of duties: the auditor is appointed on the server's console, not by the administrator.
+        raise Forbidden("审计员的角色不由系统管理员设置。", code="auditor_account")
     with transaction.atomic():
         held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
         if holds_role_conflict(held, role, EXCLUSIVE_ROLES):
@@ -201,7 +211,7 @@ def role_grant(*, actor, user, center: Center, role: str) -> RoleAssignment:
                 action="role.grant",
                 obj=assignment,
                 center=center,
-                after=audit.snapshot(assignment),
+                after={**audit.snapshot(assignment), "username": user.get_username()},
             )
     access.forget_roles(user)
     return assignment

@@ -1,5 +1,9 @@
 from django.urls import path
 
-from servicehall.org import views
+from servicehall.org import account_views, views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/", account_views.accounts_page, name="accounts"),
+    path("accounts/<str:username>/<str:action>/", account_views.account_action, name="account_action"),
+]
