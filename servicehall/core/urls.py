@@ -19,7 +19,6 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change_view, name="password_change"),
-    path("password/", views.password_change_view, name="password_change"),
     path("audit/", views.audit_view, name="audit"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
