@@ -89,6 +89,11 @@ class Policy(models.Model):
     )
     lunch_appointments = models.BooleanField(_("午间预约服务"))
     holiday_appointments = models.BooleanField(_("节假日预约服务"))
+    green_channel_wait_minutes = models.PositiveSmallIntegerField(
+        _("绿色通道等候提醒（分钟）"),
+        default=10,
+        help_text=_("绿色通道号票等候超过此分钟数仍未叫号，在主任工作台上标红提醒。"),
+    )
     denial_escalation_to = models.CharField(_("否定事项报备对象"), max_length=60)
 
     class Meta:

@@ -32,6 +32,7 @@ SYSTEM_DEFAULT = {
     "backfill_max_workdays": 5,  # CAS-1: a receipt more than 5 working days ago cannot be back-filled
     "lunch_appointments": True,  # HRS-3 (001 一(六)3)
     "holiday_appointments": True,  # HRS-3 (000 二.7; 001 一(六)2)
+    "green_channel_wait_minutes": 10,  # QUE-2: a green-channel ticket waiting longer is flagged
     "denial_escalation_to": "中心主任",  # CAS-6: who a denial is escalated to
 }
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog.models import Item
@@ -435,4 +435,73 @@ def statistics(center: Center, start: dt.date, end: dt.date) -> dict:
             .select_related("window", "staff")
             .order_by("started_at")
         ),
+    }
+
+
+# --- the director's home: the hall at a glance -----------------------------------------------------
+
+
+def hall_now(center: Center, now: dt.datetime | None = None) -> dict:
+    """What the director sees first: per line how many wait and the longest wait so far; the
+    windows open, paused, closed and uncovered (paused past the policy's brief absence with
+    nobody covering); and the green-channel tickets waiting longer than the policy allows.
+    Three queries whatever the length of the queue."""
+    now = now or clock.now()
+    today = clock.local(now).date()
+    policy = center.policy
+    waiting = Ticket.objects.filter(center=center, day=today, status=Ticket.Status.WAITING)
+    per_line = {
+        row["line_id"]: row
+        for row in waiting.values("line_id").annotate(n=Count("id"), first=Min("issued_at")).order_by()
+    }
+    lines = []
+    for line in lines_of(center):
+        row = per_line.get(line.pk)
+        lines.append(
+            {
+                "prefix": line.prefix,
+                "name": line.name,
+                "waiting": row["n"] if row else 0,
+                "longest_minutes": rules.minutes_between(row["first"], now) if row else None,
+            }
+        )
+    states = {
+        s.window_id: s for s in WindowState.objects.filter(window__center=center).select_related("window")
+    }
+    counts = {"open": 0, "paused": 0, "closed": 0, "uncovered": 0}
+    uncovered = []
+    for window in Window.objects.filter(center=center).order_by("number"):
+        state = states.get(window.pk)
+        code = state.state if state else rules.CLOSED
+        if code in (rules.OPEN, rules.COVERED):
+            counts["open"] += 1
+        elif code == rules.PAUSED:
+            counts["paused"] += 1
+            minutes = pause_minutes(state, now)
+            if minutes is not None and minutes > policy.brief_absence_minutes:
+                counts["uncovered"] += 1
+                uncovered.append({"number": window.number, "name": window.name, "minutes": minutes})
+        else:
+            counts["closed"] += 1
+    limit = policy.green_channel_wait_minutes
+    green = [
+        {
+            "number": t.number,
+            "group": t.get_green_channel_display(),
+            "line": t.line.name,
+            "minutes": rules.minutes_between(t.issued_at, now),
+        }
+        for t in waiting.filter(green_channel__gt="", issued_at__lt=now - dt.timedelta(minutes=limit))
+        .select_related("line")
+        .order_by("issued_at", "id")
+    ]
+    return {
+        "lines": lines,
+        "waiting": sum(x["waiting"] for x in lines),
+        "longest_minutes": max((x["longest_minutes"] or 0 for x in lines), default=0),
+        "windows": counts,
+        "uncovered": uncovered,
+        "green_overdue": green,
+        "green_limit": limit,
+        "brief_absence": policy.brief_absence_minutes,
     }

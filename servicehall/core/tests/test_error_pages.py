@@ -10,7 +10,9 @@ from django.test import RequestFactory
 from servicehall.core import clock
 
 ROOT = Path(__file__).resolve().parents[3]
-REQUIREMENT_ID = re.compile(r"\b(?:[A-Z]{2,4})-\d+\b")
+# The requirement families of the specification (requirements.md): CAS-5, QUE-1, ...
+FAMILIES = "ANA ARC ASM CAS CAT CMP DUT EVA HRS INQ LAD ORG PAR QUE REF SEC SUP TRN".split()
+REQUIREMENT_ID = re.compile(rf"\b(?:{'|'.join(FAMILIES)})-\d+\b")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
