@@ -56,6 +56,9 @@ class ParticipantIn(Schema):
 class ItemIn(Schema):
     code: str = ""
     name: str
+    aliases: str = Field(
+        "", max_length=200, description="search keywords citizens use, separated by 、 (低保、低保申请)"
+    )
     department: str = Field(description="code or name of a department of the center")
     kind: str = Field(description="immediate (即办件) or committed (承诺件); the Chinese also does")
     statutory_days: int | None = None
@@ -87,6 +90,7 @@ def draft_from(payload: ItemIn) -> ItemDraft:
     return ItemDraft(
         code=payload.code,
         name=payload.name,
+        aliases=payload.aliases,
         department=payload.department,
         kind=LABELS.get(payload.kind, payload.kind),
         statutory_days=payload.statutory_days,
@@ -115,6 +119,7 @@ def guide_out(center, version: ItemVersion) -> dict:
     return {
         "code": item_code,
         "name": version.name,
+        "aliases": version.aliases,
         "version": version.number,
         "updated_at": clock.local(version.created_at).isoformat(),
         "department": {"code": version.department.code, "name": version.department.name},

@@ -80,6 +80,36 @@ def item(
     )
 
 
+# What citizens call the items (search keywords): 低保 and dbsq find 最低生活保障申请.
+ALIASES = {
+    "KY-DZ-001": "低保、低保申请、低保办理",
+    "KY-DZ-002": "特困、五保、特困供养",
+    "KY-DZ-003": "临时救助、急难救助",
+    "KY-DZ-004": "党组织关系、转党关系、党员转出",
+    "KY-CJ-001": "开公司、营业执照、企业注册",
+    "KY-CJ-002": "高龄补贴、老人补贴、高龄津贴",
+    "KY-CJ-003": "公司注销、企业注销",
+    "KY-WJ-001": "生育服务登记、准生证、生孩子登记",
+    "KY-WJ-002": "特扶、失独家庭扶助",
+    "KY-WJ-003": "独生子女证、光荣证",
+    "KY-WJ-004": "奖扶、计生奖励",
+    "KY-LB-001": "养老保险、城乡养老、居民社保",
+    "KY-LB-002": "失业登记、就业登记、失业证",
+    "KY-LB-003": "领养老金、养老待遇",
+    "KY-LB-004": "灵活就业社保补贴、社保补贴",
+    "KY-CL-001": "残疾证、办残疾证",
+    "KY-CL-002": "残疾证迁移、残疾证转入",
+    "KY-CL-003": "两项补贴、残疾补贴、护理补贴",
+    "KY-CL-004": "轮椅车补贴、燃油补贴",
+    "KY-SF-001": "法援、免费律师、打官司",
+    "KY-SF-002": "调解、纠纷调解、邻里纠纷",
+    "KY-SF-003": "法律问题、问律师",
+    "KY-CG-001": "占道、临时占道",
+    "KY-CG-002": "挖路、道路开挖",
+    "KY-CG-003": "广告牌、招牌",
+}
+
+
 def catalog() -> list[ItemDraft]:
     immediate = {"windows": None, "authorisation_document": AUTHORISATION}
     return [
@@ -516,6 +546,7 @@ def load() -> bool:
     numbers = dict(Window.objects.filter(center=center).values_list("departments__code", "number"))
     drafts = catalog()
     for draft in drafts:
+        draft.aliases = ALIASES.get(draft.code, "")
         if draft.windows is None:  # immediate items: the department's own window decides on the spot
             draft.windows = [numbers[draft.department]]
     services.catalog_import(actor=None, center=center, drafts=drafts, reason="演示数据：开元街道事项目录")

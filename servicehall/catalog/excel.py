@@ -51,6 +51,7 @@ COLUMNS = {
         ("conditions", "受理条件", 40),
         ("quantity_limits", "数量限制", 20),
         ("contact", "咨询电话", 16),
+        ("aliases", "搜索关键词", 24),
     ],
     MATERIALS: [
         ("item", "事项编码", 16),
@@ -76,6 +77,7 @@ COLUMNS = {
     ],
 }
 REQUIRED_SHEETS = (ITEMS, MATERIALS)
+OPTIONAL = {"sample", "aliases"}  # a workbook made before these columns imports as it is
 HEADERS = {sheet: {f: h for f, h, _w in cols} for sheet, cols in COLUMNS.items()}
 CHOICES = {
     "kind": list(rules.KINDS.values()),
@@ -98,6 +100,7 @@ def _rows(center: Center) -> dict[str, list[list]]:
         values = {
             "code": item.code,
             "name": v.name,
+            "aliases": v.aliases,
             "department": v.department.name,
             "kind": rules.KINDS[v.kind],
             "statutory_days": v.statutory_days,
@@ -303,7 +306,7 @@ class Reader:
             key = by_header.get(_text(cell.value))
             if key:
                 out.columns[key] = cell.column
-        missing = [h for f, h in HEADERS[name].items() if f not in out.columns and f != "sample"]
+        missing = [h for f, h in HEADERS[name].items() if f not in out.columns and f not in OPTIONAL]
         if missing:
             self.error(name, 0, 0, f"第 {HEADER_ROW} 行缺少列：{'、'.join(missing)}。")
             return None
@@ -342,6 +345,7 @@ class Reader:
             draft = ItemDraft(
                 code=code,
                 name=v["name"],
+                aliases=v.get("aliases") or "",
                 department=v["department"],
                 kind=v["kind"] or "",
                 statutory_days=v["statutory_days"],

@@ -33,6 +33,12 @@ class Styled:
 class ItemForm(Styled, forms.Form):
     code = forms.CharField(label=_("事项编码"), max_length=40)
     name = forms.CharField(label=_("事项名称"), max_length=100)
+    aliases = forms.CharField(
+        label=_("搜索关键词"),
+        max_length=200,
+        required=False,
+        help_text=_("群众常用的叫法，用顿号分隔，如：低保、低保申请"),
+    )
     department = forms.ChoiceField(label=_("实施科室"))
     kind = forms.ChoiceField(label=_("办件类型"), choices=ItemVersion.Kind.choices)
     statutory_days = forms.IntegerField(
@@ -150,6 +156,7 @@ def draft_from(item_form: ItemForm, materials, steps, participants) -> ItemDraft
     return ItemDraft(
         code=d["code"],
         name=d["name"],
+        aliases=d["aliases"],
         department=d["department"],
         kind=d["kind"],
         statutory_days=d["statutory_days"],
@@ -191,6 +198,7 @@ def initial_from(version: ItemVersion) -> tuple[dict, list[dict], list[dict], li
     item = {
         "code": version.item.code,
         "name": version.name,
+        "aliases": version.aliases,
         "department": version.department.code,
         "kind": version.kind,
         "statutory_days": version.statutory_days,

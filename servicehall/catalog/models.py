@@ -69,6 +69,13 @@ class ItemVersion(models.Model):
 
     name = models.CharField(_("事项名称"), max_length=100)
     initials = models.CharField(_("拼音首字母"), max_length=100, blank=True)
+    aliases = models.CharField(
+        _("搜索关键词"),
+        max_length=200,
+        blank=True,
+        help_text=_("群众常用的叫法，用顿号分隔，如「低保、低保申请」；按关键词和它们的拼音首字母都能搜到本事项。"),
+    )
+    alias_initials = models.CharField(_("关键词拼音首字母"), max_length=400, blank=True)
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="item_versions", verbose_name=_("实施科室")
     )

@@ -83,6 +83,7 @@ class ItemDraft:
     fee_approval_document: str = ""
     windows: list[int] = field(default_factory=list)  # numbers of the windows authorised (CAT-7)
     authorisation_document: str = ""
+    aliases: str = ""  # search keywords, 、-separated (低保、低保申请)
     materials: list[MaterialDraft] = field(default_factory=list)
     steps: list[StepDraft] = field(default_factory=list)
     participants: list[ParticipantDraft] = field(default_factory=list)
@@ -302,6 +303,25 @@ def initials(name: str) -> str:
     """Pinyin initials for search: 残疾人证新办 → cjrzxb (letters and digits kept, lower case)."""
     letters = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER))
     return re.sub(r"[^a-z0-9]", "", letters.lower())[:100]
+
+
+ALIAS_SEPARATORS = re.compile(r"[、,，;；/|\s]+")
+
+
+def aliases(text: str) -> str:
+    """A guide's search keywords as typed (低保, 低保申请；dibao) → one per word, in order, each
+    once, joined by 、: the form the catalog shows and the Excel column holds."""
+    seen: list[str] = []
+    for word in ALIAS_SEPARATORS.split(text or ""):
+        if word and word not in seen:
+            seen.append(word)
+    return "、".join(seen)
+
+
+def alias_initials(text: str) -> str:
+    """The pinyin initials of every keyword, space-separated (低保、低保申请 → "db dbsq"), so that
+    "dbsq" finds the guide its citizens call 低保申请."""
+    return " ".join(dict.fromkeys(i for i in (initials(a) for a in aliases(text).split("、")) if i))[:400]
 
 
 def material_changes(before: list[dict], after: list[dict]) -> tuple[list[str], list[str], list[str]]:

@@ -40,17 +40,19 @@ def items_of(center: Center) -> QuerySet[Item]:
 
 
 def search(items: QuerySet[Item], q: str) -> QuerySet[Item]:
-    """Every word of ``q`` must match the name, the department, the code or the pinyin initials."""
+    """Every word of ``q`` must match the name, the department, the code, a search keyword
+    (低保 for 最低生活保障申请), or the pinyin initials of the name or of a keyword (dbsq)."""
     for word in (q or "").split()[:SEARCH_TERMS]:
         word = word[:50]
         match = (
             Q(current__name__icontains=word)
             | Q(current__department__name__icontains=word)
             | Q(code__iexact=word)
+            | Q(current__aliases__icontains=word)
         )
         letters = re.sub(r"[^a-z0-9]", "", word.lower())
         if letters:
-            match |= Q(current__initials__contains=letters)
+            match |= Q(current__initials__contains=letters) | Q(current__alias_initials__contains=letters)
         items = items.filter(match)
     return items
 
@@ -124,6 +126,7 @@ def content_of(
     the audit log (SEC-4: a fee never changes without a trace)."""
     return {
         "name": version.name,
+        "aliases": version.aliases,
         "department": version.department.code,
         "kind": version.kind,
         "statutory_days": version.statutory_days,

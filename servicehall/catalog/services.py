@@ -121,6 +121,8 @@ def _build(lookup: Lookup, draft: ItemDraft):
     version = ItemVersion(
         name=draft.name,
         initials=rules.initials(draft.name),
+        aliases=rules.aliases(draft.aliases),
+        alias_initials=rules.alias_initials(draft.aliases),
         department=department,
         kind=draft.kind,
         statutory_days=draft.statutory_days,
