@@ -3,6 +3,7 @@
 import pytest
 
 from servicehall.catalog.models import Item, ItemVersion
+from servicehall.core.models import AuditEvent
 
 URL = "/api/v1/centers/kaiyuan/items"
 
@@ -50,6 +51,10 @@ def test_cat_1_post_creates_an_item_with_every_field(client, demo, bearer):
     )
     assert guide["windows"] == [{"number": 5, "name": "残联"}]
     assert guide["fee"]["free"] is True
+    # what was answered is what was stored, public at once, with its trace
+    assert client.get("/api/v1/public/centers/kaiyuan/items/T-100").json() == guide
+    event = AuditEvent.objects.get(action="catalog.item.create")
+    assert event.actor.username == "wangmanshu" and event.after["name"] == "残疾人证换领"
 
 
 def test_cat_3_api_refuses_a_too_long_committed_limit_with_its_code(client, demo, bearer):
@@ -106,23 +111,35 @@ def test_cat_8_api_refuses_a_fee_for_legal_aid(client, demo, bearer):
 
 
 def test_writes_need_a_login(client, demo):
-    assert post(client, {}, body()).status_code == 401
-    assert put(client, {}, "T-100", body()).status_code == 401
+    for response in (post(client, {}, body()), put(client, {}, "T-100", body())):
+        assert response.status_code == 401
+        assert response.json()["code"] == "not_authenticated" and response.json()["message"]
+    assert not Item.objects.exists() and not AuditEvent.objects.filter(action__startswith="catalog").exists()
 
 
 def test_window_staff_and_other_departments_heads_are_refused(client, demo, bearer):
     response = post(client, bearer("chenjianwei"), body())
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert "开元街道便民服务中心" in response.json()["message"]
     response = post(client, bearer("caiwenkeng"), body())  # head of 劳保所, not of 残联
-    assert response.status_code == 403
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert not Item.objects.exists()
     assert post(client, bearer("caiwenkeng"), body(department="laobao", windows=[4])).status_code == 201
     assert not Item.objects.filter(code="T-100", current__department__code="canlian").exists()
 
 
-def test_versions_need_a_role_in_the_center(client, demo, bearer):
+def test_versions_need_a_role_in_the_center(client, demo, bearer, django_user_model):
     post(client, bearer("wangmanshu"), body())
-    assert client.get(f"{URL}/T-100/versions").status_code == 401
-    assert client.get(f"{URL}/T-100/versions", headers=bearer("auditor")).status_code == 200  # role above
+    anonymous = client.get(f"{URL}/T-100/versions")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_authenticated"
+    django_user_model.objects.create_user("outsider", password="Demo@2026x")
+    outsider = client.get(f"{URL}/T-100/versions", headers=bearer("outsider", password="Demo@2026x"))
+    assert outsider.status_code == 403 and outsider.json()["code"] == "forbidden"
+    history = client.get(f"{URL}/T-100/versions", headers=bearer("auditor"))  # a role above
+    assert history.status_code == 200
+    [first] = history.json()
+    assert (first["number"], first["reason"], first["created_by"]) == (1, "新设事项", "王曼姝")
+    assert first["content"]["name"] == "残疾人证换领" and first["content"]["committed_days"] == 10
 
 
 @pytest.mark.parametrize(
@@ -152,14 +169,14 @@ def test_bad_input_is_400_with_a_code_and_nothing_saved(client, demo, bearer, da
 
 def test_unknown_center_and_item_are_404(client, demo, bearer):
     headers = bearer("wangmanshu")
-    assert (
-        client.post(
-            "/api/v1/centers/atlantis/items", body(), content_type="application/json", headers=headers
-        ).status_code
-        == 404
+    response = client.post(
+        "/api/v1/centers/atlantis/items", body(), content_type="application/json", headers=headers
     )
+    assert response.status_code == 404 and response.json()["code"] == "center_not_found"
+    assert "atlantis" in response.json()["message"]
     response = put(client, headers, "NOPE", body(reason="x"))
     assert response.status_code == 404 and response.json()["code"] == "item_not_found"
+    assert not Item.objects.exists()
 
 
 def test_duplicate_code_is_409(client, demo, bearer):
@@ -177,10 +194,16 @@ def test_an_item_is_withdrawn_over_the_api(client, demo, bearer):
     refused = client.post(
         url, {"reason": "x"}, content_type="application/json", headers=bearer("chenjianwei")
     )
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert Item.objects.get(code="T-100").voided_at is None
     response = client.post(url, {"reason": "依法取消"}, content_type="application/json", headers=headers)
-    assert response.status_code == 204
-    assert client.get("/api/v1/public/centers/kaiyuan/items/T-100").status_code == 404
+    assert response.status_code == 204 and response.content == b""
+    item = Item.objects.get(code="T-100")
+    assert item.voided_at is not None and item.void_reason == "依法取消"
+    assert AuditEvent.objects.filter(action="catalog.item.void").count() == 1
+    gone = client.get("/api/v1/public/centers/kaiyuan/items/T-100")
+    assert gone.status_code == 404 and gone.json()["code"] == "item_not_found"
+    assert "T-100" not in [i["code"] for i in client.get("/api/v1/public/centers/kaiyuan/items").json()]
 
 
 def test_chinese_kinds_forms_and_short_department_names_are_understood(client, demo, bearer):
