@@ -7,13 +7,15 @@ center (or above it); ``/centers/{code}/hours`` is public, like the hours on the
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from servicehall.core import clock
-from servicehall.core.errors import Forbidden, Invalid
+from servicehall.core.api import ErrorOut
+from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.org import access
 from servicehall.org.selectors import get_center
-from servicehall.workdays import selectors
+from servicehall.workdays import selectors, services
+from servicehall.workdays.models import Closure
 from servicehall.workdays.rules import CalendarError
 
 router = Router(tags=["workdays"])
@@ -111,3 +113,130 @@ def center_hours(request, code: str, date: str = ""):
         ],
         "closes": closes.strftime("%H:%M") if closes else None,
     }
+
+
+# --- local closures (HRS-2) ---------------------------------------------------------------------
+
+
+class RunOut(Schema):
+    start: dt.date
+    end: dt.date
+
+
+class MovedOut(Schema):
+    kind: str
+    what: str
+    center: str
+    before: dt.date
+    after: dt.date
+    url: str
+
+
+class ImpactOut(Schema):
+    reopening: bool  # true: the days open again (a closure voided)
+    working_days: int  # working days of the center that close (or open again)
+    past_days: int  # of which already past
+    kiosk: list[RunOut]  # when the hall and its kiosk stop (or resume) taking tickets
+    days: list[dt.date]
+    deadlines: int  # open deadlines that move, of every kind
+    by_kind: dict[str, int]
+    moved: list[MovedOut]  # the first 50 of them
+
+
+class ClosureIn(Schema):
+    start: dt.date
+    end: dt.date | None = None  # default: the start day only
+    reason: str
+    appointments: bool = False  # booked appointments go on during the closure
+    confirm: bool = False  # needed for more than 3 working days, or days in the past
+
+
+class VoidIn(Schema):
+    reason: str
+    confirm: bool = False
+
+
+class ClosureOut(Schema):
+    id: int
+    center: str
+    start: dt.date
+    end: dt.date
+    reason: str
+    appointments: bool
+    void: bool
+    impact: ImpactOut | None = None
+
+
+class ConflictOut(Schema):
+    code: str  # confirmation_required, closure_overlaps, already_void
+    message: str
+    impact: ImpactOut | None = None  # with confirmation_required: what the change would do
+
+
+def _closure_out(closure: Closure) -> dict:
+    return {
+        "id": closure.pk,
+        "center": closure.center.code,
+        "start": closure.start,
+        "end": closure.end,
+        "reason": closure.reason,
+        "appointments": closure.appointments,
+        "void": closure.is_void,
+        "impact": getattr(closure, "impact", None),
+    }
+
+
+def _editable(request, center):
+    if not selectors.can_edit_closures(request.user, center):
+        raise Forbidden(f"只有系统管理员或「{center.name}」的主任可以登记停止办公。")
+    return center
+
+
+@router.get("/centers/{code}/closures", response={200: list[ClosureOut], 403: ErrorOut, 404: ErrorOut})
+def closure_list(request, code: str):
+    """The local closures in force for the center: its own and those of the centers above it."""
+    center = _editable(request, get_center(code))
+    return Status(200, [_closure_out(c) for c in selectors.closures_of(center)])
+
+
+@router.post(
+    "/centers/{code}/closures",
+    response={201: ClosureOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+)
+def closure_add(request, code: str, payload: ClosureIn):
+    """HRS-2: close the center and every center below it from ``start`` to ``end``. Open
+    deadlines running across the closed working days move on by the days lost (SMS to each
+    applicant). More than 3 working days, or days in the past, answer 409
+    ``confirmation_required`` with the ``impact`` and save nothing: send again with
+    ``confirm: true`` to apply."""
+    center = get_center(code)
+    closure = services.closure_add(
+        actor=request.user,
+        center=center,
+        start=payload.start,
+        end=payload.end or payload.start,
+        reason=payload.reason,
+        appointments=payload.appointments,
+        confirm=payload.confirm,
+    )
+    return Status(201, _closure_out(closure))
+
+
+@router.post(
+    "/closures/{closure_id}/void",
+    response={200: ClosureOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
+)
+def closure_void(request, closure_id: int, payload: VoidIn):
+    """HRS-2: reopen — the closure is voided (kept, with the reason) and the deadlines it moved
+    move back. The same confirmation as for adding one applies."""
+    closure = (
+        Closure.objects.select_related("center").filter(pk=closure_id).first()
+        if 0 < closure_id < 2**63
+        else None
+    )
+    if closure is None:
+        raise NotFound("没有这条停止办公登记。", code="closure_not_found")
+    closure = services.closure_void(
+        actor=request.user, closure=closure, reason=payload.reason, confirm=payload.confirm
+    )
+    return Status(200, _closure_out(closure))

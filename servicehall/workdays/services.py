@@ -121,9 +121,7 @@ def impact_of(change: shifts.CalendarChange, center, moved: list[shifts.MovedDea
         "reopening": change.reopened,
         "working_days": len(days),
         "past_days": sum(1 for d in days if d < today),
-        "kiosk_closed" if not change.reopened else "kiosk_reopened": _runs(
-            rules.runs(days, new if change.reopened else old)
-        ),
+        "kiosk": _runs(rules.runs(days, new if change.reopened else old)),
         "days": [d.isoformat() for d in days],
         "deadlines": len(moved),
         "by_kind": kinds,
@@ -133,9 +131,8 @@ def impact_of(change: shifts.CalendarChange, center, moved: list[shifts.MovedDea
 
 def _confirm_message(impact: dict) -> str:
     runs = "、".join(
-        r["start"] if r["start"] == r["end"] else f"{r['start']} 至 {r['end']}"
-        for r in (impact.get("kiosk_closed") or impact.get("kiosk_reopened") or [])[:5]
-    )
+        r["start"] if r["start"] == r["end"] else f"{r['start']} 至 {r['end']}" for r in impact["kiosk"][:5]
+    ) + ("等" if len(impact["kiosk"]) > 5 else "")
     verb = "恢复办公" if impact["reopening"] else "停止办公"
     past = f"，其中 {impact['past_days']} 天已经过去" if impact["past_days"] else ""
     kinds = "、".join(f"{k} {n} 件" for k, n in impact["by_kind"].items()) or "无"

@@ -113,7 +113,14 @@ def _day_context(request, center, d: dt.date, closures: list[Closure]) -> dict:
 
 
 def _year_response(
-    request, center, year: int, selected: dt.date | None, status: int = 200, error=None, form=None
+    request,
+    center,
+    year: int,
+    selected: dt.date | None,
+    status: int = 200,
+    error=None,
+    form=None,
+    confirm=None,
 ):
     today = clock.today()
     corrections = selectors.corrections_in(year)
@@ -133,6 +140,7 @@ def _year_response(
         "corrections": corrections,
         "error": error,
         "form": form or {},
+        "confirm": confirm,
         **_day_context(request, center, selected, closures),
     }
     return render(request, "workdays/year.html", context, status=status)
@@ -186,13 +194,36 @@ def closure_add(request, code: str):
         start = selectors.parse_date(form.get("start", ""), "开始日期")
         end = selectors.parse_date(form.get("end") or form.get("start", ""), "结束日期")
         closure = services.closure_add(
-            actor=request.user, center=center, start=start, end=end, reason=form.get("reason", "")
+            actor=request.user,
+            center=center,
+            start=start,
+            end=end,
+            reason=form.get("reason", ""),
+            appointments=form.get("appointments") == "1",
+            confirm=form.get("confirm") == "1",
         )
+    except services.ConfirmationRequired as exc:
+        return _confirm_response(request, center, start, exc, reverse("workdays:closure_add", args=[code]))
     except DomainError as exc:
         start = start or clock.today()
         return _year_response(request, center, start.year, start, exc.status, exc.message, form)
-    messages.success(request, f"已登记停止办公：{closure.start} 至 {closure.end}（{closure.reason}）。")
+    messages.success(
+        request,
+        f"已登记停止办公：{closure.start} 至 {closure.end}（{closure.reason}），"
+        f"顺延期限 {closure.impact['deadlines']} 件。",
+    )
     return _back(center, start)
+
+
+def _confirm_response(request, center, d: dt.date, exc, action: str):
+    """The year page with what the change would do and a button that sends it again, confirmed."""
+    confirm = {
+        "message": exc.message,
+        "impact": exc.impact,
+        "action": action,
+        "fields": [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "confirm")],
+    }
+    return _year_response(request, center, d.year, d, exc.status, form=request.POST, confirm=confirm)
 
 
 @login_required
@@ -201,10 +232,21 @@ def closure_void(request, code: str, pk: int):
     center = _center(request, code)
     closure = get_object_or_404(Closure.objects.select_related("center"), pk=pk)
     try:
-        services.closure_void(actor=request.user, closure=closure, reason=request.POST.get("reason", ""))
+        closure = services.closure_void(
+            actor=request.user,
+            closure=closure,
+            reason=request.POST.get("reason", ""),
+            confirm=request.POST.get("confirm") == "1",
+        )
+    except services.ConfirmationRequired as exc:
+        action = reverse("workdays:closure_void", args=[code, pk])
+        return _confirm_response(request, center, closure.start, exc, action)
     except DomainError as exc:
         return _year_response(request, center, closure.start.year, closure.start, exc.status, exc.message)
-    messages.success(request, f"已作废停止办公：{closure.start} 至 {closure.end}。")
+    messages.success(
+        request,
+        f"已作废停止办公：{closure.start} 至 {closure.end}，期限调回 {closure.impact['deadlines']} 件。",
+    )
     return _back(center, closure.start)
 
 
