@@ -1,27 +1,50 @@
 # ServiceHall. Quick start: `make demo` (serve the demo center), `make test` (the whole suite).
 SHELL := /bin/bash
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Python 3.11 or 3.12 (pyproject.toml's requires-python): the first found, or PYTHON=/path/to/python.
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# Every dependency at the version CI passed with (docs/development.md, "Dependencies").
+LOCK := requirements/lock.txt
+PIP_INSTALL = $(BIN)/pip install -q --disable-pip-version-check -c $(LOCK)
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 PORT ?= 8000
 DEMO_CLOCK ?=
 NAME ?=
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: demo test bench lint serve install dev-install system-test-deps messages migrate clean
+.PHONY: demo test bench lint serve install dev-install system-test-deps messages migrate clean lock prod-smoke
 
+# Debian's python3.X has no ensurepip, so `python3 -m venv` fails until python3.X-venv is installed.
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "ServiceHall needs Python 3.11"'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	@command -v $(PYTHON) >/dev/null || { echo "ServiceHall needs Python 3.11 or 3.12: apt-get install python3" >&2; exit 1; }
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; assert (3, 11) <= v <= (3, 12), "ServiceHall needs Python 3.11 or 3.12, not %d.%d ($(PYTHON))" % v'
+	@$(PYTHON) -m venv $(VENV) >/dev/null 2>&1 || { \
+	  rm -rf $(VENV); pkg="python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"; \
+	  echo "python -m venv needs Debian's $$pkg: installing it"; \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq "$$pkg" >/dev/null && $(PYTHON) -m venv $(VENV); }
+	$(PIP_INSTALL) --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	@touch $@
 
-$(VENV)/.dev-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[dev]'
+$(VENV)/.dev-installed: pyproject.toml $(LOCK) $(VENV)/.installed
+	$(PIP_INSTALL) -e '.[dev]'
 	@touch $@
+
+# Move every dependency to the newest release pyproject.toml allows, on purpose: resolves a fresh
+# install in a scratch venv and writes the result to requirements/lock.txt. Then `make test` and
+# commit the lock with what the upgrade needed.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q --disable-pip-version-check --upgrade pip
+	.venv-lock/bin/pip install -q --disable-pip-version-check '.[dev]'
+	{ sed -n '/^#/p' $(LOCK); .venv-lock/bin/pip freeze --all | grep -viE '^(servicehall|setuptools|wheel)( @|==)'; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK)
+	rm -rf .venv-lock build
+	@git diff --stat -- $(LOCK)
 
 install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed
@@ -67,6 +90,12 @@ test: dev-install system-test-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile -m "not browser $(if $(SLOW),,and not slow)" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -n $${TEST_WORKERS:-2} --dist loadfile -m "browser $(if $(SLOW),,and not slow)" $(PYTEST_ARGS)
+	@$(MAKE) --no-print-directory prod-smoke
+
+# The production configuration installed and served by gunicorn, one page of each part loaded
+# (scripts/prod_smoke.py): on a scratch SQLite file, or beside DATABASE_URL's database.
+prod-smoke: install
+	$(BIN)/python scripts/prod_smoke.py
 
 bench: dev-install
 	$(BIN)/python -m bench $(NAME)

@@ -19,6 +19,7 @@ def _production(tmp_path, *args):
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SERVICEHALL_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "AUDIT_KEY": secrets.token_urlsafe(32),
         "SERVICEHALL_VAR": str(tmp_path),
         "ALLOWED_HOSTS": "hall.example.gov.cn",
     }
