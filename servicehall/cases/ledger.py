@@ -1,7 +1,6 @@
 """INQ-4, ANA-3: the visit register as Excel workbooks (openpyxl), a daily list and a monthly summary."""
 
 import datetime as dt
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -9,7 +8,7 @@ from openpyxl.utils import get_column_letter
 
 from servicehall.cases.models import Visit
 from servicehall.cases.selectors import SUMMARY_COLUMNS, WindowMonth
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.rules import mask_phone
 
 BOLD = Font(bold=True)
@@ -88,6 +87,4 @@ def monthly_workbook(center_name: str, year: int, month: int, summary: list[Wind
 
 
 def _save(wb: Workbook) -> bytes:
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.to_bytes(wb)  # a visitor's name like "=HYPERLINK(...)" stays text

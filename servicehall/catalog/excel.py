@@ -10,7 +10,6 @@ and reports every problem with its sheet, row and column, in Chinese. Nothing is
 the whole file is valid (``services.catalog_import`` writes it in one transaction).
 """
 
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from servicehall.catalog import rules, selectors, services
 from servicehall.catalog.rules import ItemDraft, MaterialDraft, ParticipantDraft, StepDraft
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.errors import DomainError
 from servicehall.org import access
 from servicehall.org.models import Center
@@ -169,9 +168,7 @@ def export(center: Center) -> bytes:
                 if columns[c - 1][0] == "fee_amount":
                     cell.number_format = "0.00"
         ws.freeze_panes = ws.cell(FIRST_ROW, 2)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.to_bytes(wb)  # a field like "=HYPERLINK(...)" stays text
 
 
 # --- Import ------------------------------------------------------------------------------------

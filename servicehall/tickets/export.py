@@ -2,12 +2,11 @@
 uncovered absences."""
 
 import datetime as dt
-import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 
 TALLY_HEADER = ["取号数", "办结数", "过号数", "平均等候（分钟）", "最长等候（分钟）", "平均办理（分钟）"]
 
@@ -68,6 +67,4 @@ def statistics_workbook(center, start: dt.date, end: dt.date, stats: dict) -> by
         sheet.insert_rows(1)
         sheet["A1"] = f"{center.name} 排队叫号统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
         sheet["A1"].font = Font(bold=True, size=13)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx.to_bytes(book)
