@@ -85,9 +85,13 @@ def append(event: AuditEvent, new: models.Model | None) -> bool:
     key = audit_key.key()
     params += [*_hashed_text(event, new is not None), event_mac(key, event.hashed_fields()), event.chain]
     params += _event_values(event, new is not None)
-    with connection.cursor() as cursor:
-        cursor.execute(_statement(type(new) if new is not None else None), params)
-        new_id, seq, prev_hash, hashed = cursor.fetchone()
+    sql = _statement(type(new) if new is not None else None)
+    if hasattr(connection, "fetch_prepared"):  # planned once per connection
+        new_id, seq, prev_hash, hashed = connection.fetch_prepared(sql, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            new_id, seq, prev_hash, hashed = cursor.fetchone()
     if new is not None:
         new.pk = new_id
         rows.inserted(new)

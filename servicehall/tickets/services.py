@@ -124,8 +124,12 @@ _SHIFT_WAITING = (
 def _next_seq(line: Line, day) -> tuple[int, int]:
     """The line's next number today, and how many then wait in the line with it: one upsert
     that locks the counter row until commit, and refuses a line voided meanwhile."""
+    params = [connection.ops.adapt_datefield_value(day), line.pk]
     with connection.cursor() as cursor:
-        cursor.execute(_NEXT_SEQ, [connection.ops.adapt_datefield_value(day), line.pk])
+        if hasattr(connection, "execute_opening"):  # PostgreSQL: with the transaction's BEGIN
+            connection.execute_opening(cursor, _NEXT_SEQ, params)
+        else:
+            cursor.execute(_NEXT_SEQ, params)
         row = cursor.fetchone()
     if row is None:
         raise Invalid("line_closed", f"业务线「{line.name}」已停用。")

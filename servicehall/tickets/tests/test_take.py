@@ -194,6 +194,50 @@ def test_take_is_a_fixed_number_of_queries(client, queue, bearer, django_assert_
 QUERIES_TAKE = {"sqlite": 10, "postgresql": 7}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="round trips to PostgreSQL's server")
+def test_a_kiosk_take_is_three_round_trips_on_postgresql(transactional_db, client, tmp_path):
+    """Issue 11: BEGIN with the counter's upsert, the ticket with its audit event (a statement
+    prepared once per connection), COMMIT; no SELECT 1, no BEGIN of its own."""
+    from django.db import close_old_connections
+
+    from servicehall.org import demo as org_demo
+    from servicehall.tickets import demo as tickets_demo
+
+    org_demo.load()
+    tickets_demo.load()
+    _d, token = booking.device_register(
+        actor=None, center=selectors.get_line("kaiyuan", "A").center, kind="kiosk", name="机"
+    )
+
+    def take():
+        close_old_connections()  # as at the start of every request
+        response = client.post(
+            "/api/v1/centers/kaiyuan/tickets",
+            {"line": "A"},
+            content_type="application/json",
+            headers={"X-Device-Token": token},
+        )
+        assert response.status_code == 201
+        return response.json()["number"]
+
+    take()  # the line, the device and the calendar's stamp are then kept in the process
+    trace = tmp_path / "trace.txt"
+    with trace.open("w") as out:
+        connection.connection.pgconn.trace(out.fileno())
+        assert take() == "A002"
+        connection.connection.pgconn.untrace()
+    sent = [line.split("\t")[3:5] for line in trace.read_text().splitlines() if "\tF\t" in line]
+    trips = [m for m in sent if m[0] in ("Query", "Sync")]
+    assert len(trips) == 3, sent
+    assert sent[0][1].startswith(' "BEGIN; INSERT INTO tickets_lineday')
+    assert [m[0] for m in sent[1:]] in (
+        ["Bind", "Describe", "Execute", "Sync", "Query"],  # prepared before
+        ["Parse", "Bind", "Describe", "Execute", "Sync", "Query"],  # prepared on its first use
+    )
+    assert sent[-1][1].strip() == '"COMMIT"'
+    assert Ticket.objects.get(number="A002").seq == 2
+
+
 def test_que_1_a_line_serves_departments_and_catalog_items(queue, client, bearer):
     from servicehall.catalog import demo as catalog_demo
     from servicehall.catalog.models import Item
