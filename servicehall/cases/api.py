@@ -2,14 +2,16 @@
 
 import datetime as dt
 
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from servicehall.cases import notices, selectors, services
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock
+from servicehall.core.api import ErrorOut
 from servicehall.core.errors import Forbidden, Invalid, NotFound
+from servicehall.core.request_context import ip_of
 from servicehall.core.rules import mask_name
 from servicehall.org import access
 from servicehall.org.models import Staff, Window
@@ -463,8 +465,41 @@ class PublicCaseOut(Schema):
     missing: list[str]
 
 
-@router.get("/public/cases/{number}", response=PublicCaseOut, auth=None)
-def public_case(request, number: str, code: str = ""):
-    """The citizen look-up with the case number and the query code from the notice: status, due
-    date and next step; nothing personal beyond a masked name."""
-    return selectors.public_case(number, code)
+QUERY_CODE_HEADER = "X-Query-Code"
+LOOK_UP_ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
+
+
+class LookUpIn(Schema):
+    number: str = Field(max_length=60)
+    code: str = Field(max_length=12)
+
+
+def _look_up(request, number: str, code: str):
+    """The guarded look-up; a refusal for too many wrong codes carries Retry-After."""
+    try:
+        return services.case_look_up(number=number, code=code, address=ip_of(request))
+    except services.LookUpThrottled as exc:
+        response = JsonResponse(exc.as_dict(), status=429)
+        response["Retry-After"] = str(exc.minutes * 60)
+        return response
+
+
+@router.post("/public/cases/look-up", response={200: PublicCaseOut, **LOOK_UP_ERRORS}, auth=None)
+def public_case_look_up(request, payload: LookUpIn):
+    """The citizen look-up with the case number and the query code from the notice, in the body:
+    status, due date and next step; nothing personal beyond a masked name. Wrong codes are
+    throttled per case number and per client address (429 with Retry-After)."""
+    return _look_up(request, payload.number, payload.code)
+
+
+@router.get("/public/cases/{number}", response={200: PublicCaseOut, **LOOK_UP_ERRORS}, auth=None)
+def public_case(request, number: str):
+    """The same look-up with the query code in the ``X-Query-Code`` header. A query code never
+    travels in a URL (addresses land in access logs): ``?code=`` is refused (400 code_in_url)."""
+    if "code" in request.GET:
+        raise Invalid(
+            "code_in_url",
+            f"查询码不能放在网址中（网址会记入访问日志）：请放在 {QUERY_CODE_HEADER} 请求头中，"
+            "或使用 POST /api/v1/public/cases/look-up。",
+        )
+    return _look_up(request, number, request.headers.get(QUERY_CODE_HEADER, "")[:12])

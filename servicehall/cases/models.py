@@ -287,3 +287,17 @@ class Counter(models.Model):
 
     def __str__(self):
         return f"{self.center_id}/{self.year}/{self.series}={self.last}"
+
+
+class LookUpGuard(models.Model):
+    """Wrong query codes at the citizen look-up, per case number and per client address, and until
+    when the look-up is refused there: a query code cannot be guessed by trying (see
+    ``rules.after_failed_look_up``). Updated in place: a counter, not a record."""
+
+    key = models.CharField(max_length=80, unique=True)  # "case:<number>" or "address:<ip>"
+    failures = models.PositiveSmallIntegerField(default=0)
+    since = models.DateTimeField(null=True, blank=True)  # the first failure counted
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.failures}"

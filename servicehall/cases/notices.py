@@ -8,17 +8,27 @@ kind and year (开元告〔2026〕第0007号); each notice carries the case numb
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 
 from servicehall.cases import rules
 from servicehall.cases.models import Case, Counter, Notice
 from servicehall.core import clock, pdf
+from servicehall.core.errors import Invalid
 from servicehall.core.rules import mask_id_number
 
-QUERY_HINT = "凭办件编号和查询码，可在中心网站“办件查询”（/q/）或大厅查询机查询办理进度。"
+QUERY_HINT = "凭办件编号和查询码，可在中心网站“办件查询”（{url}）或大厅查询机查询办理进度。"
 FILE_COPY = ("第一联  申请人留存", "第二联  窗口存档")
 CENTER_COPY = (*FILE_COPY, "第三联  抄送中心管理机构")
 REMEDY = "如对本决定不服，可自收到本告知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
+
+
+def look_up_url(center) -> str:
+    """The case look-up's full address as a notice prints it: the center's public address (or the
+    site's PUBLIC_BASE_URL) followed by /q/."""
+    base = (center.public_url or settings.PUBLIC_BASE_URL).strip().rstrip("/")
+    return f"{base}{reverse('cases:look_up')}"
 
 
 def next_number(center, year: int, series: str) -> int:
@@ -89,9 +99,12 @@ def _due(case: Case) -> str:
     return _date(case.due_date) + ("（含未公布的节假日安排，日期暂定）" if case.provisional else "")
 
 
-def one_time(case: Case, missing: list, received: list) -> dict:
+def one_time(case: Case, missing, received: list) -> dict:
     """CAS-3: handling unit, staff, filing time, item, procedure, every missing material, the
-    committed limit and how to query; with legal basis, conditions, fees and contact (004 art.9)."""
+    committed limit and how to query; with legal basis, conditions, fees and contact (004 art.9).
+
+    ``missing`` is ``selectors.missing_materials(case)``: the same materials the case page and
+    the look-up show, the conditional ones under their own heading with their condition."""
     version = case.item_version
     steps = " → ".join(f"{s.name}（{s.days}个工作日）" if s.days else s.name for s in version.steps.all())
     return {
@@ -105,7 +118,12 @@ def one_time(case: Case, missing: list, received: list) -> dict:
             ("联系方式", version.contact or case.center.phone),
         ],
         "lists": [
-            ("需补充的材料（请一次补齐）", [material_line(m) for m in missing]),
+            ("需补充的材料（请一次补齐）", [material_line(m) for m in missing.required]),
+            *(
+                [("如属下列情形，还须提交", [material_line(m) for m in missing.conditional])]
+                if missing.conditional
+                else []
+            ),
             ("已收到的材料", [material_line(m) for m in received] or ["无"]),
         ],
         "paragraphs": ["以上材料补齐后即予正式受理，办件编号和查询码不变。"],
@@ -194,12 +212,20 @@ def issue(case: Case, kind: str, content: dict, staff) -> Notice:
         "number": number,
         "case_number": case.number,
         "query_code": case.query_code,
-        "query_hint": QUERY_HINT,
+        "query_hint": QUERY_HINT.format(url=look_up_url(case.center)),
         "issued_at": clock.local(now).isoformat(),
         "handler": staff.name if staff else "",
         "copies": list(CENTER_COPY if kind == Notice.Kind.EXTENSION else FILE_COPY),
         **content,
     }
+    missing = pdf.unprintable(pdf.text_of(_document(document)))
+    if missing:  # refused inside the caller's transaction: nothing is issued, nothing saved
+        named = "、".join(f"「{c}」（U+{ord(c):04X}）" for c in missing)
+        raise Invalid(
+            "unprintable_character",
+            f"通知书中的字符{named}没有可用的字体，打印出来会缺字，因此不能出具。"
+            "请核对用字；确属正确的生僻字，请系统管理员安装包含该字的字库后再办理。",
+        )
     notice = Notice.objects.create(
         case=case, kind=kind, number=number, issued_at=now, issued_by=staff, content=document
     )
@@ -207,18 +233,20 @@ def issue(case: Case, kind: str, content: dict, staff) -> Notice:
     return notice
 
 
-def render(content: dict) -> bytes:
-    return pdf.render(
-        pdf.Notice(
-            **{
-                **content,
-                "issued_at": dt.datetime.fromisoformat(content["issued_at"]),
-                "fields": [tuple(row) for row in content["fields"]],
-                "lists": [(heading, list(lines)) for heading, lines in content.get("lists", [])],
-                "copies": tuple(content["copies"]),
-            }
-        )
+def _document(content: dict) -> pdf.Notice:
+    return pdf.Notice(
+        **{
+            **content,
+            "issued_at": dt.datetime.fromisoformat(content["issued_at"]),
+            "fields": [tuple(row) for row in content["fields"]],
+            "lists": [(heading, list(lines)) for heading, lines in content.get("lists", [])],
+            "copies": tuple(content["copies"]),
+        }
     )
+
+
+def render(content: dict) -> bytes:
+    return pdf.render(_document(content))
 
 
 def pdf_of(notice: Notice) -> bytes:

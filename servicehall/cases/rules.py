@@ -260,6 +260,40 @@ def check_received(
     return backfilled
 
 
+# --- the citizen look-up cannot be guessed ----------------------------------------------------
+
+# (wrong codes allowed within WINDOW, minutes the look-up is then refused) per case number and
+# per client address: five tries at one case, twenty from one address, in a quarter of an hour.
+LOOK_UP_LIMITS = {"case": (5, 15), "address": (20, 15)}
+LOOK_UP_WINDOW = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Guard:
+    failures: int
+    since: dt.datetime | None
+    locked_until: dt.datetime | None
+
+
+def look_up_wait(guard: Guard, now: dt.datetime) -> int:
+    """Whole minutes until the look-up is allowed again (0: allowed now)."""
+    if guard.locked_until is None or guard.locked_until <= now:
+        return 0
+    return max(1, -(-int((guard.locked_until - now).total_seconds()) // 60))
+
+
+def after_failed_look_up(guard: Guard, now: dt.datetime, limit: int, minutes: int) -> Guard:
+    """One more wrong code: counted within a window from the first; at the limit, refused for
+    ``minutes`` (and counting starts again afterwards)."""
+    failures, since = guard.failures, guard.since
+    if since is None or now - since > LOOK_UP_WINDOW:
+        failures, since = 0, now
+    failures += 1
+    if failures >= limit:
+        return Guard(0, None, now + dt.timedelta(minutes=minutes))
+    return Guard(failures, since, guard.locked_until)
+
+
 # --- working-day deadlines (CAS-5, CAS-8) ----------------------------------------------------
 
 

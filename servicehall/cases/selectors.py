@@ -345,6 +345,36 @@ def window_history(
     return list(cases.order_by("-received_at", "-id")[:limit])
 
 
+@dataclass(frozen=True)
+class Missing:
+    """What an applicant still has to bring: catalog materials (``Material`` rows) in order."""
+
+    required: list  # every applicant brings these; the case waits for them
+    conditional: list  # brought only where the material's condition applies to the applicant
+
+    def __bool__(self) -> bool:
+        return bool(self.required or self.conditional)
+
+    @property
+    def names(self) -> list[str]:
+        """Each material once, as the look-up shows it (a conditional one with its condition)."""
+        return [m.name for m in self.required] + [
+            f"{m.name}（{m.condition}）" if m.condition else m.name for m in self.conditional
+        ]
+
+
+def missing_materials(case: Case) -> Missing:
+    """CAS-2, CAS-3: the materials not yet received, for the one-time notice, the case page and
+    the citizen look-up alike, so the three never name different materials: the required ones,
+    then the conditional ones with their condition (one a notice leaves out would send the
+    applicant back a second time, CAS-12)."""
+    rows = case.materials.select_related("material").order_by("material__position")
+    missing = [r.material for r in rows if r.received_at is None]
+    return Missing(
+        required=[m for m in missing if m.required], conditional=[m for m in missing if not m.required]
+    )
+
+
 def case_file(case: Case) -> dict:
     """CAS-11: the case page — its checklist, every event and every notice, in order."""
     return {
@@ -383,13 +413,7 @@ def public_case(number: str, code: str) -> dict:
     if case is None or not rules.query_code_matches(case.query_code, code):
         raise NotFound("办件编号或查询码不正确。", code="case_not_found")
     shown = with_colours([case])[0].shown_due
-    missing = []
-    if case.status == rules.AWAITING:
-        missing = [
-            m.material.name
-            for m in case.materials.select_related("material").order_by("material__position")
-            if m.received_at is None and m.material.required
-        ]
+    missing = missing_materials(case).names if case.status == rules.AWAITING else []
     return {
         "number": case.number,
         "item": case.item_version.name,

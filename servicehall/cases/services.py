@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from servicehall.cases import notices, rules, sms
-from servicehall.cases.models import Case, CaseEvent, CaseMaterial, Notice, Visit
+from servicehall.cases.models import Case, CaseEvent, CaseMaterial, LookUpGuard, Notice, Visit
 from servicehall.cases.notices import next_number
-from servicehall.cases.selectors import may_act_for, own_window, staff_of
+from servicehall.cases.selectors import may_act_for, missing_materials, own_window, public_case, staff_of
 from servicehall.catalog.models import ItemVersion
 from servicehall.catalog.selectors import guide, is_authorised
 from servicehall.core import audit, clock
-from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
+from servicehall.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
 from servicehall.core.rules import mask_phone
 from servicehall.org import access
@@ -86,7 +86,7 @@ def visit_record(
     matter = (matter or "").strip()
     if not matter or len(matter) > 300:
         raise Invalid("matter_required", "请填写事由（300字以内）。")
-    agency, note = (agency or "").strip()[:100], (note or "").strip()[:500]
+    agency, note = (agency or "").strip(), (note or "").strip()  # too long: refused on save
     named = {
         "colleague": colleague,
         "window": target_window,
@@ -119,7 +119,7 @@ def visit_record(
             channel=channel,
             category=category,
             matter=matter,
-            visitor_name=(visitor_name or "").strip()[:40],
+            visitor_name=(visitor_name or "").strip(),
             visitor_phone=phone,
             outcome=outcome,
             colleague=kept["colleague"],
@@ -355,10 +355,13 @@ def case_intake(
         )
         note = f"补录：{case.backfill_reason}" if backfilled else ""
         _event(case, officer, "intake", note)
-        missing_rows, received_rows = _materials(case)
+        received_rows = _materials(case)[1]
         if status == rules.AWAITING:
             notices.issue(
-                case, Notice.Kind.ONE_TIME, notices.one_time(case, missing_rows, received_rows), officer
+                case,
+                Notice.Kind.ONE_TIME,
+                notices.one_time(case, missing_materials(case), received_rows),
+                officer,
             )
         elif status == rules.ACCEPTED:
             notices.issue(case, Notice.Kind.ACCEPTANCE, notices.acceptance(case, received_rows), officer)
@@ -568,3 +571,57 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
         notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), staff)
         _tell_completed(case, staff)
     return case
+
+
+# --- the citizen look-up -------------------------------------------------------------------------
+
+
+class LookUpThrottled(DomainError):
+    """Too many wrong query codes: the look-up waits ``minutes``."""
+
+    status = 429
+
+    def __init__(self, minutes: int):
+        super().__init__(
+            "look_up_throttled", f"查询码输错次数过多，为保护申请人信息，请 {minutes} 分钟后再查询。"
+        )
+        self.minutes = minutes
+
+
+def case_look_up(*, number: str, code: str, address: str) -> dict:
+    """The citizen look-up with the case number and the query code (no login), which cannot be
+    guessed: wrong codes are counted per case number and per client address
+    (``rules.LOOK_UP_LIMITS``); past the limit the look-up there is refused for a while, the
+    right code included (429 ``look_up_throttled`` with the wait in minutes). A wrong number
+    counts like a wrong code, so a lock says nothing about whether a case exists."""
+    now = clock.now()
+    number = (number or "").strip()[:60]
+    normal = rules.normal_case_number(number) or number.upper()
+    keys = {"case": f"case:{normal}", "address": f"address:{(address or '')[:64]}"}
+    guards = LookUpGuard.objects.filter(key__in=keys.values())
+    wait = max([rules.look_up_wait(rules.Guard(g.failures, g.since, g.locked_until), now) for g in guards] or [0])
+    if wait:
+        raise LookUpThrottled(wait)
+    try:
+        return public_case(number, code)
+    except NotFound:
+        with transaction.atomic():
+            for kind, key in keys.items():
+                LookUpGuard.objects.bulk_create([LookUpGuard(key=key)], ignore_conflicts=True)
+                row = LookUpGuard.objects.select_for_update().get(key=key)
+                new = rules.after_failed_look_up(
+                    rules.Guard(row.failures, row.since, row.locked_until), now, *rules.LOOK_UP_LIMITS[kind]
+                )
+                locking = new.locked_until is not None and new.locked_until != row.locked_until
+                row.failures, row.since, row.locked_until = new.failures, new.since, new.locked_until
+                row.save(update_fields=["failures", "since", "locked_until"])
+                if locking:
+                    audit.record(
+                        actor="anonymous",
+                        action="case.look_up_locked",
+                        after={"key": key, "until": new.locked_until},
+                    )
+                    wait = max(wait, rules.look_up_wait(new, now))
+        if wait:
+            raise LookUpThrottled(wait) from None
+        raise

@@ -7,6 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.cases import api, rules, selectors, services
@@ -15,6 +17,7 @@ from servicehall.cases.visit_views import center_of, number_in, window_numbered
 from servicehall.catalog.selectors import items_of
 from servicehall.core import clock
 from servicehall.core.errors import DomainError, NotFound
+from servicehall.core.request_context import ip_of
 from servicehall.org import access
 from servicehall.org.models import Staff, Window
 from servicehall.org.selectors import get_center
@@ -159,6 +162,7 @@ def _case_page(request, case: Case, error=None, status=200):
         "case": case,
         **file,
         "missing": [m for m in file["materials"] if m.received_at is None],
+        "outstanding": selectors.missing_materials(case),
         "allowed": {a for a in rules.ACTIONS if rules.refusal(case.status, a) is None},
         "decider": access.has_role(request.user, case.center, *services.DECIDERS),
         "today": clock.today(),
@@ -258,15 +262,24 @@ def supervision(request, code: str):
     return render(request, "cases/supervision.html", {"center": center, "board": board, "now": clock.now()})
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def look_up(request):
-    """The citizen look-up, no login: case number and query code → status, due date, next step."""
-    number, code = request.GET.get("number", "").strip(), request.GET.get("code", "").strip()
+    """The citizen look-up, no login: case number and query code → status, due date, next step.
+
+    The code is posted, never put in the address (addresses land in access logs and browser
+    histories): a GET with ``?code=`` is redirected to the form without it. Wrong codes are
+    throttled per case number and per address (``services.case_look_up``)."""
+    if request.method == "GET":
+        number = request.GET.get("number", "").strip()[:60]
+        if "code" in request.GET:
+            query = f"?{urlencode({'number': number})}" if number else ""
+            return redirect(reverse("cases:look_up") + query)
+        return render(request, "cases/look_up.html", {"number": number, "code": "", "found": None})
+    number, code = request.POST.get("number", "").strip(), request.POST.get("code", "").strip()
     found, error, status = None, None, 200
-    if number or code:
-        try:
-            found = selectors.public_case(number, code)
-        except DomainError as exc:
-            error, status = exc.message, exc.status
-    context = {"number": number[:60], "code": code[:12], "found": found, "error": error}
+    try:
+        found = services.case_look_up(number=number, code=code, address=ip_of(request))
+    except DomainError as exc:
+        error, status = exc.message, exc.status
+    context = {"number": number[:60], "code": "", "found": found, "error": error}
     return render(request, "cases/look_up.html", context, status=status)

@@ -4,15 +4,83 @@ A notice is described by :class:`Notice` (plain data) and rendered by :func:`ren
 bytes. Callers store the bytes once issued, so a reprint is the very same document (CAS-10).
 """
 
+import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 TWO_COPIES = ("第一联  申请人留存", "第二联  窗口存档")
+MAIN_FONT = FONTS / "NotoSansSC-Regular.ttf"
+# Fonts for what Noto Sans SC lacks (rare characters in names: CJK Extensions B–G), tried in
+# order; those missing on a machine are skipped (fonts/README.md).
+FALLBACKS = (
+    ("hanazono", FONTS / "HanaMinB-ExtB.ttf"),  # shipped: Extension B
+    ("hanazonofull", Path("/usr/share/fonts/truetype/hanazono/HanaMinB.ttf")),  # fonts-hanazono: B–F
+    ("babelstone", Path("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf")),  # G and others
+)
+LAYOUT = frozenset("\n\r\t")
+
+
+@functools.cache
+def _covered(path: Path) -> frozenset[int]:
+    """The code points a font draws (its cmap), read once per process."""
+    if not path.is_file():
+        return frozenset()
+    font = TTFont(str(path), lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+def fallbacks_for(text: str) -> tuple[list[tuple[str, Path]], list[str]]:
+    """The fallback fonts ``text`` needs, and the characters no font draws (in order, once each)."""
+    main = _covered(MAIN_FONT)
+    needed, unprintable = [], []
+    for char in dict.fromkeys(text):
+        if char in LAYOUT or ord(char) in main:
+            continue
+        font = next((f for f in FALLBACKS if ord(char) in _covered(f[1])), None)
+        if font is None:
+            unprintable.append(char)
+        elif font not in needed:
+            needed.append(font)
+    return needed, unprintable
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of ``text`` that no font on this machine can print."""
+    return fallbacks_for(text)[1]
+
+
+class Unprintable(ValueError):
+    """A notice with characters no font draws: refused rather than printed with them missing."""
+
+    def __init__(self, chars: list[str]):
+        super().__init__("、".join(f"{c}（U+{ord(c):04X}）" for c in chars))
+        self.chars = chars
+
+
+def text_of(notice) -> str:
+    """Every character a notice prints."""
+    parts = []
+
+    def walk(value):
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    for f in dataclasses.fields(notice):
+        walk(getattr(notice, f.name))
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -33,17 +101,21 @@ class Notice:
 
 
 class _Document(FPDF):
-    def __init__(self):
+    def __init__(self, fallbacks=()):
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font("cjk", "", str(FONTS / "NotoSansSC-Regular.ttf"))
+        self.add_font("cjk", "", str(MAIN_FONT))
         self.add_font("cjk", "B", str(FONTS / "NotoSansSC-Bold.ttf"))
+        for name, path in fallbacks:  # regular only: it draws bold text too
+            self.add_font(name, "", str(path))
+        if fallbacks:
+            self.set_fallback_fonts([name for name, _ in fallbacks], exact_match=False)
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(auto=True, margin=22)
         self.set_creator("ServiceHall")
 
 
 def _row(pdf: _Document, label: str, value: str) -> None:
-    label_w, line_h = 34, 7
+    label_w, line_h = 34, 6.5
     width = pdf.w - pdf.l_margin - pdf.r_margin
     x, y = pdf.get_x(), pdf.get_y()
     pdf.set_font("cjk", "B", 10.5)
@@ -61,7 +133,7 @@ def _seal_area(pdf: _Document, notice: Notice) -> None:
     need = 48
     if pdf.get_y() + need > pdf.h - pdf.b_margin:
         pdf.add_page()
-    top = max(pdf.get_y() + 6, pdf.h - pdf.b_margin - need)
+    top = max(pdf.get_y() + 2, pdf.h - pdf.b_margin - need)
     right = pdf.w - pdf.r_margin
     pdf.set_draw_color(200, 30, 30)
     pdf.set_dash_pattern(dash=1.2, gap=1.2)
@@ -101,7 +173,7 @@ def _copy(pdf: _Document, notice: Notice, copy_label: str) -> None:
     for heading, lines in notice.lists:
         pdf.ln(2)
         pdf.set_font("cjk", "B", 11)
-        pdf.cell(0, 8, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 7, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("cjk", "", 10.5)
         for i, line in enumerate(lines, start=1):
             pdf.multi_cell(0, 6.5, f"{i}. {line}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -122,7 +194,11 @@ def _copy(pdf: _Document, notice: Notice, copy_label: str) -> None:
 
 
 def render(notice: Notice) -> bytes:
-    pdf = _Document()
+    """The notice as PDF bytes; raises ``Unprintable`` rather than leave out a character."""
+    fallbacks, missing = fallbacks_for(text_of(notice))
+    if missing:
+        raise Unprintable(missing)
+    pdf = _Document(fallbacks)
     pdf.set_title(f"{notice.title} {notice.number}")
     if notice.issued_at:
         pdf.set_creation_date(notice.issued_at)

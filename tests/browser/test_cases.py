@@ -105,6 +105,7 @@ def test_cas_2_to_cas_7_a_case_from_the_called_ticket_to_the_citizen_look_up(
         page.get_by_role("button", name="查询").click()
         page.wait_for_load_state("networkidle")
         found = page.get_by_test_id("found").inner_text()
+        assert case.query_code.lower() not in page.url  # posted, never in an address
         assert "已办结" in found and "张**" in found and "张三丰" not in found and "领取结果" in found
         shot(page, "case-look-up")
 

@@ -211,11 +211,18 @@ def test_cas_14_supervision_endpoint(api):
 
 def test_citizen_look_up_api_shows_status_due_date_next_step_and_a_masked_name_only(api):
     body = new_case(api, materials=["M02"]).json()
-    url = f"/api/v1/public/cases/{body['number']}?code={body['query_code'].lower()}"
-    found = api("get", url, user=None).json()
+    look_up = {"number": body["number"], "code": body["query_code"].lower()}
+    found = api("post", "/api/v1/public/cases/look-up", look_up, user=None).json()
     assert found["status"] == "awaiting_materials" and found["applicant"] == "张**"
-    assert found["missing"] == ["残疾人证申请表", "户口簿", "近期二寸免冠白底彩色照片"]
+    assert found["missing"] == [
+        "残疾人证申请表",
+        "户口簿",
+        "近期二寸免冠白底彩色照片",
+        "监护人身份证（申请人为未成年人或无民事行为能力人的）",
+    ]
     assert "13812345678" not in str(found) and "11010519491231002X" not in str(found)
-    wrong = api("get", f"/api/v1/public/cases/{body['number']}?code=AAAAAA", user=None)
-    nowhere = api("get", f"/api/v1/public/cases/KAIYUAN-2026-000099?code={body['query_code']}", user=None)
+    wrong = api("post", "/api/v1/public/cases/look-up", {**look_up, "code": "AAAAAA"}, user=None)
+    nowhere = api(
+        "post", "/api/v1/public/cases/look-up", {**look_up, "number": "KAIYUAN-2026-000099"}, user=None
+    )
     assert wrong.status_code == nowhere.status_code == 404 and wrong.json() == nowhere.json()

@@ -151,8 +151,8 @@ def test_list_pages_take_a_fixed_number_of_queries(kaiyuan, intake, login):
 def test_citizen_look_up_page(kaiyuan, intake, client):
     case = intake(materials=ALL_REQUIRED[:2])
     with clock.freeze(MONDAY):
-        found = client.get(f"/q/?number={case.number}&code={case.query_code}")
-        wrong = client.get(f"/q/?number={case.number}&code=ZZZZZZ")
+        found = client.post("/q/", {"number": case.number, "code": case.query_code})
+        wrong = client.post("/q/", {"number": case.number, "code": "ZZZZZZ"})
         empty = client.get("/q/")
     html = found.content.decode()
     assert found.status_code == 200 and "待补正材料" in html and "张**" in html and "户口簿" in html
