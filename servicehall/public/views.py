@@ -121,6 +121,18 @@ def _seconds(text) -> int:
         return SLIDE_SECONDS
 
 
+def _center_time() -> dict:
+    """The center's time for the screen's clock: the moment (ms since the epoch) and the center's
+    offset from UTC, so the page ticks on from the server's time in the center's zone, whatever
+    zone the screen's browser is set to."""
+    now = clock.local()
+    return {
+        "now": now,
+        "epoch_ms": int(now.timestamp() * 1000),
+        "offset_minutes": int(now.utcoffset().total_seconds() // 60),
+    }
+
+
 @require_GET
 def hall_screen(request, code: str):
     center = _center(code)
@@ -137,6 +149,6 @@ def hall_screen(request, code: str):
             "page": page,
             "next_page": page.next_page_number() if page.has_next() else 1,
             "seconds": _seconds(request.GET.get("seconds")),
-            "now": clock.local(),
+            **_center_time(),
         },
     )
