@@ -170,3 +170,15 @@ def test_every_page_names_its_icon(hall, page):
     assert href.endswith("favicon.svg")
     assert page.request.get(page.base + href).status == 200
     assert all(status < 400 for _url, status in icons), icons
+
+
+def test_the_booking_page_at_lunch_time_names_the_lunch_hour_service(hall, page, shot):
+    with clock.freeze("2026-11-23T12:10"):  # a Monday, the hall closed for lunch
+        page.goto(page.base + "/tickets/kaiyuan/kiosk/book?line=A&day=2026-11-23")
+        today = page.inner_text("main")
+        shot(page, "booking-lunch-hour-today")
+        page.goto(page.base + "/tickets/kaiyuan/kiosk/book?line=A&day=2026-11-24")
+        tomorrow = page.inner_text("main")
+        shot(page, "booking-lunch-hour")
+    assert "午间预约" in tomorrow
+    assert "11:30" not in today  # a slot already past is never offered
