@@ -131,3 +131,18 @@ def test_sec_2_user_admin_deletes_nobody(demo, login, user_named):
     clerk = user_named("chenshaoli")
     assert login("admin").post(f"/admin/auth/user/{clerk.pk}/delete/", {"post": "yes"}).status_code == 403
     assert user_named("chenshaoli")
+
+
+def test_sec_2_the_auditor_is_appointed_on_the_console(demo, monkeypatch, user_named):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("NEW_AUDITOR_PASSWORD", "Kai-Yuan2026")
+    call_command("appoint_auditor", "shenji", center="county", password_env="NEW_AUDITOR_PASSWORD")
+    assert RoleAssignment.objects.filter(user__username="shenji", role="auditor").exists()
+    assert user_named("shenji").check_password("Kai-Yuan2026")
+    assert AuditEvent.objects.filter(
+        action="user.create", actor_name="console", after__username="shenji"
+    ).exists()
+    with pytest.raises(CommandError):  # the administrator stays apart from the auditor there too
+        call_command("appoint_auditor", "admin", center="county", password_env="NEW_AUDITOR_PASSWORD")
