@@ -297,16 +297,32 @@ def test_cas_7_completion_needs_a_result_and_tells_the_applicant(intake, user_na
 
 
 class RecordingSender:
+    """An SMS sender that keeps what it was asked to send; ``sms.send`` makes one per message, so
+    the list is the class's, emptied for each test by the ``recorded_sms`` fixture."""
+
     sent: list = []
 
     def send(self, *, phone, text, reference=""):
         RecordingSender.sent.append((phone, reference))
 
 
-@override_settings(SERVICEHALL_SMS_SENDER="servicehall.cases.tests.test_services.RecordingSender")
-def test_cas_7_the_sms_sender_is_pluggable(intake, user_named):
+@pytest.fixture
+def recorded_sms():
+    RecordingSender.sent = []
+    with override_settings(SERVICEHALL_SMS_SENDER="servicehall.cases.tests.test_services.RecordingSender"):
+        yield RecordingSender.sent
+    RecordingSender.sent = []
+
+
+def test_cas_7_the_sms_sender_is_pluggable(intake, recorded_sms):
+    assert recorded_sms == []  # each test starts with nothing sent
     case = intake(item="KY-CL-002", materials=["M01", "M02"])
-    assert RecordingSender.sent[-1] == ("13812345678", case.number) and not OutboxMessage.objects.exists()
+    assert recorded_sms == [("13812345678", case.number)] and not OutboxMessage.objects.exists()
+
+
+def test_cas_7_the_recording_sender_starts_empty_in_every_test(intake, recorded_sms):
+    intake(item="KY-CL-002", materials=["M01", "M02"])  # one completed on the spot: one message
+    assert len(recorded_sms) == 1
 
 
 def test_cas_7_without_a_mobile_number_the_applicant_is_told_by_phone(intake):

@@ -109,7 +109,9 @@ def test_cas_14_board_and_lists_take_a_fixed_number_of_queries(kaiyuan, intake, 
     assert counts() == small
 
 
-def test_asm_2_figures_per_handler_for_assessment(intake, user_named):
+def test_cas_14_handler_figures_count_received_completed_late_overdue_days_and_backfills(intake, user_named):
+    """The per-handler figures the assessment reads: received, completed, completed late, overdue
+    working days (late completions and open cases red today) and back-filled intakes."""
     late = intake()  # due 12-07
     on_time = intake()
     intake(received_at=at("2026-11-23T07:00"), backfill_reason="补录")  # due 12-07, stays open
