@@ -150,3 +150,6 @@ class Account(models.Model):
 
     def __str__(self):
         return str(self.user_id)
+
+
+from servicehall.core import limits  # noqa: E402, F401  (every text saved has a length limit)
