@@ -8,6 +8,7 @@ lift a lockout after failed logins, nothing more.
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Q
 
 from servicehall.core import audit, auth, clock
 from servicehall.core.errors import Forbidden, NotFound
@@ -15,6 +16,7 @@ from servicehall.core.models import Account, LoginLock
 from servicehall.core.roles import Role
 from servicehall.org import access
 from servicehall.org.models import Center, RoleAssignment, Staff
+from servicehall.org.selectors import centers_visible_to
 
 
 def is_auditor(user) -> bool:
@@ -57,29 +59,65 @@ def account_by_username(actor, username: str):
     return user
 
 
-def state_of(user) -> dict:
-    now = clock.now()
-    lock = LoginLock.objects.filter(username=user.get_username()).first()
-    account = Account.objects.filter(user=user).first()
-    locked_until = lock.locked_until if lock and lock.locked_until and lock.locked_until > now else None
+def _state(user, lock, account, tokens: int, auditor: bool, now) -> dict:
+    expired = bool(lock and lock.locked_until and lock.locked_until <= now)
     return {
         "username": user.get_username(),
         "name": user.first_name,
         "active": user.is_active,
-        "failures": lock.failures if lock and not (lock.locked_until and lock.locked_until <= now) else 0,
-        "locked_until": locked_until,
+        "failures": lock.failures if lock and not expired else 0,
+        "locked_until": lock.locked_until if lock and lock.locked_until and not expired else None,
         "held": bool(account and account.held_at),
         "held_at": account.held_at if account else None,
         "must_change_password": bool(account and account.must_change_password),
-        "tokens": len(auth.tokens_of(user)),
-        "auditor": is_auditor(user),
+        "tokens": tokens,
+        "auditor": auditor,
     }
 
 
+def state_of(user) -> dict:
+    return _state(
+        user,
+        LoginLock.objects.filter(username=user.get_username()).first(),
+        Account.objects.filter(user=user).first(),
+        len(auth.tokens_of(user)),
+        is_auditor(user),
+        clock.now(),
+    )
+
+
 def accounts_for(actor) -> list[dict]:
-    """Every account the administrator looks after, with its lock state."""
-    users = get_user_model().objects.order_by("username")
-    return [state_of(u) for u in users if administers(actor, u)]
+    """Every account the administrator looks after, with its lock state (a fixed number of reads)."""
+    administered = [c.pk for c in centers_visible_to(actor) if access.has_role(actor, c, Role.SYSADMIN)]
+    if not administered:
+        return []
+    User = get_user_model()
+    now = clock.now()
+    in_centers = Q(roles__center_id__in=administered) | Q(staff__center_id__in=administered)
+    if Center.objects.filter(pk__in=administered, parent__isnull=True).exists():
+        in_centers |= Q(roles__isnull=True, staff__isnull=True)  # accounts in no center yet
+    users = list(
+        User.objects.filter(in_centers)
+        .distinct()
+        .annotate(
+            live_tokens=Count(
+                "api_tokens",
+                filter=Q(api_tokens__revoked_at__isnull=True, api_tokens__expires_at__gt=now),
+                distinct=True,
+            )
+        )
+        .order_by("username")
+    )
+    names = [u.get_username() for u in users]
+    locks = {lock.username: lock for lock in LoginLock.objects.filter(username__in=names)}
+    held = {a.user_id: a for a in Account.objects.filter(user__in=users)}
+    auditors = set(
+        RoleAssignment.objects.filter(user__in=users, role=Role.AUDITOR).values_list("user_id", flat=True)
+    )
+    return [
+        _state(u, locks.get(u.get_username()), held.get(u.pk), u.live_tokens, u.pk in auditors, now)
+        for u in users
+    ]
 
 
 def unlock(*, actor, user) -> dict:

@@ -472,3 +472,17 @@ def test_sec_2_logins_logouts_failures_and_tokens_are_audited(client, demo):
     assert events[2].actor_name == "chenshaoli" and events[4].actor_name == "chenshaoli"
     text = str([(e.before, e.after, e.actor_name) for e in AuditEvent.objects.all()])
     assert "Secret-Guess" not in text and "Demo@2026" not in text
+
+
+def test_sec_1_administrator_lists_the_accounts_with_their_locks(
+    client, demo, bearer, django_assert_max_num_queries
+):
+    with clock.freeze("2026-11-23T09:30"):
+        _lock_out(client, "chenshaoli")
+        admin = bearer("admin")
+        with django_assert_max_num_queries(12):  # a fixed number of reads, not a few per account
+            listed = {a["username"]: a for a in client.get("/api/v1/accounts", headers=admin).json()}
+        assert {"chenshaoli", "wangmanshu", "auditor", "admin"} <= set(listed)
+        assert listed["chenshaoli"]["failures"] == 5 and listed["chenshaoli"]["locked_until"]
+        assert listed["wangmanshu"]["locked_until"] is None and listed["auditor"]["auditor"] is True
+        assert client.get("/api/v1/accounts", headers=bearer("wangmanshu")).json() == []
