@@ -11,9 +11,11 @@ the whole file is valid (``services.catalog_import`` writes it in one transactio
 """
 
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -22,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from servicehall.catalog import rules, selectors, services
 from servicehall.catalog.rules import ItemDraft, MaterialDraft, ParticipantDraft, StepDraft
 from servicehall.core import clock, xlsx
-from servicehall.core.errors import DomainError
+from servicehall.core.errors import DomainError, Invalid
 from servicehall.org import access
 from servicehall.org.models import Center
 
@@ -423,13 +425,72 @@ class Reader:
                 self.error(sheet, row, col, problem.message)
 
 
+# An import runs inside one request (gunicorn's timeout is 30 s): a workbook is refused before it
+# is parsed when it is larger than this, so the longest import stays a few seconds. A county's
+# whole catalog (a few hundred items, each with its materials and steps) is far below.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024  # the uploaded .xlsx file
+IMPORT_MAX_UNPACKED = 50 * 1024 * 1024  # its contents unpacked (a small file can unzip huge)
+IMPORT_MAX_ROWS = 5_000  # data rows of all sheets together
+IMPORT_MAX_ITEMS = 500  # items (each is written with its versions, materials, steps and event)
+
+
+def _size(file) -> int:
+    size = getattr(file, "size", None)
+    if size is None:
+        position = file.seek(0, 2)
+        file.seek(0)
+        size = position
+    return size
+
+
+def _check_bounds(file) -> None:
+    """Refuse a workbook too large to import within one request, before parsing it."""
+    megabytes = IMPORT_MAX_BYTES // (1024 * 1024)
+    too_large = Invalid(
+        "import_too_large",
+        _("文件过大：一次最多导入 %(mb)s MB（%(items)s 个事项、%(rows)s 行），请分成几个文件导入。")
+        % {"mb": megabytes, "items": IMPORT_MAX_ITEMS, "rows": IMPORT_MAX_ROWS},
+    )
+    if _size(file) > IMPORT_MAX_BYTES:
+        raise too_large
+    try:
+        with zipfile.ZipFile(file) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        unpacked = 0  # not a workbook: load_workbook says so
+    file.seek(0)
+    if unpacked > IMPORT_MAX_UNPACKED:
+        raise too_large
+
+
+def _check_rows(wb) -> None:
+    counts = {name: max(wb[name].max_row - HEADER_ROW, 0) for name in COLUMNS if name in wb.sheetnames}
+    if counts.get(ITEMS, 0) > IMPORT_MAX_ITEMS:
+        raise Invalid(
+            "import_too_many_items",
+            _("工作簿共有 %(items)s 个事项，一次最多导入 %(limit)s 个，请分成几个文件导入。")
+            % {"items": counts[ITEMS], "limit": IMPORT_MAX_ITEMS},
+        )
+    rows = sum(counts.values())
+    if rows > IMPORT_MAX_ROWS:
+        raise Invalid(
+            "import_too_many_rows",
+            _("工作簿共有 %(rows)s 行数据，一次最多导入 %(limit)s 行，请分成几个文件导入。")
+            % {"rows": rows, "limit": IMPORT_MAX_ROWS},
+        )
+
+
 def read(center: Center, file) -> tuple[list[ItemDraft], list[CellError]]:
-    """Every item of a workbook as a draft, and every error with its sheet, row and column."""
+    """Every item of a workbook as a draft, and every error with its sheet, row and column.
+
+    A workbook over the import bounds is refused (``Invalid``) before it is read."""
     reader = Reader()
+    _check_bounds(file)
     try:
         wb = load_workbook(file, data_only=True)
     except Exception:  # any unreadable upload is the same bad input
         return [], [CellError("文件", 0, 0, "不是有效的 Excel 工作簿（.xlsx）。")]
+    _check_rows(wb)
     drafts = reader.drafts(wb)
     reader.check(center, drafts)
     reader.errors.sort(
