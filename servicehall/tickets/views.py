@@ -318,6 +318,7 @@ def kiosk_book(request, code: str):
         except DomainError as exc:
             context["error"] = exc
             return render(request, "tickets/kiosk_book.html", context, status=exc.status)
+        context["slots"] = selectors.free_slots(line, day)  # the place just booked is taken
     return render(request, "tickets/kiosk_book.html", context)
 
 
