@@ -44,6 +44,7 @@ def test_cat_5_changing_the_keywords_is_a_new_version_with_its_trace(catalog, cl
     headers = bearer("wangmanshu")
     guide = client.get(f"/api/v1/public/centers/kaiyuan/items/{DIBAO}").json()
     data = {
+        "code": DIBAO,
         "name": guide["name"],
         "aliases": "吃低保，社会救助",
         "department": "dangzheng",
