@@ -77,8 +77,10 @@ def check_credentials(request, username: str, password: str):
     message nor the lock tells whether a name exists. Each failure is an audit event (the
     name bounded, never the password); refusals while locked are not counted again.
     """
-    typed = username if isinstance(username, str) else ""
-    username = bounded(typed.strip())
+    typed = (username if isinstance(username, str) else "").strip()
+    # What no account name can hold (a NUL, a lone surrogate) never reaches the database.
+    storable = typed.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    username = bounded(storable)
     channel = channel_of(request)
     now = clock.now()
     held = False
@@ -88,7 +90,7 @@ def check_credentials(request, username: str, password: str):
         if is_locked(state, now):
             raise AccountLocked(state.locked_until)
         user = None
-        if username and password and len(typed.strip()) <= USERNAME_MAX:
+        if username and password and typed == storable and len(typed) <= USERNAME_MAX:
             user = _PASSWORDS.authenticate(request, username=username, password=password)
         if user is None:
             new = after_failed_login(state, now, settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_LOCK_MINUTES)

@@ -486,3 +486,23 @@ def test_sec_1_administrator_lists_the_accounts_with_their_locks(
         assert listed["chenshaoli"]["failures"] == 5 and listed["chenshaoli"]["locked_until"]
         assert listed["wangmanshu"]["locked_until"] is None and listed["auditor"]["auditor"] is True
         assert client.get("/api/v1/accounts", headers=bearer("wangmanshu")).json() == []
+
+
+@pytest.mark.parametrize("username", ["a\x00b", "\ud800", "x" * 200_000])
+def test_sec_1_a_user_name_no_account_can_have_is_a_wrong_login_not_a_crash(client, demo, username):
+    from django.test import RequestFactory
+
+    from servicehall.core.auth import check_credentials
+    from servicehall.core.errors import NotAuthenticated
+    from servicehall.core.models import AuditEvent, LoginLock
+
+    with pytest.raises(NotAuthenticated):
+        check_credentials(RequestFactory().post("/login/"), username, "Demo@2026")
+    if "\ud800" not in username:  # a browser cannot send a lone surrogate in a form
+        response = client.post("/login/", {"username": username, "password": "x"})
+        assert response.status_code == 401 and "用户名或密码错误" in response.content.decode()
+        assert _admin_login(client, username, "x").status_code == 200
+    names = list(LoginLock.objects.values_list("username", flat=True))
+    assert names and all(len(name) <= 150 and "\x00" not in name for name in names)
+    events = AuditEvent.objects.filter(action="auth.login_failed")
+    assert events.exists() and all(len(e.after["username"]) <= 150 for e in events)
