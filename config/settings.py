@@ -53,6 +53,7 @@ if PRODUCTION and SERVICEHALL_CLOCK:
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_FAILURE_VIEW = "servicehall.core.errorpages.csrf_failure"  # the product's own 403 page
 # The address citizens open the public pages at, without a trailing slash: notices print it
 # followed by /q/ (the case look-up). A center with its own address sets Center.public_url.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/") or (

@@ -76,3 +76,9 @@ def server_error(request):
     except Exception:  # noqa: BLE001 - the last resort must answer
         body = "<h1>500</h1>"
     return HttpResponse(body, status=500)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (a page left open too long, or sent from elsewhere): the
+    product's 403 in the user's language, not Django's English page."""
+    return render_error(request, 403, _("页面已过期或来源无法确认。请返回上一页，刷新后重新提交。"))

@@ -146,3 +146,15 @@ def test_no_requirement_code_reaches_a_user():
             if REQUIREMENT_ID.search(text):
                 found.append(f"{path.relative_to(ROOT)}:{lineno}: {text}")
     assert not found, "\n".join(found)
+
+
+def test_a_form_refused_by_the_csrf_check_gets_the_products_page(demo, user_named):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user_named("chenshaoli"))
+    response = client.post("/logout/")
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert 'data-testid="error-page"' in page and "页面已过期或来源无法确认" in page
+    assert "CSRF" not in page
