@@ -240,6 +240,9 @@ def closure_add(
     except _Preview as preview:
         cache.forget()
         raise ConfirmationRequired(_confirm_message(preview.impact), preview.impact) from None
+    except BaseException:
+        cache.forget()  # this request may have memoised the rolled-back stamp
+        raise
     return closure
 
 
@@ -278,6 +281,9 @@ def closure_void(*, actor, closure: Closure, reason: str, confirm: bool = False)
     except _Preview as preview:
         cache.forget()
         raise ConfirmationRequired(_confirm_message(preview.impact), preview.impact) from None
+    except BaseException:
+        cache.forget()  # this request may have memoised the rolled-back stamp
+        raise
     return closure
 
 

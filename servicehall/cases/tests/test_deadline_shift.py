@@ -2,6 +2,7 @@
 them back — in the closure's transaction, with an event on the case and an SMS to the applicant."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -206,6 +207,7 @@ def test_hrs_2_the_closure_page_states_the_impact_and_applies_once_confirmed(int
         assert r.status_code == 409 and 'data-testid="confirm-closure"' in page
         assert "2026-11-25 至 2026-12-01" in page and case.number in page
         assert 'name="confirm" value="1"' in page and not Closure.objects.exists()
+        assert "wd-closure" not in re.search(r'class="([^"]*)" data-date="2026-11-25"', page).group(1)
         r = client.post("/workdays/kaiyuan/closures/", {**form, "confirm": "1"})
         assert r.status_code == 302 and Closure.objects.filter(reason="台风").exists()
     case.refresh_from_db()
