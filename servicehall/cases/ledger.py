@@ -1,4 +1,5 @@
-"""INQ-4, ANA-3: the visit register as Excel workbooks (openpyxl), a daily list and a monthly summary."""
+"""INQ-4, ANA-3: the registers as Excel workbooks (openpyxl): the visit register's daily list and
+monthly summary, and the agency ledger of cases applied for on someone's behalf."""
 
 import datetime as dt
 
@@ -6,10 +7,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from servicehall.cases.models import Visit
+from servicehall.cases.models import Case, Visit
 from servicehall.cases.selectors import SUMMARY_COLUMNS, WindowMonth
 from servicehall.core import clock, xlsx
-from servicehall.core.rules import mask_phone
+from servicehall.core.rules import mask_id_number, mask_phone
 
 BOLD = Font(bold=True)
 
@@ -83,6 +84,45 @@ def monthly_workbook(center_name: str, year: int, month: int, summary: list[Wind
     rows = [[m.label, *m.cells] for m in summary]
     heading = f"{center_name} 来访来电月度汇总 {year}年{month}月"
     _sheet(wb, "月度汇总", heading, header, rows, [22] + [10] * (len(header) - 1))
+    return _save(wb)
+
+
+def agency_workbook(center_name: str, year: int, month: int, cases: list[Case]) -> bytes:
+    """代办台帐 (CAS-13, ANA-3): each case applied for by an agent, with the agent and the outcome."""
+    wb = Workbook()
+    header = [
+        "序号",
+        "办件编号",
+        "收件时间",
+        "事项",
+        "申请人",
+        "代办人",
+        "代办人证件号码",
+        "代办人电话",
+        "受理窗口",
+        "经办人",
+        "状态",
+        "办结时间",
+    ]
+    rows = [
+        [
+            i,
+            c.number,
+            clock.local(c.received_at).strftime("%Y-%m-%d %H:%M"),
+            c.item_version.name,
+            c.applicant_name,
+            c.agent_name,
+            mask_id_number(c.agent_id_number),
+            mask_phone(c.agent_phone),
+            str(c.window),
+            c.handler.name,
+            c.get_status_display(),
+            clock.local(c.finished_at).strftime("%Y-%m-%d %H:%M") if c.finished_at else "",
+        ]
+        for i, c in enumerate(cases, start=1)
+    ]
+    heading = f"{center_name} 代办台帐 {year}年{month}月"
+    _sheet(wb, "代办台帐", heading, header, rows, [6, 22, 17, 30, 12, 10, 20, 14, 18, 10, 10, 17])
     return _save(wb)
 
 

@@ -12,6 +12,7 @@ For other apps (complaints, assessment, archives, supervision findings):
 * ``with_colours(cases)`` — colour, working days left and overdue days of any cases, now.
 * ``case_file(case)`` — its checklist, events and notices in order (CAS-11, for the archive).
 * ``visits_on(center, day)`` and ``monthly_summary(center, year, month)`` — the visit register.
+* ``agency_cases(center, start, end)`` — the agency ledger (代办台帐, CAS-13, ANA-3).
 """
 
 import calendar
@@ -496,3 +497,14 @@ def backfilled_cases(center: Center, start: dt.date, end: dt.date) -> list[Case]
         center=center, backfilled=True, recorded_at__gte=first, recorded_at__lt=last, voided_at__isnull=True
     )
     return list(rows.select_related(*CASE_RELATED).order_by("recorded_at", "id"))
+
+
+def agency_cases(center: Center, start: dt.date, end: dt.date) -> list[Case]:
+    """CAS-13, ANA-3: the agency ledger (代理台帐): the cases received in [start, end] that someone
+    applied for on the applicant's behalf (代办), in order of receipt."""
+    first = dt.datetime.combine(start, dt.time.min, tzinfo=clock.TZ)
+    last = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=clock.TZ)
+    rows = Case.objects.filter(
+        center=center, received_at__gte=first, received_at__lt=last, voided_at__isnull=True
+    ).exclude(agent_name="")
+    return list(rows.select_related(*CASE_RELATED).order_by("received_at", "id"))

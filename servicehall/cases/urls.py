@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/export/", visit_views.export, name="visits_export"),
     path("cases/new/", views.intake, name="intake"),
     path("cases/mine/", views.mine, name="mine"),
+    path("cases/agency/", visit_views.agency_ledger, name="agency_ledger"),
     path("cases/window/<str:code>/<int:number>/", views.window_cases, name="window"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/notices/<int:notice_id>.pdf", views.notice_pdf, name="notice"),

@@ -164,6 +164,7 @@ def summary(request):
         "window": window,
         "month": f"{year}-{month:02d}",
         "rows": rows,
+        "overseer": access.has_role(request.user, center, *selectors.OVERSEERS),
         "channels": Visit.Channel.choices,
         "categories": Visit.Category.choices,
         "outcomes": Visit.Outcome.choices,
@@ -189,4 +190,19 @@ def export(request):
         name = f"visits-{center.code}-{day:%Y-%m-%d}.xlsx"
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def agency_ledger(request):
+    """CAS-13, ANA-3: the month's agency ledger (代办台帐, ``?month=YYYY-MM``) as an Excel file,
+    for those who read the whole center's registers."""
+    center = center_of(request)
+    if not access.has_role(request.user, center, *selectors.OVERSEERS):
+        raise PermissionDenied(f"只有「{center.name}」的领导和监督人员可以导出代办台帐。")
+    year, month = _month(request.GET.get("month"))
+    cases = selectors.agency_cases(center, *selectors.month_range(year, month))
+    response = HttpResponse(ledger.agency_workbook(center.name, year, month, cases), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="agency-{center.code}-{year}-{month:02d}.xlsx"'
     return response

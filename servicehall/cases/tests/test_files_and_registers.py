@@ -111,3 +111,26 @@ def test_ana_3_the_register_and_the_statistics_table_agree(kaiyuan, user_named, 
     assert registered == 3 == counts["合计"]["合计"]
     assert counts["5号窗口 残联"]["合计"] == 2 and counts["6号窗口 司法所"]["合计"] == 1
     assert table.title == "月度汇总" and "来访来电月度汇总 2026年11月" in table["A1"].value
+
+
+def test_ana_3_the_agency_ledger_lists_the_cases_applied_for_by_an_agent(intake, login):
+    """代理台帐: the month's cases applied for on someone's behalf (CAS-13), agent masked."""
+    agent = services.Agent(name="李四", id_number="11010519491231002X", phone="13912345678")
+    by_agent = intake(agent=agent)
+    intake()  # the applicant in person: not in the ledger
+    intake(agent=agent, at="2026-12-01T09:30")  # next month
+    with clock.freeze("2026-12-02T09:00"):
+        response = login("wangmanshu").get("/cases/agency/?center=kaiyuan&month=2026-11")
+        refused = login("chenjianwei").get("/cases/agency/?center=kaiyuan&month=2026-11")
+        summary = login("wangmanshu").get("/visits/summary/?center=kaiyuan&month=2026-11").content.decode()
+    assert response.status_code == 200 and refused.status_code == 403
+    assert (
+        'data-testid="agency-ledger"' in summary
+        and "/cases/agency/?center=kaiyuan&month=2026-11" in summary
+    )
+    ws = load_workbook(BytesIO(response.content))["代办台帐"]
+    header = [c.value for c in ws[2]]
+    rows = [dict(zip(header, r, strict=True)) for r in ws.iter_rows(min_row=3, values_only=True)]
+    assert [r["办件编号"] for r in rows] == [by_agent.number]
+    assert rows[0]["代办人"] == "李四" and rows[0]["代办人电话"] == "139****5678"
+    assert rows[0]["代办人证件号码"] == "110105********002X" and rows[0]["状态"] == "已受理"
