@@ -7,6 +7,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
+from functools import cache
 
 GENESIS_HASH = "0" * 64
 
@@ -118,9 +119,11 @@ LOG_LIST_LIMIT = 200  # items of one list
 _ID_NUMBER_TEXT = re.compile(
     r"(?<![0-9A-Za-z])\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])\d{5}[0-9Xx](?![0-9A-Za-z])"
 )
+_ELEVEN_DIGITS = re.compile(r"\d{11}")
 _MOBILE_TEXT = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
+@cache
 def log_kind(key: str) -> str:
     """How a value is kept in the log, from its field's name: "id", "phone", "secret" or ""."""
     key = key.lower()
@@ -147,18 +150,31 @@ def log_text(value: str, kind: str = "", key: bytes = b"") -> str:
         value = mask_phone(value)
     elif kind == "secret":
         return keyed_digest(key, value) if value else ""
-    value = _ID_NUMBER_TEXT.sub(lambda m: mask_id_number(m.group()), value)
-    value = _MOBILE_TEXT.sub(lambda m: mask_phone(m.group()), value)
+    if _ELEVEN_DIGITS.search(value):  # the only texts that can hold an identity or mobile number
+        value = _ID_NUMBER_TEXT.sub(lambda m: mask_id_number(m.group()), value)
+        value = _MOBILE_TEXT.sub(lambda m: mask_phone(m.group()), value)
     if len(value) > LOG_TEXT_LIMIT:
         value = f"{value[:LOG_TEXT_LIMIT]}…(+{len(value) - LOG_TEXT_LIMIT})"
     return value
 
 
+_PLAIN = (int, float, bool, type(None))
+
+
 def log_safe(value, key: bytes = b"", kind: str = ""):
     """A JSON value (dicts, lists, text, numbers) as the audit log keeps it, by field name."""
-    if isinstance(value, dict):
-        return {k: log_safe(v, key, log_kind(str(k)) or kind) for k, v in value.items()}
-    if isinstance(value, list):
+    kind_of = type(value)
+    if kind_of is str:
+        if not kind and len(value) <= LOG_TEXT_LIMIT and not _ELEVEN_DIGITS.search(value):
+            return value  # the common case, kept as it is
+        return log_text(value, kind, key)
+    if kind_of is dict:
+        out = {}
+        for k, v in value.items():
+            field_kind = log_kind(str(k)) or kind
+            out[k] = v if not field_kind and type(v) in _PLAIN else log_safe(v, key, field_kind)
+        return out
+    if kind_of is list or kind_of is tuple:
         kept = [log_safe(v, key, kind) for v in value[:LOG_LIST_LIMIT]]
         if len(value) > LOG_LIST_LIMIT:
             kept.append(f"…(+{len(value) - LOG_LIST_LIMIT})")
