@@ -15,16 +15,23 @@ def ancestors_and_self(center: Center) -> list[int]:
     return ids
 
 
-def roles_in(user, center: Center) -> set[str]:
-    """The roles ``user`` holds over ``center`` (held there or at a center above it)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
+def held_roles(user) -> dict[int, set[str]]:
+    """The roles ``user`` holds, by the id of the center they are held in: read once per user
+    object (one query), then kept on it."""
     cache = getattr(user, "_servicehall_roles", None)
     if cache is None:
         cache = {}
         for center_id, role in RoleAssignment.objects.filter(user=user).values_list("center_id", "role"):
             cache.setdefault(center_id, set()).add(role)
         user._servicehall_roles = cache
+    return cache
+
+
+def roles_in(user, center: Center) -> set[str]:
+    """The roles ``user`` holds over ``center`` (held there or at a center above it)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    cache = held_roles(user)
     held: set[str] = set()
     for center_id in ancestors_and_self(center):
         held |= cache.get(center_id, set())

@@ -4,12 +4,15 @@ A link is shown only to the roles whose page accepts them: the menu never offers
 answers "no".
 """
 
+from types import SimpleNamespace
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.core import clock
 from servicehall.core.roles import Role
 from servicehall.org import access
+from servicehall.org.models import Center
 
 # Where each role works, in the order a person reaches for them (URL name, argument, label, roles).
 WORK = [
@@ -62,16 +65,32 @@ def links_for(user, center, roles: set[str]) -> list[dict]:
     return links
 
 
+# Center codes never change (the admin keeps them read-only): kept for the process, so the menu
+# of every page costs no query beyond the person's roles, which the page's own checks share.
+_codes: dict[int, str] = {}
+
+
+def _code(center_id: int) -> str:
+    if center_id not in _codes:
+        _codes.update(Center.objects.values_list("id", "code"))
+    return _codes[center_id]
+
+
 def top_menu(user, path: str = "") -> list[dict]:
     """The top menu: the work of the first center the person holds a role in (the workbench
-    lists every center), the link of the page being shown marked active."""
+    lists every center), the link of the page being shown marked active.
+
+    The roles come from the same per-request cache as ``access.roles_in`` (one query, shared
+    with the page's own checks). The first center is the one with the lowest id, as in
+    ``access.centers_of``: centers are made top-down, so no center above it holds a role of
+    the person's."""
     if user is None or not user.is_authenticated:
         return []
-    centers = access.centers_of(user)
-    if not centers:
+    cache = access.held_roles(user)
+    if not cache:
         return []
-    center = centers[0]
-    links = links_for(user, center, access.roles_in(user, center))
+    first = min(cache)
+    links = links_for(user, SimpleNamespace(pk=first, code=_code(first)), set(cache[first]))
     for link in links:
         target = link["url"].split("?")[0]
         link["active"] = bool(path) and target != "/" and path.startswith(target)
