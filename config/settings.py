@@ -3,6 +3,7 @@
 See the README's table of environment variables.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -208,8 +209,23 @@ if PRODUCTION:
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEVICE_RATE_LIMIT = tuple(int(x) for x in os.environ.get("DEVICE_RATE_LIMIT", "300/60").split("/"))
 
-# Behind a reverse proxy, the client address comes from this header (empty: REMOTE_ADDR).
+# Behind a reverse proxy, the client address comes from this header (empty: REMOTE_ADDR), and
+# only when the request comes from one of TRUSTED_PROXIES (addresses or networks, comma-
+# separated): anyone else who reaches the server directly could write the header themselves.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network.") from None
+# Development only: a hall device registered at a loopback address is recognised without its
+# token from a connection that really comes from that address (the demo's kiosk and display on
+# the same machine). Behind a proxy on the same host every request comes from loopback, so
+# production refuses it.
+DEVICE_LOOPBACK = env_bool("DEVICE_LOOPBACK", not PRODUCTION)
+if PRODUCTION and DEVICE_LOOPBACK:
+    raise ImproperlyConfigured("DEVICE_LOOPBACK is for development; in production devices use their tokens.")
 
 LOGGING = {
     "version": 1,

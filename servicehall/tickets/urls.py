@@ -19,4 +19,5 @@ urlpatterns = [
     path("<str:code>/statistics.xlsx", views.statistics_export, name="statistics_export"),
     path("<str:code>/services/", views.services_page, name="services"),
     path("<str:code>/devices/", views.devices_page, name="devices"),
+    path("<str:code>/devices/enrol/", views.device_enrol, name="device_enrol"),
 ]

@@ -45,21 +45,17 @@ def _staff_center(request, code: str, *roles: str) -> Center:
 
 
 def _device_or_staff(request, code: str, *kinds: str) -> tuple[Center, Device | None]:
-    """A signed-in member of the center, or one of its registered devices (token or address)."""
+    """A signed-in member of the center, or one of its enrolled devices (devices.py)."""
     center = get_center(code)
     if request.user.is_authenticated and access.roles_in(request.user, center):
         return center, None
     device = devices.device_of(request, code, *kinds)
     if device is None:
         raise Forbidden(
-            "本设备未登记：请使用设备令牌（?token=…）或在已登记的地址上打开。", code="device_refused"
+            "本设备尚未启用：请管理员在「大厅设备」中登记本设备，再在本机打开设备启用页输入设备令牌。",
+            code="device_refused",
         )
     return center, device
-
-
-def _token_query(request) -> str:
-    token = devices.token_of(request)
-    return "?" + urlencode({"token": token}) if token else ""
 
 
 # --- the staff's start page ---------------------------------------------------------------------
@@ -220,7 +216,6 @@ def _kiosk_context(request, center, **extra) -> dict:
         "center": center,
         "lines": selectors.lines_with_items(center),
         "green_channels": GreenChannel.choices,
-        "token_query": _token_query(request),
         "open": workdays.is_open(center, now),
         "closed_message": services.closed_message(center, now),
         "booking_days": selectors.booking_days(center),
@@ -236,11 +231,8 @@ def _kiosk_refused(request, center, exc: DomainError):
 
 
 def _to_slip(request, code: str, ticket: Ticket):
-    """On to the ticket's slip, with the people ahead and the device's token (if any)."""
+    """On to the ticket's slip, with the people ahead."""
     query = {"ahead": ticket.waiting_ahead}
-    token = devices.token_of(request)
-    if token:
-        query["token"] = token
     return redirect(reverse("tickets:slip", args=[code, ticket.pk]) + "?" + urlencode(query))
 
 
@@ -285,7 +277,6 @@ def slip(request, code: str, ticket_id: int):
             "center": center,
             "ticket": ticket,
             "ahead": int(ahead) if ahead.isdigit() else services.waiting_ahead(ticket, clock.now()),
-            "token_query": _token_query(request),
         },
     )
 
@@ -352,7 +343,7 @@ def display(request, code: str):
         {
             "center": center,
             "data": selectors.display(center),
-            "api_url": reverse("api:display", args=[code]) + _token_query(request),
+            "api_url": reverse("api:display", args=[code]),
             "labels": {
                 "paused": gettext("请稍候"),
                 "closed": gettext("暂停服务"),
@@ -550,6 +541,28 @@ def devices_page(request, code: str):
         "devices": Device.objects.filter(center=center).order_by("voided_at", "kind", "id"),
         "kinds": Device.Kind.choices,
         "token": token,
+        "enrol_url": request.build_absolute_uri(reverse("tickets:device_enrol", args=[code])),
         "error": error,
     }
     return render(request, "tickets/devices.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@shows_errors
+def device_enrol(request, code: str):
+    """设备启用, on the device itself: the token the administrator was shown once is entered
+    here; the browser keeps it in a cookie (devices.enrol) and opens the device's page."""
+    center = get_center(code)
+    error, status = None, 200
+    if request.method == "POST":
+        token = request.POST.get("token", "").strip()[:100]
+        try:
+            device = devices.by_token(request, center.code, token)
+        except DomainError as exc:
+            error, status = exc, exc.status
+        else:
+            page = "tickets:kiosk" if device.kind == Device.Kind.KIOSK else "tickets:display"
+            response = redirect(reverse(page, args=[code]))
+            devices.enrol(response, token)
+            return response
+    return render(request, "tickets/device_enrol.html", {"center": center, "error": error}, status=status)

@@ -110,16 +110,67 @@ def test_api_take_by_kiosk_token_or_address(client, queue, user_named):
         **far,
     )
     assert r.status_code == 201 and r.json()["number"] == "B001"
+    # a token never travels in a URL (URLs land in access logs)
     r = client.post(
         f"/api/v1/centers/kaiyuan/tickets?token={token}",
         {"line": "B"},
         content_type="application/json",
         **far,
     )
-    assert r.status_code == 201
-    # the demo kiosk is allowed from the loopback address without a token
+    assert r.status_code == 401
+    # in development, the demo kiosk is recognised from the loopback address without a token
     r = client.post("/api/v1/centers/kaiyuan/tickets", {"line": "B"}, content_type="application/json")
     assert r.status_code == 201 and Ticket.objects.get(pk=r.json()["id"]).source == "kiosk"
+
+
+def test_device_a_forged_client_ip_header_makes_no_device(client, queue, settings):
+    """Issue 12: the demo kiosk's loopback address, claimed in X-Real-IP by a client that
+    reaches the server directly, took tickets as the kiosk."""
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    forged = {"REMOTE_ADDR": "10.9.9.9", "HTTP_X_REAL_IP": "127.0.0.1"}
+    r = client.post(
+        "/api/v1/centers/kaiyuan/tickets", {"line": "B"}, content_type="application/json", **forged
+    )
+    assert r.status_code == 401 and not Ticket.objects.exists()
+    # nor through the trusted proxy: only the connection's own loopback address counts
+    proxied = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_REAL_IP": "127.0.0.1"}
+    r = client.post(
+        "/api/v1/centers/kaiyuan/tickets", {"line": "B"}, content_type="application/json", **proxied
+    )
+    assert r.status_code == 401 and not Ticket.objects.exists()
+
+
+def test_device_loopback_is_for_development_only(client, queue, settings):
+    settings.DEVICE_LOOPBACK = False
+    r = client.post("/api/v1/centers/kaiyuan/tickets", {"line": "B"}, content_type="application/json")
+    assert r.status_code == 401 and not Ticket.objects.exists()
+    assert client.get("/tickets/kaiyuan/kiosk/").status_code == 403
+
+
+def test_device_registered_with_an_address_works_only_from_there(client, queue, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/30"]
+    _d, token = booking.device_register(
+        actor=None, center=queue, kind="kiosk", name="一楼", address="192.168.5.20"
+    )
+
+    def take(**meta):
+        return client.post(
+            "/api/v1/centers/kaiyuan/tickets",
+            {"line": "A"},
+            content_type="application/json",
+            headers={"X-Device-Token": token},
+            **meta,
+        )
+
+    assert take(REMOTE_ADDR="192.168.5.20").status_code == 201
+    r = take(REMOTE_ADDR="192.168.5.21")
+    assert r.status_code == 403 and r.json()["code"] == "device_refused"
+    assert take(REMOTE_ADDR="10.0.0.2", HTTP_X_REAL_IP="192.168.5.20").status_code == 201  # the proxy's word
+    r = take(REMOTE_ADDR="10.9.9.9", HTTP_X_REAL_IP="192.168.5.20")  # not a proxy: its own address
+    assert r.status_code == 403
+    assert Ticket.objects.count() == 2
 
 
 def test_api_take_refuses_no_credentials_wrong_token_and_other_centers(client, queue, user_named):

@@ -181,10 +181,11 @@ def test_kiosk_pages_refuse_unknown_devices_and_display_tokens(client, queue):
     assert client.get("/tickets/kaiyuan/kiosk/", **FAR).status_code == 403
     assert client.post("/tickets/kaiyuan/kiosk/take", {"line": "A"}, **FAR).status_code == 403
     _d, token = booking.device_register(actor=None, center=queue, kind="display", name="屏")
-    assert client.get(f"/tickets/kaiyuan/kiosk/?token={token}", **FAR).status_code == 403
+    assert client.get("/tickets/kaiyuan/kiosk/", headers={"X-Device-Token": token}, **FAR).status_code == 403
     _d, kiosk_token = booking.device_register(actor=None, center=queue, kind="kiosk", name="机")
-    page = client.get(f"/tickets/kaiyuan/kiosk/?token={kiosk_token}", **FAR).content.decode()
-    assert f"/tickets/kaiyuan/kiosk/take?token={kiosk_token}" in page
+    assert client.get(f"/tickets/kaiyuan/kiosk/?token={kiosk_token}", **FAR).status_code == 403  # no URL
+    page = client.get("/tickets/kaiyuan/kiosk/", headers={"X-Device-Token": kiosk_token}, **FAR)
+    assert page.status_code == 200 and kiosk_token not in page.content.decode()
     assert not Ticket.objects.exists()
     assert client.get("/tickets/atlantis/kiosk/").status_code == 404
 
@@ -259,7 +260,7 @@ def test_display_api_access(client, queue, bearer):
     )
     r = client.get("/api/v1/centers/county/display", headers=bearer("chenshaoli"), **FAR)
     assert r.status_code == 403
-    r = client.get("/api/v1/centers/kaiyuan/display?token=nope", **FAR)
+    r = client.get("/api/v1/centers/kaiyuan/display", headers={"X-Device-Token": "nope"}, **FAR)
     assert r.status_code == 403 and r.json()["code"] == "device_refused"
 
 
@@ -417,7 +418,54 @@ def test_devices_page_registers_shows_the_token_once_and_revokes(login, queue, c
     )
     assert "已停用" in response.content.decode()
     director.logout()
-    assert client.get(f"/api/v1/centers/kaiyuan/display?token={token}", **FAR).status_code == 403
+    r = client.get("/api/v1/centers/kaiyuan/display", headers={"X-Device-Token": token}, **FAR)
+    assert r.status_code == 403
+
+
+def test_device_enrolment_keeps_the_token_in_a_cookie(login, queue, client):
+    """Issue 12: the administrator registers a device (its token shown once); on the device,
+    the enrolment page takes the token and leaves it in a cookie that opens the device's pages."""
+    director = login("wangmanshu")
+    page = director.post(
+        "/tickets/kaiyuan/devices/", {"action": "register", "kind": "kiosk", "name": "三楼取号机"}
+    ).content.decode()
+    token = page.split('<code class="fs-5">')[1].split("</code>")[0]
+    assert "http://testserver/tickets/kaiyuan/devices/enrol/" in page
+    director.logout()
+    assert client.get("/tickets/kaiyuan/kiosk/", **FAR).status_code == 403
+    enrol = client.get("/tickets/kaiyuan/devices/enrol/", **FAR)
+    assert enrol.status_code == 200 and 'name="token"' in enrol.content.decode()
+    refused = client.post("/tickets/kaiyuan/devices/enrol/", {"token": "guess"}, **FAR)
+    assert refused.status_code == 403 and "设备令牌无效" in refused.content.decode()
+    assert "servicehall_device" not in refused.cookies
+    response = client.post("/tickets/kaiyuan/devices/enrol/", {"token": f" {token} "}, **FAR)
+    assert response.status_code == 302 and response.url == "/tickets/kaiyuan/kiosk/"
+    cookie = response.cookies["servicehall_device"]
+    assert cookie.value == token and cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert "综合事务" in client.get("/tickets/kaiyuan/kiosk/", **FAR).content.decode()
+    taken = client.post("/tickets/kaiyuan/kiosk/take", {"line": "A"}, **FAR)
+    assert taken.status_code == 302 and token not in taken.url
+    assert Ticket.objects.get().source == "kiosk"
+    # on the API the cookie counts for reads only: a write by a device carries the header
+    api = client.post(
+        "/api/v1/centers/kaiyuan/tickets", {"line": "A"}, content_type="application/json", **FAR
+    )
+    assert api.status_code == 401 and Ticket.objects.count() == 1
+    assert client.get("/api/v1/centers/kaiyuan/lines", **FAR).status_code == 200
+    device = Device.objects.get(name="三楼取号机")
+    booking.device_revoke(actor=None, device=device, reason="移走")
+    assert client.get("/tickets/kaiyuan/kiosk/", **FAR).status_code == 403  # revoked: at once
+
+
+def test_device_enrolment_opens_a_display_on_its_page(client, queue):
+    _d, token = booking.device_register(actor=None, center=queue, kind="display", name="二楼屏")
+    response = client.post("/tickets/kaiyuan/devices/enrol/", {"token": token}, **FAR)
+    assert response.status_code == 302 and response.url == "/tickets/kaiyuan/display/"
+    assert client.get("/api/v1/centers/kaiyuan/display", **FAR).status_code == 200
+    page = client.get("/tickets/kaiyuan/display/", **FAR).content.decode()
+    assert 'data-api="/api/v1/centers/kaiyuan/display"' in page and token not in page
+    r = client.post("/tickets/xiangfeng/devices/enrol/", {"token": token}, **FAR)  # another center's
+    assert r.status_code == 403
 
 
 def test_devices_page_refusals(login, queue):
