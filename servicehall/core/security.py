@@ -7,7 +7,8 @@ form icons from ``data:`` SVG images, hence ``img-src data:``.
 
 The policy is the same in development, tests and production, so a page that needs more than
 it allows fails on a developer's machine first. ``settings.CONTENT_SECURITY_POLICY`` replaces
-it (an empty string sends no header).
+it (an empty string sends no header). With ``DEBUG`` on, error responses go without it, so that
+Django's debug pages (inline styles and scripts) stay readable on a developer's machine.
 """
 
 from django.conf import settings
@@ -38,6 +39,8 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if settings.DEBUG and response.status_code >= 400:
+            return response  # Django's debug error pages style and script themselves inline
         value = policy()
         if value and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = value

@@ -4,6 +4,7 @@ browser reports no blocked script or style, and nothing is fetched from another 
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from servicehall.core import clock
 
@@ -54,7 +55,7 @@ def test_pages_run_under_the_content_security_policy(watched, demo_live, signed_
         assert page.locator(".target[data-for=guided]").is_visible()
         assert not page.locator(".target[data-for=escalated]").is_visible()
         page.goto(page.base + "/c/kaiyuan/screen/")
-        page.wait_for_function("document.getElementById('screen-clock').textContent.trim() !== ''")
+        expect(page.locator(".slide.active")).to_have_count(1)
 
         page.goto(page.base + "/api/v1/docs")
         page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)

@@ -5,6 +5,7 @@ Chinese voice, says so on screen)."""
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from servicehall.core import clock
 
@@ -58,12 +59,13 @@ def test_que_1_kiosk_console_display(new_page, hall, shot):
     assert console.get_by_test_id("current-number").inner_text() == "A001"
     shot(console, "tickets-console")
 
-    display.wait_for_function(f"document.getElementById('call').textContent === {CALL!r}", timeout=2500)
+    # Locator waits, not wait_for_function: the page's Content-Security-Policy forbids the eval it needs.
+    expect(display.locator("#call")).to_have_text(CALL, timeout=2500)
     shown_after = time.monotonic() - called
     assert shown_after < 2.0, shown_after
     assert display.locator("[data-window='1'] .num").inner_text() == "A001"
     hall_box = display.locator("#hall")
-    display.wait_for_function("document.getElementById('hall').dataset.speech !== 'idle'")
+    expect(hall_box).not_to_have_attribute("data-speech", "idle")
     assert hall_box.get_attribute("data-last-phrase") == CALL
     speech = hall_box.get_attribute("data-speech")
     assert speech in {"spoken", "fallback", "blocked"}

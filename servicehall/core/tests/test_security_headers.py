@@ -45,6 +45,12 @@ def test_every_page_carries_the_content_security_policy(client, demo, path):
     assert response["Content-Security-Policy"] == DEFAULT_POLICY
 
 
+def test_debug_error_pages_stay_readable_but_pages_keep_the_policy(client, settings):
+    settings.DEBUG = True
+    assert "Content-Security-Policy" not in client.get("/no-such-page/")
+    assert client.get("/healthz")["Content-Security-Policy"] == DEFAULT_POLICY
+
+
 class _Tags(HTMLParser):
     """Every start tag with its attributes, and the text of each <script> and <style>."""
 
