@@ -2,6 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from servicehall.core import converters
+
+converters.register()  # <id:...>: an id every database can hold, before the apps' URLs are read
 
 admin.site.site_header = "便民服务中心综合管理平台"
 admin.site.site_title = "系统配置"

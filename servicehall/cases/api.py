@@ -1,6 +1,7 @@
 """The cases API: the visit register, cases and their steps, supervision, the citizen look-up."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
@@ -10,6 +11,7 @@ from servicehall.cases import notices, selectors, services
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock
 from servicehall.core.api import ErrorOut
+from servicehall.core.api_contract import Day, Id, Moment, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.request_context import ip_of
 from servicehall.core.rules import mask_name
@@ -21,16 +23,23 @@ from servicehall.tickets.models import Ticket
 router = Router(tags=["cases"])
 
 
+WindowNumber = Annotated[int, Field(description="a window's number in the center")]
+UserName = Annotated[str, Field(description="a user name")]
+# Checked by the services with their own codes (rules.check_phone: invalid_phone, ...).
+Phone = Annotated[str, Field(**stated(pattern=r"^\s*(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\s*$"))]
+Text = Annotated[str, Field(**stated(minLength=1, pattern=r"\S"))]
+
+
 class VisitIn(Schema):
     center: str
-    channel: str
-    category: str
-    matter: str
-    outcome: str
-    window: int | None = None  # the receiving window's number; default the officer's own
-    colleague: str | None = None  # user name of the colleague it was handed to
-    target_window: int | None = None  # number of the window the visitor was guided to
-    leader: str | None = None  # user name of the leader asked
+    channel: str = Field(**stated(enum=Visit.Channel.values))
+    category: str = Field(**stated(enum=Visit.Category.values))
+    matter: str = Field(**stated(minLength=1, maxLength=300, pattern=r"\S"))
+    outcome: str = Field(**stated(enum=Visit.Outcome.values))
+    window: WindowNumber | None = None  # the receiving window's number; default the officer's own
+    colleague: UserName | None = None  # user name of the colleague it was handed to
+    target_window: WindowNumber | None = None  # number of the window the visitor was guided to
+    leader: UserName | None = None  # user name of the leader asked
     agency: str = ""
     note: str = ""
     visitor_name: str = ""
@@ -105,27 +114,27 @@ def _visit_out(visit: Visit) -> dict:
 
 
 class ApplicantIn(Schema):
-    name: str
-    phone: str
+    name: str = Field(**stated(minLength=1, maxLength=100, pattern=r"\S"))
+    phone: Phone
     id_number: str = ""
     credit_code: str = ""
 
 
 class AgentIn(Schema):
-    name: str
+    name: str = Field(**stated(minLength=1, maxLength=40, pattern=r"\S"))
     id_number: str
-    phone: str
+    phone: Phone
 
 
 class CaseIn(Schema):
     center: str
-    item: str
+    item: str = Field(**stated(minLength=1))
     applicant: ApplicantIn
     materials: list[str] = []
-    ticket: int | None = None
-    window: int | None = None  # the window's number; default the officer's own
+    ticket: int | None = None  # an id no database holds is ticket_not_found, like any other
+    window: WindowNumber | None = None  # the window's number; default the officer's own
     agent: AgentIn | None = None
-    received_at: dt.datetime | None = None  # earlier than now beyond the policy's tolerance: a back-fill
+    received_at: Moment | None = None  # earlier than now beyond the policy's tolerance: a back-fill
     backfill_reason: str = ""
     eligible: bool = True
     reason: str = ""  # refusal reason and basis when not eligible
@@ -190,8 +199,8 @@ class ReasonIn(Schema):
 
 
 class ExtendIn(Schema):
-    due_date: dt.date
-    reason: str
+    due_date: Day
+    reason: Text
 
 
 class DenyIn(Schema):
@@ -308,7 +317,7 @@ def case_detail(request, number: str):
 
 
 @router.get("/cases/{number}/notices/{notice_id}", url_name="case_notice")
-def case_notice(request, number: str, notice_id: int):
+def case_notice(request, number: str, notice_id: Id):
     """A notice as issued: the stored PDF, byte for byte (CAS-10)."""
     case = _readable(request, number)
     notice = case.notices.filter(pk=notice_id).first() if 0 < notice_id < 2**63 else None

@@ -1,7 +1,6 @@
 """Case pages: intake, the case page with its steps, own and window lists, the director's board,
 and the citizen look-up (no login)."""
 
-import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from servicehall.cases.models import Case
 from servicehall.cases.visit_views import center_of, number_in, window_numbered
 from servicehall.catalog.selectors import items_of
 from servicehall.core import clock
+from servicehall.core.api_contract import parse_day
 from servicehall.core.errors import DomainError, NotFound
 from servicehall.core.request_context import ip_of
 from servicehall.org import access
@@ -149,9 +149,9 @@ ACTIONS = {
 
 def _date(text):
     try:
-        return dt.date.fromisoformat(text or "")
+        return parse_day(text or "")  # a date of the working-day calendar (2004–2099)
     except ValueError:
-        raise DomainError("invalid_date", "请填写日期（YYYY-MM-DD）。") from None
+        raise DomainError("invalid_date", "请填写日期（YYYY-MM-DD，2004–2099 年）。") from None
 
 
 def _case_page(request, case: Case, error=None, status=200):

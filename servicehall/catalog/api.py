@@ -3,15 +3,17 @@ POST .../{item_code}/void, and an item's version history. Public reads are under
 (servicehall.public.api)."""
 
 from decimal import Decimal
+from typing import Annotated
 
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, PlainValidator, WithJsonSchema
 
 from servicehall.catalog import rules, selectors, services
 from servicehall.catalog.models import ItemVersion
 from servicehall.catalog.rules import ItemDraft, MaterialDraft, ParticipantDraft, StepDraft
 from servicehall.core import clock
+from servicehall.core.api_contract import stated
 from servicehall.core.errors import Forbidden
 from servicehall.org import access
 from servicehall.org.selectors import get_center
@@ -20,58 +22,87 @@ router = Router(tags=["catalog"])
 LABELS = {label: key for key, label in (rules.KINDS | rules.FORMS).items()}  # 承诺件 → committed
 
 
-class FeeIn(BaseModel):  # pydantic, not ninja.Schema: its before-validator sees the raw value
-    amount: Decimal | str = "0"
+AMOUNT_TEXT = r"[0-9]{1,8}(\.[0-9]{1,2})?"
+AMOUNT_MESSAGE = "收费金额须为 0 至 99999999.99 元、最多两位小数的金额"
+
+
+def _scalar(value):
+    if isinstance(value, dict | list):
+        raise ValueError(AMOUNT_MESSAGE)
+    return value  # services.parse_amount checks it (invalid_fee)
+
+
+Amount = Annotated[
+    Decimal | str,
+    PlainValidator(_scalar),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "number", "minimum": 0, "exclusiveMaximum": 10**8, "multipleOf": 0.01},
+                {"type": "string", "pattern": f"^{AMOUNT_TEXT}$"},
+            ],
+            "description": "yuan, at most two decimals",
+        }
+    ),
+]
+
+
+class FeeIn(BaseModel):  # pydantic, not ninja.Schema, which would read a bare number's attributes
+    amount: Amount = "0"
     basis: str = ""
     approval_document: str = ""
 
-    @model_validator(mode="before")
-    @classmethod
-    def amount_alone(cls, value):
-        """``"fee": 20`` is short for ``"fee": {"amount": 20}``."""
-        return {"amount": value} if isinstance(value, int | float | str | Decimal) else value
+
+KIND_NAMES = [*rules.KINDS, *rules.KINDS.values()]
+FORM_NAMES = [*rules.FORMS, *rules.FORMS.values()]
+Named = Annotated[str, Field(**stated(minLength=1, pattern=r"\S"))]
 
 
 class MaterialIn(Schema):
-    code: str = ""
-    name: str
-    form: str = rules.ORIGINAL
-    copies: int = 1
+    code: str = Field("", **stated(pattern=rf"^({rules.MATERIAL_CODE.pattern})?$"))
+    name: Named
+    form: str = Field(rules.ORIGINAL, **stated(enum=FORM_NAMES))
+    copies: int = Field(1, **stated(minimum=1, maximum=rules.MAX_COPIES))
     required: bool = True
     condition: str = ""
     notes: str = ""
 
 
 class StepIn(Schema):
-    name: str
+    name: Named
     description: str = ""
-    days: int = 0
+    days: int = Field(0, **stated(minimum=0, maximum=rules.MAX_DAYS))
 
 
 class ParticipantIn(Schema):
-    department: str
-    days: int
+    department: Named
+    days: int = Field(**stated(minimum=1, maximum=rules.MAX_DAYS))
 
 
 class ItemIn(Schema):
-    code: str = ""
-    name: str
+    code: str = Field("", **stated(pattern=rf"^({rules.ITEM_CODE.pattern})?$"))
+    name: Named
     aliases: str = Field(
         "", max_length=200, description="search keywords citizens use, separated by 、 (低保、低保申请)"
     )
-    department: str = Field(description="code or name of a department of the center")
-    kind: str = Field(description="immediate (即办件) or committed (承诺件); the Chinese also does")
-    statutory_days: int | None = None
-    committed_days: int | None = None
+    department: Named = Field(description="code or name of a department of the center")
+    kind: str = Field(
+        description="immediate (即办件) or committed (承诺件); the Chinese also does",
+        **stated(enum=KIND_NAMES),
+    )
+    statutory_days: int | None = Field(None, **stated(minimum=1, maximum=rules.MAX_DAYS))
+    committed_days: int | None = Field(None, **stated(minimum=0, maximum=rules.MAX_DAYS))
     legal_service: bool = False
     legal_basis: str = ""
     conditions: str = ""
     quantity_limits: str = ""
     contact: str = ""
-    fee: FeeIn | None = Field(None, description="an object {amount, basis, approval_document} or an amount")
+    fee: FeeIn | Amount | None = Field(
+        None, description="an object {amount, basis, approval_document} or an amount"
+    )
     windows: list[int] = Field([], description="numbers of the windows authorised to decide the item (CAT-7)")
     authorisation_document: str = ""
-    materials: list[MaterialIn] = []
+    materials: list[MaterialIn] = Field([], **stated(minItems=1))
     steps: list[StepIn] = []
     participants: list[ParticipantIn] = Field([], description="parallel approval (CAT-6)")
     reason: str = Field("", description="why the item changes; required to change an item")
@@ -86,7 +117,7 @@ class VersionOut(Schema):
 
 
 def draft_from(payload: ItemIn) -> ItemDraft:
-    fee = payload.fee or FeeIn()
+    fee = payload.fee if isinstance(payload.fee, FeeIn) else FeeIn(amount=payload.fee or "0")
     return ItemDraft(
         code=payload.code,
         name=payload.name,

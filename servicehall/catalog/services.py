@@ -349,7 +349,8 @@ def parse_amount(text) -> Decimal:
         amount = Decimal(str(text if text not in (None, "") else "0").strip())
     except InvalidOperation:
         raise Invalid("invalid_fee", f"收费金额「{str(text)[:20]}」不是有效的金额。") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) >= 10**8:
+    # The range first: quantizing 1E+30 to cents exceeds the decimal context (InvalidOperation).
+    if not amount.is_finite() or abs(amount) >= 10**8 or amount != amount.quantize(Decimal("0.01")):
         raise Invalid("invalid_fee", "收费金额须为最多两位小数的金额（元）。")
     return amount
 

@@ -13,6 +13,6 @@ urlpatterns = [
     path("catalog/<str:code>/items/<str:item_code>/void/", views.item_void, name="void"),
     path("catalog/<str:code>/items/<str:item_code>/history/", views.history, name="history"),
     path(
-        "catalog/<str:code>/items/<str:item_code>/history/<int:number>/", views.version_view, name="version"
+        "catalog/<str:code>/items/<str:item_code>/history/<id:number>/", views.version_view, name="version"
     ),
 ]

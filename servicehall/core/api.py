@@ -2,13 +2,15 @@
 
 import datetime as dt
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, transaction
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer
 
 from servicehall.core import audit, auth
+from servicehall.core.api_contract import Id, JsonParser, document_errors, session_auth, too_large_error
 from servicehall.core.errors import DomainError
 
 
@@ -20,14 +22,22 @@ class BearerToken(HttpBearer):
         return user
 
 
-AUTH = [BearerToken(), django_auth]
+AUTH = [BearerToken(), session_auth]
 
-api = NinjaAPI(
+
+class ServiceHallAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every operation's refusals documented, each with the error schema (api_contract)."""
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ServiceHallAPI(
     title="ServiceHall API",
     version="1",
     description="便民服务中心综合管理平台 API. Errors are JSON {code, message}.",
     urls_namespace="api",
     auth=AUTH,
+    parser=JsonParser(),
 )
 
 
@@ -46,7 +56,16 @@ def on_validation_error(request, exc: ValidationError):
     for e in exc.errors:
         where = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query", "path"))
         problems.append(f"{where or '请求'}：{e.get('msg', '')}")
-    return error(request, 400, "invalid_input", "输入有误：" + "；".join(problems), errors=exc.errors)
+    if any(e.get("loc", ("",))[0] == "path" for e in exc.errors):
+        # A path that does not validate (an id beyond 2^63 - 1, a word for a number) names nothing.
+        return error(request, 404, "not_found", "未找到：" + "；".join(problems))
+    errors = [{k: e[k] for k in ("type", "loc", "msg") if k in e} for e in exc.errors]
+    return error(request, 400, "invalid_input", "输入有误：" + "；".join(problems), errors=errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request, exc):
+    return on_domain_error(request, too_large_error())
 
 
 @api.exception_handler(AuthenticationError)
@@ -76,6 +95,10 @@ def on_http_error(request, exc: HttpError):
         409: "conflict",
         429: "too_many_requests",
     }.get(exc.status_code, "error")
+    if isinstance(exc.__cause__, DomainError):  # the body parser's own refusal (api_contract)
+        return on_domain_error(request, exc.__cause__)
+    if isinstance(exc.__cause__, RequestDataTooBig):
+        return on_domain_error(request, too_large_error())
     return error(request, exc.status_code, code, str(exc))
 
 
@@ -127,7 +150,7 @@ def token_list(request):
 @api.post(
     "/auth/tokens/{token_id}/revoke", response={200: RevokedOut, 401: ErrorOut, 404: ErrorOut}, tags=["auth"]
 )
-def token_revoke(request, token_id: int):
+def token_revoke(request, token_id: Id):
     """End one of the caller's own tokens."""
     if not 0 < token_id <= BIGINT_MAX or not auth.tokens_revoke(
         request.user, actor=request.user, reason="owner", token_ids=[token_id]

@@ -5,17 +5,18 @@ Staff use their bearer token or session; a kiosk or display uses its device toke
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpResponseNotModified, JsonResponse
-from ninja import Router, Schema, Status
-from ninja.security import django_auth
+from ninja import Field, Router, Schema, Status
 
 from servicehall.core import clock
 from servicehall.core.api import BearerToken, ErrorOut
+from servicehall.core.api_contract import Day, DayText, Id, Moment, parse_day, session_auth, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.org import access
 from servicehall.org.selectors import get_center
-from servicehall.tickets import booking, devices, selectors, services
+from servicehall.tickets import booking, devices, models, selectors, services
 from servicehall.tickets.models import Device, HomeVisit, Ticket, WindowState
 
 router = Router(tags=["tickets"])
@@ -33,8 +34,8 @@ class DeviceKey:
         return devices.device_of(request, request.resolver_match.kwargs.get("code", ""), *self.kinds)
 
 
-KIOSK_OR_STAFF = [BearerToken(), DeviceKey(Device.Kind.KIOSK), django_auth]
-DEVICE_OR_STAFF = [BearerToken(), DeviceKey(), django_auth]
+KIOSK_OR_STAFF = [BearerToken(), DeviceKey(Device.Kind.KIOSK), session_auth]
+DEVICE_OR_STAFF = [BearerToken(), DeviceKey(), session_auth]
 
 
 def _device(request) -> Device | None:
@@ -45,9 +46,16 @@ def _user(request):
     return None if _device(request) else request.user
 
 
+LineLetter = Annotated[str, Field(pattern=r"^[A-Za-z]$", description="the line's letter")]
+# Checked by the services with their own codes (booking._person: name_required, invalid_phone).
+Phone = Annotated[str, Field(**stated(pattern=r"^[0-9+\-]{7,20}$"))]
+Name = Annotated[str, Field(**stated(minLength=1, maxLength=40, pattern=r"\S"))]
+Text = Annotated[str, Field(**stated(minLength=1, pattern=r"\S"))]
+
+
 class TakeIn(Schema):
-    line: str
-    green_channel: str | None = None
+    line: LineLetter
+    green_channel: str | None = Field(None, **stated(enum=[*models.GreenChannel.values, None]))
 
 
 class TicketOut(Schema):
@@ -64,13 +72,13 @@ class TicketOut(Schema):
 
 
 class PickIn(Schema):
-    ticket: int
-    reason: str
+    ticket: Id
+    reason: Text
 
 
 class TransferIn(Schema):
-    line: str | None = None
-    window: int | None = None
+    line: LineLetter | None = None
+    window: Id | None = None
 
 
 class WindowStateOut(Schema):
@@ -84,15 +92,15 @@ class WindowStateOut(Schema):
 
 
 class CheckInIn(Schema):
-    code: str
+    code: str = Field(description="the booking code", **stated(pattern=r"^[0-9]{6}$"))
 
 
 class AppointmentIn(Schema):
-    line: str
-    slot_start: dt.datetime
-    name: str
-    phone: str
-    channel: str = "phone"
+    line: LineLetter
+    slot_start: Moment
+    name: Name
+    phone: Phone
+    channel: str = Field("phone", **stated(enum=models.Appointment.Channel.values))
 
 
 class AppointmentOut(Schema):
@@ -113,21 +121,21 @@ class SlotOut(Schema):
 
 
 class HomeVisitIn(Schema):
-    name: str
-    phone: str
-    address: str
-    need: str
-    age: int | None = None
+    name: Name
+    phone: Phone
+    address: str = Field(max_length=200, **stated(minLength=1, pattern=r"\S"))
+    need: str = Field(max_length=300, **stated(minLength=1, pattern=r"\S"))
+    age: int | None = Field(None, **stated(minimum=0, maximum=130))
     severely_disabled: bool = False
 
 
 class AssignIn(Schema):
-    staff: str  # username
-    visit_on: dt.date
+    staff: str = Field(description="the user name", **stated(minLength=1, maxLength=150))
+    visit_on: Day
 
 
 class OutcomeIn(Schema):
-    outcome: str
+    outcome: Text
 
 
 class HomeVisitOut(Schema):
@@ -191,7 +199,7 @@ def ticket_take(request, code: str, payload: TakeIn):
 @router.post(
     "/windows/{window_id}/call-next", response={200: TicketOut, 204: None, 403: ErrorOut, 409: ErrorOut}
 )
-def call_next(request, window_id: int):
+def call_next(request, window_id: Id):
     """QUE-2: the window calls the next ticket; 204 when nobody waits."""
     ticket = services.ticket_call_next(actor=request.user, window=selectors.get_window(window_id))
     if ticket is None:
@@ -202,7 +210,7 @@ def call_next(request, window_id: int):
 @router.post(
     "/windows/{window_id}/call", response={200: TicketOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}
 )
-def call_particular(request, window_id: int, payload: PickIn):
+def call_particular(request, window_id: Id, payload: PickIn):
     """Call a particular waiting ticket out of order: the reason is audited."""
     window = selectors.get_window(window_id)
     ticket = selectors.get_ticket(payload.ticket)
@@ -225,7 +233,7 @@ TICKET_ACTIONS = {
 
 
 def _ticket_action(name: str):
-    def act(request, ticket_id: int):
+    def act(request, ticket_id: Id):
         ticket = TICKET_ACTIONS[name](actor=request.user, ticket=selectors.get_ticket(ticket_id))
         return Status(200, ticket_out(ticket))
 
@@ -250,7 +258,7 @@ for _name in TICKET_ACTIONS:
     "/tickets/{ticket_id}/transfer",
     response={200: TicketOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def ticket_transfer(request, ticket_id: int, payload: TransferIn):
+def ticket_transfer(request, ticket_id: Id, payload: TransferIn):
     """Transfer to another line (``line``: its letter) or window (``window``: its id); the ticket
     keeps its number and issue time."""
     ticket = selectors.get_ticket(ticket_id)
@@ -265,7 +273,7 @@ def ticket_transfer(request, ticket_id: int, payload: TransferIn):
 
 
 def _window_action(action: str):
-    def act(request, window_id: int):
+    def act(request, window_id: Id):
         state = services.window_action(
             actor=request.user, window=selectors.get_window(window_id), action=action
         )
@@ -341,9 +349,9 @@ def line_list(request, code: str):
 
 def _parse_day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid("bad_date", f"日期「{text[:20]}」无效，应为 YYYY-MM-DD。") from None
+        return parse_day(text)
+    except ValueError as exc:
+        raise Invalid("bad_date", f"日期「{text[:20]}」无效：{exc}。") from None
 
 
 @router.get(
@@ -351,7 +359,12 @@ def _parse_day(text: str) -> dt.date:
     auth=KIOSK_OR_STAFF,
     response={200: list[SlotOut], 400: ErrorOut, 404: ErrorOut},
 )
-def appointment_slots(request, code: str, line: str, day: str):
+def appointment_slots(
+    request,
+    code: str,
+    line: LineLetter,
+    day: DayText,
+):
     """The bookable slots of a day for a line still ahead, with how many places are left and
     the service each belongs to (lunch-hour or holiday appointments, when the policy offers
     them). A closed day has none, unless its closure says appointments go on."""
@@ -435,7 +448,7 @@ def home_visit_request(request, code: str, payload: HomeVisitIn):
     "/home-visits/{visit_id}/assign",
     response={200: HomeVisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def home_visit_assign(request, visit_id: int, payload: AssignIn):
+def home_visit_assign(request, visit_id: Id, payload: AssignIn):
     visit = _visit(visit_id)
     staff = visit.center.staff.filter(user__username=payload.staff).first()
     if staff is None:
@@ -452,7 +465,7 @@ def home_visit_assign(request, visit_id: int, payload: AssignIn):
     "/home-visits/{visit_id}/outcome",
     response={200: HomeVisitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def home_visit_outcome(request, visit_id: int, payload: OutcomeIn):
+def home_visit_outcome(request, visit_id: Id, payload: OutcomeIn):
     visit = booking.home_visit_record_outcome(
         actor=request.user, visit=_visit(visit_id), outcome=payload.outcome
     )

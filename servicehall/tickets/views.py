@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core import clock
+from servicehall.core.api_contract import parse_day, parse_moment
 from servicehall.core.errors import DomainError, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
 from servicehall.org import access
@@ -291,7 +292,7 @@ def kiosk_book(request, code: str):
     context = _kiosk_context(request, center, line=line, day=day, slots=selectors.free_slots(line, day))
     if request.method == "POST":
         try:
-            start = dt.datetime.fromisoformat(request.POST.get("slot", ""))
+            start = parse_moment(request.POST.get("slot", ""))
         except ValueError:
             start = None
         try:
@@ -363,9 +364,9 @@ def _date_param(text: str | None, default: dt.date) -> dt.date:
     if not text:
         return default
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid("bad_date", f"日期「{text[:20]}」无效，应为 YYYY-MM-DD。") from None
+        return parse_day(text)  # a date of the working-day calendar (2004–2099)
+    except ValueError as exc:
+        raise Invalid("bad_date", f"日期「{text[:20]}」无效：{exc}。") from None
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
@@ -423,7 +424,7 @@ def _service_action(request, center: Center) -> str:
     post, user, action = request.POST, request.user, request.POST.get("action", "")
     if action == "book":
         try:
-            start = dt.datetime.fromisoformat(post.get("slot", ""))
+            start = parse_moment(post.get("slot", ""))
         except ValueError:
             raise Invalid("no_such_slot", "请选择预约时段。") from None
         appointment = booking.appointment_book(

@@ -6,11 +6,13 @@ center (or above it); ``/centers/{code}/hours`` is public, like the hours on the
 """
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Router, Schema, Status
 
 from servicehall.core import clock
 from servicehall.core.api import ErrorOut
+from servicehall.core.api_contract import DaysText, DayText, Id
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.org import access
 from servicehall.org.selectors import get_center
@@ -72,7 +74,7 @@ def _answer(call):
 
 
 @router.get("/workdays/add", response=AddOut)
-def workdays_add(request, center: str, start: str, days: str):
+def workdays_add(request, center: str, start: DayText, days: DaysText):
     """The ``days``-th working day after ``start`` (the start itself never counts) in the center's
     calendar, and whether it rests on a provisional day. ``days=0`` answers ``start``."""
     c, s, n = _center_for(request, center), selectors.parse_date(start, "开始日期"), _days(days)
@@ -81,7 +83,7 @@ def workdays_add(request, center: str, start: str, days: str):
 
 
 @router.get("/workdays/between", response=BetweenOut)
-def workdays_between(request, center: str, start: str, end: str):
+def workdays_between(request, center: str, start: DayText, end: DayText):
     """Working days in (start, end]; negative when ``end`` is before ``start``."""
     c, s, e = (
         _center_for(request, center),
@@ -93,7 +95,7 @@ def workdays_between(request, center: str, start: str, end: str):
 
 
 @router.get("/centers/{code}/hours", response=HoursOut, auth=None)
-def center_hours(request, code: str, date: str = ""):
+def center_hours(request, code: str, date: DayText | Literal[""] = ""):
     """HRS-1: the day's sessions (none on a closed day), whether it is a working day, its kind
     and name (holiday, 调休, local closure) and whether that is still provisional. Public."""
     center = get_center(code)
@@ -226,7 +228,7 @@ def closure_add(request, code: str, payload: ClosureIn):
     "/closures/{closure_id}/void",
     response={200: ClosureOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
 )
-def closure_void(request, closure_id: int, payload: VoidIn):
+def closure_void(request, closure_id: Id, payload: VoidIn):
     """HRS-2: reopen — the closure is voided (kept, with the reason) and the deadlines it moved
     move back. The same confirmation as for adding one applies."""
     closure = (
