@@ -178,7 +178,7 @@ def verify_chain(
     if broken is not None:
         seq = seqs[broken]
         prev_hash, fields, stored = last
-        if event_hash(prev_hash, fields) == stored:  # a plain link: before the key, or forged
+        if broken == 0 and event_hash(prev_hash, fields) == stored:  # a chain hashed before the key
             return ChainReport(
                 chain,
                 count,
