@@ -68,6 +68,18 @@ def demo(db):
 
 
 @pytest.fixture
+def halls(demo):
+    """The five demo halls (ORG-1, ORG-8): Kaiyuan as in ``demo`` and the four other halls with
+    their departments, windows, staff and every ORG-7 role; a dict of the centers by code.
+    Catalogs and lines are not loaded here (``load_demo`` loads them)."""
+    from servicehall.org import demo_halls
+    from servicehall.org.models import Center
+
+    demo_halls.load()
+    return {c.code: c for c in Center.objects.select_related("policy")}
+
+
+@pytest.fixture
 def user_named():
     from django.contrib.auth import get_user_model
 
