@@ -86,3 +86,19 @@ def test_sec_7_every_text_field_of_the_project_has_a_limit():
         and field.name not in {name for name, _attname, _limit in limits._limits(model)}
     ]
     assert unbounded == []
+
+
+def test_sec_7_admin_forms_state_the_text_limit_instead_of_failing_at_save(demo, rf, user_named):
+    from django.contrib import admin
+    from django.core.exceptions import ValidationError
+
+    from servicehall.org.models import Center
+
+    request = rf.get("/admin/")
+    request.user = user_named("admin")
+    form_class = admin.site._registry[Center].get_form(request, demo)
+    field = form_class.base_fields["complaint_channels"]
+    assert field.max_length == limits.TEXT_LIMIT
+    assert field.clean("x" * limits.TEXT_LIMIT)
+    with pytest.raises(ValidationError):
+        field.clean("x" * (limits.TEXT_LIMIT + 1))
