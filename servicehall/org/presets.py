@@ -48,12 +48,21 @@ PRESETS = {
         "summer_am_end": "12:00",
         "summer_pm_start": "15:00",
         "summer_pm_end": "18:00",
-        "brief_absence_minutes": 15,
-        "absence_counts_as_late": False,
+        # 一.第一条: 8:00–12:00, 14:30–17:30 (summer 15:00–18:00)
+        "brief_absence_minutes": 15,  # 一.第三条: up to 15 min a "请稍候" sign; longer, a backup covers
+        "absence_counts_as_late": False,  # 一.第三条 reports and covers; it names no lateness
+        "leave_notice_days": 1,  # 一.第二条: 提前一天报备
+        "holiday_appointments": True,  # 二.第七条
     },
     # 001 社溪镇便民服务中心管理制度 (2022)
     "shexi-2022": {
         "title": "社溪镇便民服务中心管理制度（2022）",
+        # Hours: the seed sets none (system default).
+        "complaint_answer_days": 5,  # 三(二)3(2): 受理之日起五个工作日内答复
+        "assessment_rulebook": "shexi-2022",  # 三(一): the 100-point table
+        "monthly_training_session": True,  # 四(二)2: 每月开展一次集中学习培训
+        "lunch_appointments": True,  # 一(六)3
+        "holiday_appointments": True,  # 一(六)2
     },
     # 002 西山镇公共法律服务工作站管理制度
     "xishan": {
@@ -65,11 +74,17 @@ PRESETS = {
         "summer_am_start": "09:00",
         "summer_am_end": "12:00",
         "summer_pm_start": "13:30",
-        "summer_pm_end": "17:00",
+        "summer_pm_end": "17:00",  # 一(四)1: 周一至周五 9:00-12:00, 13:30-17:00, all year
+        "complaint_answer_days": 5,  # 八(五)3–5: 5个工作日内答复
+        "referral_decision_days": 3,  # 七(三)3: 3日内确定是否受理
+        "revisit_below_level": 4,  # 十二(四): 100 % of 基本满意 and 不满意
+        "hotline_sample_percent": 5,  # 十二(五): 抽访率不得低于5%
+        "training_hours_per_year": 30,  # 十(二): 每人每年集中学习不少于30学时
     },
     # 003 肇庆市县级行政服务中心运行指引 (2012)
     "zhaoqing-2012": {
         "title": "肇庆市县级行政服务中心运行指引（2012）",
+        "committed_ratio_max": "0.50",  # art.13: 办结时限比法定时限提速50%以上
     },
     # 004 开元街道便民服务中心管理制度 (2020)
     "kaiyuan-2020": {
@@ -82,8 +97,9 @@ PRESETS = {
         "summer_am_end": "12:00",
         "summer_pm_start": "15:00",
         "summer_pm_end": "18:00",
-        "brief_absence_minutes": 10,
-        "absence_counts_as_late": True,
+        # art.13(九): summer 8:00–12:00, 15:00–18:00; winter 8:00–12:00, 14:30–17:30
+        "brief_absence_minutes": 10,  # art.17(1): 中途离岗超10分钟且未安排人员顶岗的，按迟到处理
+        "absence_counts_as_late": True,  # art.17(1)
     },
 }
 
