@@ -101,7 +101,8 @@ def test_year_page_costs_the_same_queries_however_many_closures(login, demo):
     with CaptureQueriesContext(connection) as many:
         page = client.get(YEAR_2026).content.decode()
     assert "停电7" in page and "测试7" in page
-    assert len(many) == len(few) <= 12
+    # the page reads 10; the session is saved on every request (idle timeout): 3 more with its savepoint
+    assert len(many) == len(few) <= 13
 
 
 def test_day_panel_is_an_htmx_fragment_or_the_page(login, demo):
