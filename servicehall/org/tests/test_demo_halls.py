@@ -243,3 +243,26 @@ def test_cat_3_county_committed_limits_obey_the_50_percent_rule(db):
     bank = county.windows.get(name="银行收费")
     assert Line.objects.filter(center=county, windows=bank).exists()
     assert any(not v.is_free for v in versions)
+
+
+def test_cat_4_each_hall_publishes_its_hours_and_complaint_facts(halls, client):
+    from servicehall.core import clock
+
+    expected = {
+        "jinjiang": ["08:00–12:00", "14:30–17:30", "0595-85600012"],
+        "shexi": ["08:30–12:00", "14:00–17:30", "0797-6800012"],
+        # 002 一(四)1 and 八(三)2, 4
+        "xishan": [
+            "09:00–12:00",
+            "13:30–17:00",
+            "0791-83280001",
+            "江西省南昌市新建区西山镇人民政府（西山司法所）",
+        ],
+        "county": ["08:30–12:00", "14:00–17:30"],
+        "kaiyuan": ["08:00–12:00", "14:30–17:30", "0595-22100012"],
+    }
+    with clock.freeze(dt.datetime(2026, 11, 23, 10, 0, tzinfo=clock.TZ)):  # a winter Monday
+        for code, texts in expected.items():
+            page = client.get(f"/c/{code}/").content.decode()
+            for text in texts:
+                assert text in page, (code, text)
