@@ -23,7 +23,8 @@ $(BIN)/python:
 	  rm -rf $(VENV); pkg="python$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"; \
 	  echo "python -m venv needs Debian's $$pkg: installing it"; \
 	  $(APT_GET) update -qq && $(APT_GET) install -y -qq "$$pkg" >/dev/null && $(PYTHON) -m venv $(VENV); }
-	$(PIP_INSTALL) --upgrade pip
+	@# A venv whose pip could not be set up is removed, so that the next `make` starts again.
+	$(PIP_INSTALL) --upgrade pip || { rm -rf $(VENV); exit 1; }
 
 $(VENV)/.installed: pyproject.toml $(LOCK) | $(BIN)/python
 	$(PIP_INSTALL) -e .
@@ -44,7 +45,7 @@ lock:
 	{ sed -n '/^#/p' $(LOCK); .venv-lock/bin/pip freeze --all | grep -viE '^(servicehall|setuptools|wheel)( @|==)'; } > $(LOCK).new
 	mv $(LOCK).new $(LOCK)
 	rm -rf .venv-lock build
-	@git diff --stat -- $(LOCK)
+	@git diff --stat -- $(LOCK) 2>/dev/null || true
 
 install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed
