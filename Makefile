@@ -50,7 +50,8 @@ lock:
 install: $(VENV)/.installed
 dev-install: $(VENV)/.dev-installed
 
-# Debian packages: gettext compiles the English catalogue; chromium drives the browser tests;
+# Debian packages: gettext compiles the English catalogue; chromium drives the browser tests
+# (through Playwright, whose bundled node needs libatomic1, missing on a minimal Debian);
 # poppler-utils reads back the PDF notices; a Chinese font lets the screenshots show the pages'
 # text (a machine without one draws every character as a box).
 system-test-deps:
@@ -58,6 +59,7 @@ system-test-deps:
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	/sbin/ldconfig -p 2>/dev/null | grep -q 'libatomic\.so\.1' || missing="$$missing libatomic1"; \
 	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing from Debian:$$missing"; \
