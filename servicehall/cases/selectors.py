@@ -13,6 +13,7 @@ For other apps (complaints, assessment, archives, supervision findings):
 * ``case_file(case)`` — its checklist, events and notices in order (CAS-11, for the archive).
 * ``visits_on(center, day)`` and ``monthly_summary(center, year, month)`` — the visit register.
 * ``agency_cases(center, start, end)`` — the agency ledger (代办台帐, CAS-13, ANA-3).
+* ``todo_items(user, now, limit)`` — the cases waiting on a person (core.todo's protocol).
 """
 
 import calendar
@@ -21,13 +22,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from servicehall.cases import rules
 from servicehall.cases.models import Case, Visit
-from servicehall.core import clock
+from servicehall.core import clock, todo
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.core.roles import LEADERS, Role
 from servicehall.core.rules import mask_name
+from servicehall.core.todo import TodoItem
 from servicehall.org import access
 from servicehall.org.models import Center, Staff, Window
 from servicehall.org.selectors import posts_on
@@ -508,3 +512,73 @@ def agency_cases(center: Center, start: dt.date, end: dt.date) -> list[Case]:
         center=center, received_at__gte=first, received_at__lt=last, voided_at__isnull=True
     ).exclude(agent_name="")
     return list(rows.select_related(*CASE_RELATED).order_by("received_at", "id"))
+
+
+# --- 我的待办: the cases waiting on a person (core.todo's "todo" protocol) ------------------------
+
+SUBTREES = (
+    "WITH RECURSIVE tree(id) AS (SELECT id FROM org_center WHERE id IN ({roots}) "
+    "UNION SELECT c.id FROM org_center c JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree"
+)
+
+
+def _active_staff(user) -> Staff | None:
+    staff = getattr(user, "staff", None)  # one query, then kept on the user (None too)
+    return staff if staff is not None and staff.active else None
+
+
+def _case_item(case: Case, kind: str, kind_name: str, now: dt.datetime, today: dt.date) -> TodoItem:
+    colour = (
+        rules.colour(now=now, today=today, due_at=case.due_at, warn_on=case.warn_date) if case.due_at else ""
+    )
+    return TodoItem(
+        kind=kind,
+        kind_name=kind_name,
+        title=f"{case.number} {case.item_version.name}",
+        detail=gettext("%(number)s号窗口 %(name)s，申请人 %(applicant)s")
+        % {
+            "number": case.window.number,
+            "name": case.window.name,
+            "applicant": mask_name(case.applicant_name),
+        },
+        due=case.due_at,
+        urgency=todo.urgency_of(case.due_at, now),
+        colour=colour,
+        link=reverse("cases:case", args=[case.number]),
+        ref=case.number,
+    )
+
+
+def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
+    """What waits on ``user`` among cases, the most urgent first, at most ``limit`` of each kind:
+
+    * ``case``: the accepted cases they handle or that are at a window where they hold a post
+      today, with their due time and colour (CAS-14);
+    * ``denial``: the denial filings they decide as a leader of the case's center or one above
+      it (CAS-6).
+
+    Two queries whatever the number of cases (three with the person's staff record and roles,
+    which the other apps' items share)."""
+    today = clock.local(now).date()
+    items: list[TodoItem] = []
+    staff = _active_staff(user)
+    if staff is not None:
+        windows = posts_on(today).filter(staff=staff).values("window_id")
+        mine = (
+            Case.objects.filter(
+                Q(handler=staff) | Q(window_id__in=windows), status=rules.ACCEPTED, voided_at__isnull=True
+            )
+            .select_related("window", "item_version")
+            .order_by(F("due_at").asc(nulls_last=True), "id")[:limit]
+        )
+        items += [_case_item(c, "case", gettext("办件"), now, today) for c in mine]
+    roots = sorted(cid for cid, roles in access.held_roles(user).items() if roles & LEADERS)
+    if roots:
+        centers = RawSQL(SUBTREES.format(roots=", ".join(["%s"] * len(roots))), roots)  # noqa: S611
+        filed = (
+            Case.objects.filter(center_id__in=centers, status=rules.DENIAL_FILED, voided_at__isnull=True)
+            .select_related("window", "item_version")
+            .order_by(F("due_at").asc(nulls_last=True), "id")[:limit]
+        )
+        items += [_case_item(c, "denial", gettext("否定报备待审"), now, today) for c in filed]
+    return items

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from servicehall.cases import rules as case_rules
 from servicehall.cases import selectors as cases
-from servicehall.core import clock
+from servicehall.core import clock, todo
 from servicehall.core.roles import Role
 from servicehall.org import access, selectors
 from servicehall.org.menu import links_for
@@ -63,4 +63,5 @@ def home(request):
                 "links": links,
             }
         )
-    return render(request, "core/home.html", {"memberships": memberships, "today": today})
+    context = {"memberships": memberships, "today": today, "todo": todo.todo_for(request.user)}
+    return render(request, "core/home.html", context)

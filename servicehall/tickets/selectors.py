@@ -2,16 +2,19 @@
 
 import datetime as dt
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, F, Min, Prefetch, Q
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.catalog.models import Item
-from servicehall.core import audit, clock, rows
+from servicehall.core import audit, clock, rows, todo
 from servicehall.core.errors import NotFound
 from servicehall.core.memo import Kept
-from servicehall.core.rules import mask_phone
+from servicehall.core.rules import mask_name, mask_phone
+from servicehall.core.todo import TodoItem
 from servicehall.org.models import Center, Window
-from servicehall.org.selectors import get_center
+from servicehall.org.selectors import get_center, posts_on
 from servicehall.tickets import rules
 from servicehall.tickets.models import (
     Absence,
@@ -505,3 +508,73 @@ def hall_now(center: Center, now: dt.datetime | None = None) -> dict:
         "green_limit": limit,
         "brief_absence": policy.brief_absence_minutes,
     }
+
+
+# --- 我的待办: the queue's part of a person's to-do list (core.todo's "todo" protocol) ------------
+
+
+NOT_YET_SERVED = (Ticket.Status.WAITING, Ticket.Status.CALLED, Ticket.Status.SERVING)
+
+
+def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
+    """What waits on ``user`` in the queue, the most urgent first, at most ``limit`` of each kind:
+
+    * ``home_visit``: the home visits assigned to them and not yet done (QUE-3), due on their day;
+    * ``appointment``: today's appointments on the lines of the windows where they hold a post
+      today or that they operate now (QUE-4): booked and still able to check in, or checked in
+      and not yet served, due at the slot's start.
+
+    Two queries whatever the number of visits and appointments (and the person's staff record,
+    shared with the other apps' items)."""
+    staff = getattr(user, "staff", None)  # one query, then kept on the user (None too)
+    if staff is None or not staff.active:
+        return []
+    today = clock.local(now).date()
+    items: list[TodoItem] = []
+    visits = (
+        HomeVisit.objects.filter(assigned_to=staff, status=HomeVisit.Status.ASSIGNED, voided_at__isnull=True)
+        .select_related("center")
+        .order_by(F("visit_on").asc(nulls_last=True), "id")[:limit]
+    )
+    for visit in visits:
+        due = todo.end_of_day(visit.visit_on) if visit.visit_on else None
+        items.append(
+            TodoItem(
+                kind="home_visit",
+                kind_name=gettext("上门服务"),
+                title=visit.need,
+                detail=gettext("服务对象 %(name)s") % {"name": mask_name(visit.name)},
+                due=due,
+                all_day=True,
+                urgency=todo.urgency_of(due, now),
+                link=reverse("tickets:services", args=[visit.center.code]),
+                ref=str(visit.pk),
+            )
+        )
+    posts = posts_on(today).filter(staff=staff).values("window_id")
+    operated = WindowState.objects.filter(operator=staff).values("window_id")
+    served = Line.objects.filter(Q(windows__in=posts) | Q(windows__in=operated)).values("id")
+    booked = (
+        Appointment.objects.filter(day=today, line_id__in=served, voided_at__isnull=True)
+        .filter(
+            Q(status=Appointment.Status.BOOKED, slot_end__gte=now)
+            | Q(status=Appointment.Status.CHECKED_IN, ticket__status__in=NOT_YET_SERVED)
+        )
+        .select_related("line", "center")
+        .order_by("slot_start", "id")[:limit]
+    )
+    for appointment in booked:
+        items.append(
+            TodoItem(
+                kind="appointment",
+                kind_name=gettext("预约"),
+                title=f"{appointment.line.prefix} {appointment.line.name} {clock.local(appointment.slot_start):%H:%M}",
+                detail=gettext("预约人 %(name)s，预约码 %(code)s")
+                % {"name": mask_name(appointment.name), "code": appointment.code},
+                due=appointment.slot_start,
+                urgency=todo.urgency_of(appointment.slot_start, now),
+                link=reverse("tickets:services", args=[appointment.center.code]) + f"?day={today:%Y-%m-%d}",
+                ref=appointment.code,
+            )
+        )
+    return items
