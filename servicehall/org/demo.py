@@ -4,6 +4,7 @@ import datetime as dt
 import os
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import transaction
 
 from servicehall.core.roles import Role
@@ -50,10 +51,22 @@ def demo_password() -> str:
     return os.environ.get("DEMO_PASSWORD", "Demo@2026")
 
 
+def demo_password_hash(password: str) -> str:
+    """One salted hash of the demo password, shared by the demo accounts (hashing it anew for
+    each of some eighty accounts, about half a second each, made the first load wait minutes)."""
+    key = (password, get_hasher().algorithm)  # tests hash with a faster hasher
+    if key not in _HASHES:
+        _HASHES[key] = make_password(password)
+    return _HASHES[key]
+
+
+_HASHES: dict[tuple[str, str], str] = {}
+
+
 def _account(username: str, name: str, password: str, **flags):
     User = get_user_model()
     user = User(username=username, first_name=name, **flags)
-    user.set_password(password)
+    user.password = demo_password_hash(password)
     user.save()
     return user
 
@@ -110,6 +123,7 @@ def load() -> bool:
         center=kaiyuan,
         username=username,
         password=password,
+        password_hash=demo_password_hash(password),
         name=name,
         department=departments[dept],
         title=title,
@@ -125,6 +139,7 @@ def load() -> bool:
             center=kaiyuan,
             username=username,
             password=password,
+            password_hash=demo_password_hash(password),
             name=name,
             department=departments[dept],
             title=title,

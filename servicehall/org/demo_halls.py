@@ -247,6 +247,7 @@ def _staff(center, departments, windows, person, badge, password):
         center=center,
         username=person["username"],
         password=password,
+        password_hash=kaiyuan_demo.demo_password_hash(password),
         name=person["name"],
         department=dept,
         title=person["title"],
