@@ -114,3 +114,22 @@ def bearer(client):
         return {"Authorization": f"Bearer {response.json()['token']}"}
 
     return for_user
+
+
+FUZZED = "tests/api/test_fuzz.py::test_api_operation_passes_every_check["
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say in the log how many API operations the fuzz test ran (each operation is a test of its own)."""
+    outcomes = {
+        name: sum(
+            1 for r in terminalreporter.stats.get(name, []) if getattr(r, "nodeid", "").startswith(FUZZED)
+        )
+        for name in ("passed", "failed", "skipped")
+    }
+    if any(outcomes.values()):
+        ran = outcomes["passed"] + outcomes["failed"]
+        terminalreporter.write_line(
+            f"API fuzz: {ran} operations fuzzed with schemathesis's checks "
+            f"({outcomes['passed']} passed, {outcomes['failed']} failed, {outcomes['skipped']} skipped)"
+        )

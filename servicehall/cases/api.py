@@ -11,7 +11,7 @@ from servicehall.cases import notices, selectors, services
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock
 from servicehall.core.api import ErrorOut
-from servicehall.core.api_contract import Day, Id, Moment, stated
+from servicehall.core.api_contract import Day, Flag, Id, Moment, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.request_context import ip_of
 from servicehall.core.rules import mask_name
@@ -136,7 +136,7 @@ class CaseIn(Schema):
     agent: AgentIn | None = None
     received_at: Moment | None = None  # earlier than now beyond the policy's tolerance: a back-fill
     backfill_reason: str = ""
-    eligible: bool = True
+    eligible: Flag = True
     reason: str = ""  # refusal reason and basis when not eligible
     basis: str = ""
     result: str = ""  # an immediate item completed on the spot
@@ -191,11 +191,11 @@ class CaseDetailOut(CaseOut):
 
 
 class MaterialsIn(Schema):
-    materials: list[str]
+    materials: list[str] = Field(**stated(minItems=1))
 
 
 class ReasonIn(Schema):
-    reason: str
+    reason: Text
 
 
 class ExtendIn(Schema):
@@ -204,17 +204,17 @@ class ExtendIn(Schema):
 
 
 class DenyIn(Schema):
-    reason: str
-    basis: str
+    reason: Text
+    basis: Text
 
 
 class DecisionIn(Schema):
-    approve: bool
+    approve: Flag
     note: str = ""
 
 
 class CompleteIn(Schema):
-    result: str
+    result: Text
 
 
 def notice_url(case: Case, notice) -> str:

@@ -13,7 +13,7 @@ from servicehall.catalog import rules, selectors, services
 from servicehall.catalog.models import ItemVersion
 from servicehall.catalog.rules import ItemDraft, MaterialDraft, ParticipantDraft, StepDraft
 from servicehall.core import clock
-from servicehall.core.api_contract import stated
+from servicehall.core.api_contract import Flag, stated
 from servicehall.core.errors import Forbidden
 from servicehall.org import access
 from servicehall.org.selectors import get_center
@@ -63,7 +63,7 @@ class MaterialIn(Schema):
     name: Named
     form: str = Field(rules.ORIGINAL, **stated(enum=FORM_NAMES))
     copies: int = Field(1, **stated(minimum=1, maximum=rules.MAX_COPIES))
-    required: bool = True
+    required: Flag = True
     condition: str = ""
     notes: str = ""
 
@@ -80,6 +80,8 @@ class ParticipantIn(Schema):
 
 
 class ItemIn(Schema):
+    model_config = {"json_schema_extra": lambda schema: schema.setdefault("required", []).append("materials")}
+
     code: str = Field("", **stated(pattern=rf"^({rules.ITEM_CODE.pattern})?$"))
     name: Named
     aliases: str = Field(
@@ -92,7 +94,7 @@ class ItemIn(Schema):
     )
     statutory_days: int | None = Field(None, **stated(minimum=1, maximum=rules.MAX_DAYS))
     committed_days: int | None = Field(None, **stated(minimum=0, maximum=rules.MAX_DAYS))
-    legal_service: bool = False
+    legal_service: Flag = False
     legal_basis: str = ""
     conditions: str = ""
     quantity_limits: str = ""
@@ -220,7 +222,7 @@ def item_update(request, code: str, item_code: str, payload: ItemIn):
 
 
 class VoidIn(Schema):
-    reason: str
+    reason: str = Field(**stated(minLength=1, pattern=r"\S"))
 
 
 @router.post("/centers/{code}/items/{item_code}/void", response={204: None})

@@ -30,6 +30,9 @@ FIRST_DAY = dt.date(2004, 1, 1)
 LAST_DAY = dt.date(2099, 12, 31)
 
 Id = Annotated[int, Field(ge=1, le=ID_MAX)]
+# In a JSON body a flag is true or false and a number a number: not 0, "1" or "yes".
+Flag = Annotated[bool, Field(strict=True)]
+Number = Annotated[int, Field(strict=True)]
 
 # The years of the calendar, as a pattern an integrator's client can check before sending.
 YEAR = r"20(0[4-9]|[1-9][0-9])"

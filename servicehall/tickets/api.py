@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from servicehall.core import clock
 from servicehall.core.api import BearerToken, ErrorOut
-from servicehall.core.api_contract import Day, DayText, Id, Moment, parse_day, session_auth, stated
+from servicehall.core.api_contract import Day, DayText, Flag, Id, Moment, parse_day, session_auth, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.org import access
 from servicehall.org.selectors import get_center
@@ -126,7 +126,7 @@ class HomeVisitIn(Schema):
     address: str = Field(max_length=200, **stated(minLength=1, pattern=r"\S"))
     need: str = Field(max_length=300, **stated(minLength=1, pattern=r"\S"))
     age: int | None = Field(None, **stated(minimum=0, maximum=130))
-    severely_disabled: bool = False
+    severely_disabled: Flag = False
 
 
 class AssignIn(Schema):

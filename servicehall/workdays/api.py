@@ -8,11 +8,11 @@ center (or above it); ``/centers/{code}/hours`` is public, like the hours on the
 import datetime as dt
 from typing import Literal
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from servicehall.core import clock
 from servicehall.core.api import ErrorOut
-from servicehall.core.api_contract import DaysText, DayText, Id
+from servicehall.core.api_contract import Day, DaysText, DayText, Flag, Id, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.org import access
 from servicehall.org.selectors import get_center
@@ -146,16 +146,16 @@ class ImpactOut(Schema):
 
 
 class ClosureIn(Schema):
-    start: dt.date
-    end: dt.date | None = None  # default: the start day only
-    reason: str
-    appointments: bool = False  # booked appointments go on during the closure
-    confirm: bool = False  # needed for more than 3 working days, or days in the past
+    start: Day
+    end: Day | None = None  # default: the start day only
+    reason: str = Field(**stated(minLength=1, pattern=r"\S"))
+    appointments: Flag = False  # booked appointments go on during the closure
+    confirm: Flag = False  # needed for more than 3 working days, or days in the past
 
 
 class VoidIn(Schema):
     reason: str
-    confirm: bool = False
+    confirm: Flag = False
 
 
 class ClosureOut(Schema):
