@@ -60,6 +60,8 @@ def links_for(user, center, roles: set[str]) -> list[dict]:
     links = work_links(center, roles)
     if Role.AUDITOR in roles:
         links.append({"url": reverse("audit"), "label": _("审计日志"), "name": "audit"})
+    if Role.SYSADMIN in roles:
+        links.append({"url": reverse("accounts"), "label": _("账号管理"), "name": "accounts"})
     if Role.SYSADMIN in roles and user.is_staff:
         links.append({"url": reverse("admin:index"), "label": _("系统配置"), "name": "admin:index"})
     return links

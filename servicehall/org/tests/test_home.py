@@ -111,3 +111,11 @@ def test_the_top_menu_is_on_every_staff_page(hall, login, url):
     nav = page.split('<ul class="navbar-nav', 1)[1].split("</ul>", 1)[0]
     for link in ["/supervision/kaiyuan/", "/catalog/kaiyuan/", "/workdays/kaiyuan/2026/"]:
         assert link in nav, (url, link)
+
+
+def test_sec_1_every_person_reaches_their_password_page_and_the_administrator_the_accounts(hall, login):
+    clerk = login("chenshaoli").get("/").content.decode()
+    assert 'href="/password/"' in clerk and 'href="/accounts/"' not in clerk
+    admin = login("admin").get("/").content.decode()
+    assert 'href="/password/"' in admin and 'href="/accounts/"' in admin
+    assert login("admin").get("/accounts/").status_code == 200
