@@ -4,8 +4,14 @@ import uuid
 
 import pytest
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from servicehall.core.db import install_audit_guards, remove_audit_guards
+
+# Property tests judge answers, never time: a loaded CI machine must not fail an example for
+# taking longer than Hypothesis's default 200 ms deadline.
+hypothesis_settings.register_profile("servicehall", deadline=None)
+hypothesis_settings.load_profile("servicehall")
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
 
