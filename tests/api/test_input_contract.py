@@ -143,6 +143,13 @@ def test_a_body_over_the_upload_limit_is_a_coded_413(demo, client, settings):
     coded(post(client, "/api/v1/auth/token", body, {}), 413, "request_too_large")
 
 
+def test_a_page_posted_a_body_over_the_limit_answers_the_products_400(demo, login, settings):
+    data = {"matter": "a" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10)}
+    response = login("wangmanshu").post("/tickets/kaiyuan/services/", data)
+    assert response.status_code == 400
+    assert "无法处理这个请求" in response.content.decode()
+
+
 def test_json_is_accepted_only_as_application_json(demo, client):
     body = json.dumps({"username": "wangmanshu", "password": "Demo@2026"})
     coded(
