@@ -185,9 +185,13 @@ def test_hrs_2_closures_over_the_api_confirm_and_reopen(intake, user_named, kaiy
         r = client.post(void, {"reason": "x", "confirm": True}, content_type="application/json", headers=auth)
         assert r.status_code == 409 and r.json()["code"] == "already_void"
         r = client.post(
-            f"/api/v1/closures/{2**64}/void", {"reason": "x"}, content_type="application/json", headers=auth
+            "/api/v1/closures/999999/void", {"reason": "x"}, content_type="application/json", headers=auth
         )
         assert r.status_code == 404 and r.json()["code"] == "closure_not_found"
+        r = client.post(  # an id no database can hold is refused by the path's own rule
+            f"/api/v1/closures/{2**64}/void", {"reason": "x"}, content_type="application/json", headers=auth
+        )
+        assert r.status_code == 404 and r.json()["code"] == "not_found"
         r = client.post(
             "/api/v1/centers/kaiyuan/closures",
             body,
