@@ -20,17 +20,14 @@ DEPARTMENTS = {"A": ["dangzheng", "caijing", "chengguan"], "B": ["weiji", "laoba
 DEVICES = [(Device.Kind.KIOSK, "大厅取号机", "127.0.0.1"), (Device.Kind.DISPLAY, "大厅显示屏", "127.0.0.1")]
 
 
-@transaction.atomic
-def load() -> bool:
-    """Lines A, B, C of Kaiyuan, its kiosk and display; False when already there."""
-    center = Center.objects.filter(code="kaiyuan").first()
-    if center is None or Line.objects.filter(center=center).exists():
-        return False
+def create_lines(center: Center, lines) -> None:
+    """Each line (prefix, name, window numbers, department codes) serves its departments'
+    catalog items at its windows."""
     windows = {w.number: w for w in Window.objects.filter(center=center)}
     departments = {d.code: d for d in center.departments.all()}
     items = list(catalog.items_of(center))
-    for prefix, name, numbers in KAIYUAN_LINES:
-        served = [departments[code] for code in DEPARTMENTS[prefix]]
+    for prefix, name, numbers, codes in lines:
+        served = [departments[code] for code in codes]
         services.line_create(
             actor=None,
             center=center,
@@ -40,6 +37,17 @@ def load() -> bool:
             departments=served,
             items=[item for item in items if item.current.department in served],
         )
+
+
+@transaction.atomic
+def load() -> bool:
+    """Lines A, B, C of Kaiyuan, its kiosk and display; False when already there."""
+    center = Center.objects.filter(code="kaiyuan").first()
+    if center is None or Line.objects.filter(center=center).exists():
+        return False
+    create_lines(
+        center, [(prefix, name, numbers, DEPARTMENTS[prefix]) for prefix, name, numbers in KAIYUAN_LINES]
+    )
     for kind, name, address in DEVICES:
         booking.device_register(actor=None, center=center, kind=kind, name=name, address=address)
     booking.home_visit_request(

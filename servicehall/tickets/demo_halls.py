@@ -4,9 +4,8 @@ serves several lines."""
 
 from django.db import transaction
 
-from servicehall.catalog import selectors as catalog
-from servicehall.org.models import Center, Window
-from servicehall.tickets import services
+from servicehall.org.models import Center
+from servicehall.tickets.demo import create_lines
 from servicehall.tickets.models import Line
 
 # code: [(prefix, name, window numbers, department codes)]
@@ -40,20 +39,7 @@ def _load_one(code: str) -> bool:
     center = Center.objects.filter(code=code).first()
     if center is None or Line.objects.filter(center=center).exists():
         return False
-    windows = {w.number: w for w in Window.objects.filter(center=center)}
-    departments = {d.code: d for d in center.departments.all()}
-    items = list(catalog.items_of(center))
-    for prefix, name, numbers, codes in LINES[code]:
-        served = [departments[c] for c in codes]
-        services.line_create(
-            actor=None,
-            center=center,
-            prefix=prefix,
-            name=name,
-            windows=[windows[n] for n in numbers],
-            departments=served,
-            items=[item for item in items if item.current.department in served],
-        )
+    create_lines(center, LINES[code])
     return True
 
 
