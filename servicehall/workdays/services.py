@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from contextlib import contextmanager
 
 from django.db import transaction
 
@@ -88,6 +89,22 @@ class _Preview(Exception):
 
     def __init__(self, impact: dict):
         self.impact = impact
+
+
+@contextmanager
+def _calendar_write():
+    """One transaction over the locked calendar (yields its stamp before the change). A preview
+    of a change that needs confirmation answers ``ConfirmationRequired`` with its impact; on any
+    failure the request forgets the calendar stamp it may have memoised inside the transaction."""
+    try:
+        with transaction.atomic():
+            yield _locked_calendar()
+    except _Preview as preview:
+        cache.forget()
+        raise ConfirmationRequired(_confirm_message(preview.impact), preview.impact) from None
+    except BaseException:
+        cache.forget()
+        raise
 
 
 def _subtree(center) -> list:
@@ -197,52 +214,44 @@ def closure_add(
         raise Invalid("bad_range", f"结束日期 {end} 早于开始日期 {start}。")
     if (end - start).days >= MAX_CLOSURE_DAYS:
         raise Invalid("bad_range", f"一次停止办公不能超过 {MAX_CLOSURE_DAYS} 天。")
-    try:
-        with transaction.atomic():
-            old = _locked_calendar()
-            overlap = (
-                Closure.objects.filter(center=center, voided_at__isnull=True, start__lte=end, end__gte=start)
-                .order_by("start")
-                .first()
+    with _calendar_write() as old:
+        overlap = (
+            Closure.objects.filter(center=center, voided_at__isnull=True, start__lte=end, end__gte=start)
+            .order_by("start")
+            .first()
+        )
+        if overlap is not None:
+            raise Conflict(
+                "closure_overlaps",
+                f"与已登记的停止办公重叠：{overlap.start} 至 {overlap.end}（{overlap.reason}）。",
             )
-            if overlap is not None:
-                raise Conflict(
-                    "closure_overlaps",
-                    f"与已登记的停止办公重叠：{overlap.start} 至 {overlap.end}（{overlap.reason}）。",
-                )
-            closure = Closure.objects.create(
-                center=center,
-                start=start,
-                end=end,
-                reason=reason,
-                appointments=bool(appointments),
-                created_by=actor if getattr(actor, "pk", None) else None,
-                created_at=clock.now(),
-            )
-            span = str(start) if start == end else f"{start}至{end}"
-            closure.impact = _calendar_change(
-                actor=actor,
-                center=center,
-                first=start,
-                last=end,
-                reopened=False,
-                note=f"{span}停止办公（{reason}）",
-                confirm=confirm,
-                old=old,
-            )
-            audit.record(
-                actor=actor,
-                action="closure.add",
-                obj=closure,
-                center=center,
-                after={**audit.snapshot(closure), "deadlines_moved": closure.impact["deadlines"]},
-            )
-    except _Preview as preview:
-        cache.forget()
-        raise ConfirmationRequired(_confirm_message(preview.impact), preview.impact) from None
-    except BaseException:
-        cache.forget()  # this request may have memoised the rolled-back stamp
-        raise
+        closure = Closure.objects.create(
+            center=center,
+            start=start,
+            end=end,
+            reason=reason,
+            appointments=bool(appointments),
+            created_by=actor if getattr(actor, "pk", None) else None,
+            created_at=clock.now(),
+        )
+        span = str(start) if start == end else f"{start}至{end}"
+        closure.impact = _calendar_change(
+            actor=actor,
+            center=center,
+            first=start,
+            last=end,
+            reopened=False,
+            note=f"{span}停止办公（{reason}）",
+            confirm=confirm,
+            old=old,
+        )
+        audit.record(
+            actor=actor,
+            action="closure.add",
+            obj=closure,
+            center=center,
+            after={**audit.snapshot(closure), "deadlines_moved": closure.impact["deadlines"]},
+        )
     return closure
 
 
@@ -251,39 +260,31 @@ def closure_void(*, actor, closure: Closure, reason: str, confirm: bool = False)
     moved move back the same way; a long or past closure needs ``confirm`` like adding one."""
     access.require(actor, closure.center, *access.CONFIGURERS)
     reason = _text(reason, "作废原因", 300)
-    try:
-        with transaction.atomic():
-            old = _locked_calendar()
-            closure = Closure.objects.select_for_update().select_related("center").get(pk=closure.pk)
-            if closure.is_void:
-                raise Conflict("already_void", "该停止办公登记已作废。")
-            before = audit.snapshot(closure)
-            closure.mark_void(actor, reason)
-            span = str(closure.start) if closure.start == closure.end else f"{closure.start}至{closure.end}"
-            closure.impact = _calendar_change(
-                actor=actor,
-                center=closure.center,
-                first=closure.start,
-                last=closure.end,
-                reopened=True,
-                note=f"{span}停止办公（{closure.reason}）已撤销",
-                confirm=confirm,
-                old=old,
-            )
-            audit.record(
-                actor=actor,
-                action="closure.void",
-                obj=closure,
-                center=closure.center,
-                before=before,
-                after={**audit.snapshot(closure), "deadlines_moved": closure.impact["deadlines"]},
-            )
-    except _Preview as preview:
-        cache.forget()
-        raise ConfirmationRequired(_confirm_message(preview.impact), preview.impact) from None
-    except BaseException:
-        cache.forget()  # this request may have memoised the rolled-back stamp
-        raise
+    with _calendar_write() as old:
+        closure = Closure.objects.select_for_update().select_related("center").get(pk=closure.pk)
+        if closure.is_void:
+            raise Conflict("already_void", "该停止办公登记已作废。")
+        before = audit.snapshot(closure)
+        closure.mark_void(actor, reason)
+        span = str(closure.start) if closure.start == closure.end else f"{closure.start}至{closure.end}"
+        closure.impact = _calendar_change(
+            actor=actor,
+            center=closure.center,
+            first=closure.start,
+            last=closure.end,
+            reopened=True,
+            note=f"{span}停止办公（{closure.reason}）已撤销",
+            confirm=confirm,
+            old=old,
+        )
+        audit.record(
+            actor=actor,
+            action="closure.void",
+            obj=closure,
+            center=closure.center,
+            before=before,
+            after={**audit.snapshot(closure), "deadlines_moved": closure.impact["deadlines"]},
+        )
     return closure
 
 
