@@ -34,6 +34,15 @@ def _audit_anchor_dir(tmp_path_factory):
     settings.AUDIT_ANCHOR_DIR = kept
 
 
+def _calendar_seeded_again_after_a_flush():
+    """The calendar's migration seeds 2004-2099; a transactional test's flush empties it, and a
+    later test on the same worker would find no calendar. Seeded again here, committed, outside
+    any test's transaction (one cheap look when nothing was flushed)."""
+    from servicehall.workdays import services
+
+    services._ensure_seeded()
+
+
 @pytest.fixture(autouse=True)
 def _audit_guards(request):
     """Every database test runs with the audit table append-only, as in production.
@@ -49,6 +58,9 @@ def _audit_guards(request):
     if not (DB_FIXTURES & set(request.fixturenames) or marker):
         yield
         return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        _calendar_seeded_again_after_a_flush()
     request.getfixturevalue("transactional_db" if transactional else "db")
     from servicehall.workdays import cache
 
