@@ -20,6 +20,11 @@ urlpatterns = [
     path("tickets/", include("servicehall.tickets.urls")),
     path("workdays/", include("servicehall.workdays.urls")),
     path("", include("servicehall.cases.urls")),
+    path("", include("servicehall.parallel.urls")),
+    path("", include("servicehall.complaints.urls")),
+    path("", include("servicehall.ratings.urls")),
+    path("", include("servicehall.duty.urls")),
+    path("", include("servicehall.assessment.urls")),
 ]
 
 # The product's own pages for refusals and errors (templates/400.html … 500.html).

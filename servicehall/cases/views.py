@@ -1,7 +1,6 @@
 """Case pages: intake, the case page with its steps, own and window lists, the director's board,
 and the citizen look-up (no login)."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,6 +15,7 @@ from servicehall.cases.visit_views import center_of, number_in, window_numbered
 from servicehall.catalog.selectors import items_of
 from servicehall.core import clock
 from servicehall.core.api_contract import parse_day
+from servicehall.core.board import notes_for as board_notes
 from servicehall.core.errors import DomainError, NotFound
 from servicehall.core.request_context import ip_of
 from servicehall.org import access
@@ -89,7 +89,9 @@ def intake(request):
     window = _intake_window(request, center)
     staff = Staff.objects.filter(user=request.user, center=center).first()
     if window is not None and not selectors.may_act_for(request.user, center, staff, window):
-        raise PermissionDenied(f"您今天不在{window}的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义收件。")
+        raise PermissionDenied(
+            f"您今天不在{window}的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义收件。"
+        )
     items = _authorised_items(center, window)
     chosen = request.POST.get("item") or request.GET.get("item") or (items[0].code if items else "")
     version = next((i.current for i in items if i.code == chosen), None)
@@ -259,7 +261,10 @@ def supervision(request, code: str):
     if not access.has_role(request.user, center, *selectors.OVERSEERS):
         raise PermissionDenied(f"只有「{center.name}」的领导和监督人员可以查看电子监察。")
     board = selectors.board(center)
-    return render(request, "cases/supervision.html", {"center": center, "board": board, "now": clock.now()})
+    now = clock.now()
+    notes = board_notes(center, now)  # other apps' flags: a missed suggestion-box opening, …
+    context = {"center": center, "board": board, "now": now, "notes": notes}
+    return render(request, "cases/supervision.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,20 +1,25 @@
 """Protocols the apps offer to one another, registered by each app in its ``AppConfig.ready``.
 
-A protocol is a name and the shape of a function (documented where the protocol is used, e.g.
-``core.todo``). An app that has something to say registers its function; the reader gathers
-from whatever registered, so no app imports every other one and a new app adds its kind of
-thing without touching the reader. Protocols today:
+A protocol is a name and the shape of a function (documented where the protocol is used). An
+app that has something to say registers its function; the reader gathers from whatever
+registered, so no app imports every other one and a new app adds its kind of thing without
+touching the reader. Protocols:
 
 * ``"todo"`` — ``todo_items(user, now, limit) -> list[TodoItem]`` (``core.todo``): what waits
   on a person.
-
-A later protocol (the assessment's conduct facts of a center and period) is added the same way:
-a name here, a reader module that defines its dataclass and gathers, and each app registering.
+* ``"facts"`` — ``conduct_facts(center_ids, start, end) -> Iterable[Fact]`` (``core.facts``):
+  what people did that the assessment scores, with its evidence.
+* ``"board"`` — ``board_notes(center, now) -> list[BoardNote]`` (``core.board``): what the
+  director's board must flag (a day without a suggestion-box opening, an uncovered window).
+* ``"menu"`` — ``menu_links() -> list[MenuLink]`` (``org.menu``): an app's pages in the top menu,
+  with the roles that may open them.
+* ``"demo"`` — ``load() -> bool`` (``load_demo``): an app's part of the five demo halls, run
+  after the organisation, catalog, cases and queue, in the order the apps are installed.
 """
 
 from collections.abc import Callable
 
-PROTOCOLS = ("todo",)
+PROTOCOLS = ("todo", "facts", "board", "menu", "demo")
 
 _providers: dict[str, list[Callable]] = {name: [] for name in PROTOCOLS}
 

@@ -4,12 +4,13 @@ A link is shown only to the roles whose page accepts them: the menu never offers
 answers "no".
 """
 
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.core import clock
+from servicehall.core import clock, registry
 from servicehall.core.roles import Role
 from servicehall.org import access
 from servicehall.org.models import Center
@@ -38,9 +39,31 @@ WORK = [
 ]
 
 
+@dataclass(frozen=True)
+class MenuLink:
+    """An app's page in the top menu (the ``"menu"`` protocol of ``core.registry``). ``arg`` is
+    how the URL takes the center: None (no argument), "code" (``code=``), "center"
+    (``?center=``) or "year" (``code=`` and the current ``year=``)."""
+
+    url_name: str
+    arg: str | None
+    label: str
+    roles: frozenset
+
+
+def entries() -> list[tuple]:
+    """The menu: the first half's pages, then each later app's, in the order apps register."""
+    later = [
+        (link.url_name, link.arg, link.label, set(link.roles))
+        for provider in registry.providers("menu")
+        for link in provider()
+    ]
+    return WORK + later
+
+
 def work_links(center, roles: set[str]) -> list[dict]:
     links = []
-    for name, arg, label, allowed in WORK:
+    for name, arg, label, allowed in entries():
         if not roles & allowed:
             continue
         if arg == "year":

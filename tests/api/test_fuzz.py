@@ -7,6 +7,8 @@ collected from the schema when this module is imported, so an endpoint added lat
 without touching this file; ``pytest_terminal_summary`` in the root conftest prints how many ran.
 """
 
+import importlib
+import importlib.util
 import json
 
 import pytest
@@ -90,6 +92,22 @@ RULES = {
     "date_out_of_range",  # working-day arithmetic that runs past 2099
     "unprintable_character",  # a notice's text must be printable in its fonts
 }
+
+
+def app_fuzz_modules():
+    """Each app's optional ``fuzz.py``: ``RULES`` (its refusals no JSON schema can state) and
+    ``anchors(center) -> dict`` (a value that exists in the demo per path parameter name), so a
+    later app adds its own without touching this file."""
+    from django.apps import apps
+
+    found = []
+    for config in apps.get_app_configs():
+        if config.name.startswith("servicehall.") and importlib.util.find_spec(f"{config.name}.fuzz"):
+            found.append(importlib.import_module(f"{config.name}.fuzz"))
+    return found
+
+
+RULES |= {code for module in app_fuzz_modules() for code in getattr(module, "RULES", ())}
 FEEDBACK = FeedbackSources(constants_value_source=make_constants_value_source(schema))
 METHODS = {"get", "put", "post", "delete", "patch"}
 
@@ -100,7 +118,7 @@ def demo_hall(django_db_setup, django_db_blocker):
     rolled back at its end (each test runs in a savepoint within it), and per parameter name a
     value that exists in it: the operations' examples, so that generated requests reach past
     "no such center"."""
-    from servicehall.core.management.commands.load_demo import LOADERS
+    from servicehall.core.management.commands.load_demo import all_loaders
     from servicehall.org.models import Center
     from servicehall.tickets.selectors import forget_config
     from servicehall.workdays import cache
@@ -111,7 +129,7 @@ def demo_hall(django_db_setup, django_db_blocker):
         try:
             forget_config()
             cache.forget()
-            for _name, load in LOADERS:
+            for _name, load in all_loaders():
                 load()
             with clock.freeze(MONDAY_MORNING):
                 yield anchors(Center.objects.get(code="kaiyuan"))
@@ -138,7 +156,11 @@ def anchors(demo) -> dict:
     line = Line.objects.filter(center=demo).order_by("prefix").first()
     ticket = services.ticket_take(actor=None, line=line, green_channel=None, source="api", device=None)
     case = Case.objects.filter(center=demo).order_by("pk").first()
-    return {
+    later = {}
+    for module in app_fuzz_modules():
+        if hasattr(module, "anchors"):
+            later.update(module.anchors(demo))
+    return later | {
         "code": demo.code,
         "center": demo.code,
         "window_id": Window.objects.filter(center=demo).order_by("number").first().pk,

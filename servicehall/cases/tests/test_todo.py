@@ -149,7 +149,7 @@ def test_todo_only_what_waits_on_the_person(intake, kaiyuan, user_named):
 
 def test_todo_the_registry_takes_a_new_protocol_only_by_name():
     with pytest.raises(ValueError, match="unknown protocol"):
-        registry.register("facts", lambda center, start, end: [])
+        registry.register("faxts", lambda center, start, end: [])
     assert {"servicehall.cases.selectors", "servicehall.tickets.selectors"} <= {
         p.__module__ for p in registry.providers("todo")
     }  # later apps add theirs

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from servicehall.cases import demo as cases_demo
 from servicehall.catalog import demo as catalog_demo
 from servicehall.catalog import demo_halls as catalog_halls
+from servicehall.core import registry
 from servicehall.org import demo as org_demo
 from servicehall.org import demo_halls as org_halls
 from servicehall.tickets import demo as tickets_demo
@@ -22,11 +23,16 @@ LOADERS = [
 ]
 
 
+def all_loaders() -> list[tuple]:
+    """The first half's loaders, then each later app's (the ``"demo"`` protocol), named by app."""
+    return LOADERS + [(load.__module__.split(".")[1], load) for load in registry.providers("demo")]
+
+
 class Command(BaseCommand):
     help = "Load the five demo halls (Kaiyuan street and the four others) and print the demo logins."
 
     def handle(self, *args, **options):
-        for name, load in LOADERS:
+        for name, load in all_loaders():
             created = load()
             self.stdout.write(f"{name}: {'loaded' if created else 'already present, kept'}")
         self.stdout.write("\n演示账号 (password: $DEMO_PASSWORD, default Demo@2026):")

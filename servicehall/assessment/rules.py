@@ -1,0 +1,1 @@
+"""考核评比: the regulation as pure functions (no Django)."""

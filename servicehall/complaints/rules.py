@@ -1,0 +1,1 @@
+"""投诉处理: the regulation as pure functions (no Django)."""

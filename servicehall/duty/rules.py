@@ -1,0 +1,1 @@
+"""值班请假与考勤: the regulation as pure functions (no Django)."""

@@ -1,0 +1,1 @@
+"""Parallel approval behind the lead window (PAR-1 … PAR-5): participants, opinions, urging, deemed approval, joint meetings."""

@@ -1,0 +1,1 @@
+"""并联审批: the regulation as pure functions (no Django)."""
