@@ -9,6 +9,9 @@ touching the reader. Protocols:
   on a person.
 * ``"facts"`` — ``conduct_facts(center_ids, start, end) -> Iterable[Fact]`` (``core.facts``):
   what people did that the assessment scores, with its evidence.
+* ``"satisfaction"`` — ``satisfaction(center_ids, start, end) -> Iterable[Satisfaction]``
+  (``core.satisfaction``): each rated person's ratings and satisfied ratings in a period, for
+  the assessment's citizen-rating part (ASM-3).
 * ``"board"`` — ``board_notes(center, now) -> list[BoardNote]`` (``core.board``): what the
   director's board must flag (a day without a suggestion-box opening, an uncovered window).
 * ``"menu"`` — ``menu_links() -> list[MenuLink]`` (``org.menu``): an app's pages in the top menu,
@@ -19,7 +22,7 @@ touching the reader. Protocols:
 
 from collections.abc import Callable
 
-PROTOCOLS = ("todo", "facts", "board", "menu", "demo")
+PROTOCOLS = ("todo", "facts", "satisfaction", "board", "menu", "demo")
 
 _providers: dict[str, list[Callable]] = {name: [] for name in PROTOCOLS}
 
