@@ -95,6 +95,11 @@ class Policy(models.Model):
         help_text=_("绿色通道号票等候超过此分钟数仍未叫号，在主任工作台上标红提醒。"),
     )
     denial_escalation_to = models.CharField(_("否定事项报备对象"), max_length=60)
+    duty_early_minutes = models.PositiveSmallIntegerField(
+        _("值日人员提前到岗（分钟）"),
+        default=5,
+        help_text=_("当天值日人员须在上班前多少分钟到岗打卡（001 四(一)2：提前5-10分钟）。"),
+    )
 
     class Meta:
         verbose_name = _("制度设置")

@@ -34,6 +34,7 @@ SYSTEM_DEFAULT = {
     "holiday_appointments": True,  # HRS-3 (000 二.7; 001 一(六)2)
     "green_channel_wait_minutes": 10,  # QUE-2: a green-channel ticket waiting longer is flagged
     "denial_escalation_to": "中心主任",  # CAS-6: who a denial is escalated to
+    "duty_early_minutes": 5,  # DUT-4 (001 四(一)2): the day's duty staff come 5–10 minutes early
 }
 
 PRESETS = {
