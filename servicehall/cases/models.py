@@ -169,6 +169,13 @@ class Case(Voidable):
     result = models.TextField(_("办理结果"), blank=True)
     reason = models.TextField(_("理由"), blank=True)
     basis = models.TextField(_("依据"), blank=True)
+    # CAT-7, CAS-9: taken at a window authorised for the item (it decides itself) or not (the case
+    # goes through the version's steps, each approved by the role it names); the current step.
+    authorised = models.BooleanField(_("授权窗口办理"), default=True)
+    parallel = models.BooleanField(_("并联审批"), default=False)  # CAT-6: the version names participants
+    step = models.PositiveSmallIntegerField(_("当前环节序号"), null=True, blank=True)
+    step_name = models.CharField(_("当前环节"), max_length=60, blank=True)
+    step_since = models.DateTimeField(_("环节开始时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("办件")
@@ -197,6 +204,8 @@ class Case(Voidable):
                 condition=models.Q(status__in=rules.OPEN),
             ),
             models.Index(fields=["window", "-received_at", "-id"], name="case_window_received_idx"),
+            # the director's center-wide list, newest first (and its parallel filter)
+            models.Index(fields=["center", "-received_at", "-id"], name="case_center_received_idx"),
             models.Index(fields=["handler", "-received_at"], name="case_handler_received_idx"),
         ]
 
@@ -242,6 +251,51 @@ class CaseEvent(models.Model):
     @property
     def label(self) -> str:
         return rules.EVENT_NAMES.get(self.action, self.action)
+
+
+class StepAction(models.Model):
+    """CAS-9: a decision on one step of a case — approved, or returned to the previous step with a
+    reason — by someone holding the authority the item names for it (000 三.2)."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("同意")
+        RETURN = "return", _("退回")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="step_actions")
+    position = models.PositiveSmallIntegerField(_("环节序号"))
+    name = models.CharField(_("环节"), max_length=60)
+    role = models.CharField(_("审批人员"), max_length=20)
+    decision = models.CharField(_("意见"), max_length=8, choices=Decision.choices)
+    actor = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("时间"))
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("环节审批")
+        verbose_name_plural = _("环节审批")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.name} {self.decision}"
+
+
+class Urge(models.Model):
+    """催办: a dated note to whoever holds a case's current step, shown on the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="urges")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    step = models.PositiveSmallIntegerField(_("环节序号"), null=True, blank=True)
+    step_name = models.CharField(_("环节"), max_length=60, blank=True)
+    note = models.CharField(_("催办意见"), max_length=500)
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        ordering = ["case", "at", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.at:%Y-%m-%d}"
 
 
 class Notice(models.Model):

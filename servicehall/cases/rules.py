@@ -67,8 +67,22 @@ APPROVE_DENIAL = "approve_denial"
 REJECT_DENIAL = "reject_denial"
 COMPLETE = "complete"
 REFUSE = "refuse"
+ADVANCE = "advance"  # CAS-9: a step approved or returned
+NOTIFY = "notify"  # CAS-3, CAS-12: a further one-time notice
 
-ACTIONS = (MATERIALS, SUSPEND, RESUME, EXTEND, DENY, APPROVE_DENIAL, REJECT_DENIAL, COMPLETE, REFUSE)
+ACTIONS = (
+    MATERIALS,
+    SUSPEND,
+    RESUME,
+    EXTEND,
+    DENY,
+    APPROVE_DENIAL,
+    REJECT_DENIAL,
+    COMPLETE,
+    REFUSE,
+    ADVANCE,
+    NOTIFY,
+)
 
 ACTION_NAMES = {
     MATERIALS: "补交材料",
@@ -80,6 +94,8 @@ ACTION_NAMES = {
     REJECT_DENIAL: "退回否定报备",
     COMPLETE: "办结",
     REFUSE: "不予受理",
+    ADVANCE: "环节审批",
+    NOTIFY: "出具一次性告知单",
 }
 
 # The steps a case's file records (CaseEvent.action), as the case page names them.
@@ -97,6 +113,10 @@ EVENT_NAMES = {
     DENIED: "不予办理",
     "notified": "短信告知",
     "notify_by_phone": "电话告知",
+    "step_approve": "环节审批同意",
+    "step_return": "环节退回",
+    "urge": "催办",
+    NOTIFY: "再次一次性告知",
 }
 
 # (status, action) → the status after it. MATERIALS out of AWAITING depends on what is still
@@ -113,6 +133,9 @@ TRANSITIONS = {
     (SUSPENDED, RESUME): ACCEPTED,
     (DENIAL_FILED, APPROVE_DENIAL): DENIED,
     (DENIAL_FILED, REJECT_DENIAL): ACCEPTED,
+    (ACCEPTED, ADVANCE): ACCEPTED,
+    (AWAITING, NOTIFY): AWAITING,
+    (SUSPENDED, NOTIFY): SUSPENDED,
 }
 
 
@@ -132,6 +155,8 @@ def refusal(status: str, action: str) -> RuleError | None:
             "denial_pending",
             f"本办件已否定报备、等待{ACTION_NAMES[APPROVE_DENIAL]}，不能{verb}。",
         )
+    elif action == NOTIFY:
+        code, message = "not_awaiting", "只有待补正材料或挂起补正中的办件才能出具一次性告知单。"
     elif action in (APPROVE_DENIAL, REJECT_DENIAL):
         code, message = "no_denial_filed", "本办件没有待决定的否定报备。"
     elif status == SUSPENDED and action == SUSPEND:
@@ -531,3 +556,85 @@ def check_visit_outcome(outcome: str, named: dict) -> None:
     need = OUTCOME_NEEDS[outcome]
     if need and not named.get(need):
         raise RuleError(f"{need}_required", NEED_MESSAGES[need])
+
+
+# --- steps and time nodes (CAS-9, 000 三.2–3) --------------------------------------------------
+
+APPROVE = "approve"
+RETURN = "return"
+DECISIONS = (APPROVE, RETURN)
+STEP_DONE, STEP_CURRENT, STEP_PENDING = "done", "current", "pending"
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    position: int  # 1-based, as the catalog numbers them
+    name: str
+    days: int
+    role: str
+
+
+def default_steps(committed_days: int) -> list[PlannedStep]:
+    """An item that publishes no steps: accepted at the window, decided by the department head."""
+    return [
+        PlannedStep(1, "受理", 0, "window_staff"),
+        PlannedStep(2, "审批", committed_days, "department_head"),
+    ]
+
+
+def step_due_dates(
+    cal: Calendar, accepted_on: dt.date, days: list[int], shift: int, cap: dt.date | None
+) -> list:
+    """CAS-9: each step's time node counted in working days from acceptance, the steps before it
+    included; moved by the working days the case was suspended; never past the case's due date."""
+    dues, total = [], 0
+    for n in days:
+        total += n
+        due = cal.add(accepted_on, total + shift)[0] if total + shift else accepted_on
+        dues.append(min(due, cap) if cap is not None else due)
+    return dues
+
+
+def after_decision(position: int, count: int, decision: str) -> int | None:
+    """The step a case is at after ``decision`` on step ``position`` of ``count``; ``None`` when
+    the last step is approved (the case is complete)."""
+    if decision not in DECISIONS:
+        raise RuleError("invalid_decision", "请选择同意或退回。")
+    if decision == APPROVE:
+        return position + 1 if position < count else None
+    if position <= 1:
+        raise RuleError("first_step", "已是第一个环节，不能再退回。", conflict=True)
+    return position - 1
+
+
+def step_status(position: int, current: int | None, finished: bool) -> str:
+    if finished or (current is not None and position < current):
+        return STEP_DONE
+    return STEP_CURRENT if position == current else STEP_PENDING
+
+
+def step_colour(*, today: dt.date, due: dt.date, warn_on: dt.date | None) -> str:
+    """The colour of the step being worked on: red past its node, yellow on the warning day or its
+    last day, green before."""
+    if today > due:
+        return RED
+    if today >= due or (warn_on is not None and today >= warn_on):
+        return YELLOW
+    return GREEN
+
+
+# --- the one-time rule (CAS-12, 001 三(一)4(3)①) --------------------------------------------
+
+
+def one_time_breaches(notices: list[list[str]]) -> list[tuple[int, list[str]]]:
+    """Each later one-time notice (by index) with the materials it names that the first did not:
+    the applicant was sent back a second time for something they could have been told at once."""
+    if not notices:
+        return []
+    first = set(notices[0])
+    found = []
+    for i, named in enumerate(notices[1:], start=1):
+        new = [m for m in named if m not in first]
+        if new:
+            found.append((i, new))
+    return found

@@ -72,6 +72,7 @@ class StepIn(Schema):
     name: Named
     description: str = ""
     days: int = Field(0, **stated(minimum=0, maximum=rules.MAX_DAYS))
+    role: str = Field("", **stated(enum=["", *rules.STEP_ROLES]))
 
 
 class ParticipantIn(Schema):
@@ -190,7 +191,8 @@ def guide_out(center, version: ItemVersion) -> dict:
             for m in version.materials.all()
         ],
         "steps": [
-            {"name": s.name, "description": s.description, "days": s.days} for s in version.steps.all()
+            {"name": s.name, "description": s.description, "days": s.days, "role": s.acting_role}
+            for s in version.steps.all()
         ],
         "participants": [
             {"department": {"code": p.department.code, "name": p.department.name}, "days": p.days}

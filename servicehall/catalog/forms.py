@@ -7,7 +7,7 @@ run in the service, and their problems are put back on the fields they name.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.catalog.models import ItemVersion, Material
+from servicehall.catalog.models import STEP_ROLE_CHOICES, ItemVersion, Material
 from servicehall.catalog.rules import ItemDraft, MaterialDraft, ParticipantDraft, StepDraft
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -112,9 +112,13 @@ class StepForm(Styled, forms.Form):
     name = forms.CharField(label=_("环节"), max_length=60)
     description = forms.CharField(label=_("办理内容"), max_length=300, required=False)
     days = forms.IntegerField(label=_("时限（工作日）"), min_value=0, max_value=999, initial=0)
+    role = forms.ChoiceField(
+        label=_("审批人员"), required=False, choices=[("", _("默认（首环节窗口，其后科室负责人）"))]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [self.fields["role"].choices[0], *STEP_ROLE_CHOICES]
         self.style()
 
 
@@ -185,7 +189,8 @@ def draft_from(item_form: ItemForm, materials, steps, participants) -> ItemDraft
             for _i, r in kept(materials)
         ],
         steps=[
-            StepDraft(name=r["name"], description=r["description"], days=r["days"]) for _i, r in kept(steps)
+            StepDraft(name=r["name"], description=r["description"], days=r["days"], role=r.get("role") or "")
+            for _i, r in kept(steps)
         ],
         participants=[
             ParticipantDraft(department=r["department"], days=r["days"]) for _i, r in kept(participants)
@@ -226,6 +231,9 @@ def initial_from(version: ItemVersion) -> tuple[dict, list[dict], list[dict], li
         }
         for m in version.materials.all()
     ]
-    steps = [{"name": s.name, "description": s.description, "days": s.days} for s in version.steps.all()]
+    steps = [
+        {"name": s.name, "description": s.description, "days": s.days, "role": s.role}
+        for s in version.steps.all()
+    ]
     participants = [{"department": p.department.code, "days": p.days} for p in version.participants.all()]
     return item, materials, steps, participants

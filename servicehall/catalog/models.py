@@ -73,7 +73,9 @@ class ItemVersion(models.Model):
         _("搜索关键词"),
         max_length=200,
         blank=True,
-        help_text=_("群众常用的叫法，用顿号分隔，如「低保、低保申请」；按关键词和它们的拼音首字母都能搜到本事项。"),
+        help_text=_(
+            "群众常用的叫法，用顿号分隔，如「低保、低保申请」；按关键词和它们的拼音首字母都能搜到本事项。"
+        ),
     )
     alias_initials = models.CharField(_("关键词拼音首字母"), max_length=400, blank=True)
     department = models.ForeignKey(
@@ -138,6 +140,15 @@ class Material(models.Model):
         return f"{self.code} {self.name}"
 
 
+STEP_ROLE_CHOICES = [
+    (rules.WINDOW_STAFF, _("窗口工作人员")),
+    (rules.DEPARTMENT_HEAD, _("科室负责人")),
+    (rules.DEPUTY_LEADER, _("分管领导")),
+    (rules.DIRECTOR, _("中心主任")),
+    (rules.PRINCIPAL_LEADER, _("主要领导")),
+]
+
+
 class Step(models.Model):
     """One step of the procedure (办理流程), with its own time node in working days (0 = on the spot)."""
 
@@ -146,6 +157,8 @@ class Step(models.Model):
     name = models.CharField(_("环节"), max_length=60)
     description = models.CharField(_("办理内容"), max_length=300, blank=True)
     days = models.PositiveSmallIntegerField(_("时限（工作日）"), default=0)
+    # CAS-9, 000 三.2: who acts on the step; blank: the window for the first, the department head after.
+    role = models.CharField(_("审批人员"), max_length=20, blank=True, choices=STEP_ROLE_CHOICES)
 
     class Meta:
         verbose_name = _("办理环节")
@@ -154,6 +167,10 @@ class Step(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def acting_role(self) -> str:
+        return rules.step_role(self.role, self.position)
 
 
 class Participant(models.Model):

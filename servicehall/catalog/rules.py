@@ -57,6 +57,33 @@ class StepDraft:
     name: str
     description: str = ""
     days: int = 0
+    role: str = ""  # who acts on the step (STEP_ROLES); blank: the default by position (step_role)
+
+
+# CAT-7, CAS-9 (000 三.2): who acts on a step of an item not authorised to the window, lowest first.
+WINDOW_STAFF = "window_staff"
+DEPARTMENT_HEAD = "department_head"
+DEPUTY_LEADER = "deputy_leader"
+DIRECTOR = "director"
+PRINCIPAL_LEADER = "principal_leader"
+STEP_ROLES = (WINDOW_STAFF, DEPARTMENT_HEAD, DEPUTY_LEADER, DIRECTOR, PRINCIPAL_LEADER)
+# A role's rank: who holds a higher one may act on a lower one's step (the director and the deputy
+# leader stand level: both lead the center below its principal leader).
+ROLE_RANKS = {WINDOW_STAFF: 1, DEPARTMENT_HEAD: 2, DEPUTY_LEADER: 3, DIRECTOR: 3, PRINCIPAL_LEADER: 4}
+
+
+def step_role(role: str, position: int) -> str:
+    """The role that acts on a step: the one the item names, else the window for the first step
+    (受理) and the department head for every later one."""
+    if role in STEP_ROLES:
+        return role
+    return WINDOW_STAFF if position <= 1 else DEPARTMENT_HEAD
+
+
+def may_act_on(step: str, held: set[str]) -> bool:
+    """Does a person holding the roles ``held`` have the authority a step of role ``step`` needs?"""
+    need = ROLE_RANKS[step]
+    return any(ROLE_RANKS.get(r, 0) >= need for r in held)
 
 
 @dataclass
@@ -222,6 +249,8 @@ def step_problems(kind: str, committed_days: int | None, steps: list[StepDraft])
             problems.append(
                 Problem(f"steps.{i}.days", "invalid_limit", f"环节时限须在 0 至 {MAX_DAYS} 个工作日之间。")
             )
+        if s.role and s.role not in STEP_ROLES:
+            problems.append(Problem(f"steps.{i}.role", "invalid_step_role", "请选择环节的审批人员。"))
     total = sum(min(max(s.days, 0), MAX_DAYS) for s in steps)
     if kind == IMMEDIATE and total:
         problems.append(Problem("steps", "immediate_steps_take_days", "即办件当场办结，各环节时限应为 0。"))

@@ -142,7 +142,15 @@ def content_of(
         "windows": sorted(windows),
         "authorisation_document": version.authorisation_document,
         "materials": [material_content(m) for m in materials],
-        "steps": [{"name": s.name, "description": s.description, "days": s.days} for s in steps],
+        "steps": [
+            {
+                "name": s.name,
+                "description": s.description,
+                "days": s.days,
+                **({"role": s.role} if s.role else {}),
+            }
+            for s in steps
+        ],
         "participants": [{"department": p.department.code, "days": p.days} for p in participants],
     }
 

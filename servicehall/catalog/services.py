@@ -152,7 +152,7 @@ def _build(lookup: Lookup, draft: ItemDraft):
         for i, m in enumerate(draft.materials, start=1)
     ]
     steps = [
-        Step(position=i, name=s.name, description=s.description, days=s.days)
+        Step(position=i, name=s.name, description=s.description, days=s.days, role=s.role or "")
         for i, s in enumerate(draft.steps, start=1)
     ]
     participants = [
