@@ -75,7 +75,11 @@ class Policy(models.Model):
         _("承诺时限不超过法定时限的比例"), max_digits=3, decimal_places=2, null=True, blank=True
     )
     referral_decision_days = models.PositiveSmallIntegerField(_("分流交办受理决定时限（日）"))
-    revisit_below_level = models.PositiveSmallIntegerField(_("该等级及以下评价全部回访"))
+    revisit_below_level = models.PositiveSmallIntegerField(
+        _("该等级及以下评价全部回访"),
+        default=3,
+        help_text=_("评价等级 1 非常满意、2 满意、3 基本满意、4 不满意、5 非常不满意；此等级及更差的评价全部回访（默认 3 基本满意）。"),
+    )
     hotline_sample_percent = models.PositiveSmallIntegerField(_("热线工单抽访比例（%）"))
     assessment_rulebook = models.CharField(_("考核细则"), max_length=40)
     training_hours_per_year = models.PositiveSmallIntegerField(_("每人每年学时"))

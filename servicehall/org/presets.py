@@ -22,7 +22,7 @@ SYSTEM_DEFAULT = {
     "complaint_answer_days": 5,  # CMP-4 (001, 002)
     "committed_ratio_max": "0.50",  # CAT-3 (003 art.13): committed ≤ 50 % of statutory
     "referral_decision_days": 3,  # REF-2 (002 七(三)3)
-    "revisit_below_level": 4,  # EVA-3: revisit 100 % of ratings at 4 (basically satisfied) or worse
+    "revisit_below_level": 3,  # EVA-3: revisit 100 % of ratings at 3 (基本满意, 1 = 非常满意) or worse
     "hotline_sample_percent": 5,  # EVA-4
     "assessment_rulebook": "shexi-2022",  # ASM-2: the 001 100-point table
     "training_hours_per_year": 30,  # TRN-2
@@ -78,7 +78,7 @@ PRESETS = {
         "summer_pm_end": "17:00",  # 一(四)1: 周一至周五 9:00-12:00, 13:30-17:00, all year
         "complaint_answer_days": 5,  # 八(五)3–5: 5个工作日内答复
         "referral_decision_days": 3,  # 七(三)3: 3日内确定是否受理
-        "revisit_below_level": 4,  # 十二(四): 100 % of 基本满意 and 不满意
+        "revisit_below_level": 3,  # 十二(四): 100 % of 基本满意 (3 on 1 = 非常满意 … 5) and 不满意
         "hotline_sample_percent": 5,  # 十二(五): 抽访率不得低于5%
         "training_hours_per_year": 30,  # 十(二): 每人每年集中学习不少于30学时
     },

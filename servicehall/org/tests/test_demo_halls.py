@@ -33,7 +33,7 @@ DEFAULT = {
     "complaint_answer_days": 5,
     "committed_ratio_max": Decimal("0.50"),
     "referral_decision_days": 3,
-    "revisit_below_level": 4,
+    "revisit_below_level": 3,
     "hotline_sample_percent": 5,
     "training_hours_per_year": 30,
     "monthly_training_session": True,
@@ -94,7 +94,7 @@ def test_org_8_seed_002_xishan_policy_matches_its_regulation(halls):
         **_hours((T(13, 30), T(17, 0)), (T(13, 30), T(17, 0)), am=(T(9, 0), T(12, 0))),
         "complaint_answer_days": 5,  # 八(五)3–5
         "referral_decision_days": 3,  # 七(三)3
-        "revisit_below_level": 4,  # 十二(四): 100 % of 基本满意 and worse
+        "revisit_below_level": 3,  # 十二(四): 100 % of 基本满意 and worse
         "hotline_sample_percent": 5,  # 十二(五)
         "training_hours_per_year": 30,  # 十(二)
     }
