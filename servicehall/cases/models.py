@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.cases import rules
+from servicehall.core.i18n import translate
 from servicehall.core.models import Voidable
 from servicehall.org.models import Center, Staff, Window
 
@@ -176,6 +177,12 @@ class Case(Voidable):
     step = models.PositiveSmallIntegerField(_("当前环节序号"), null=True, blank=True)
     step_name = models.CharField(_("当前环节"), max_length=60, blank=True)
     step_since = models.DateTimeField(_("环节开始时间"), null=True, blank=True)
+    # CAS-5: a clerk's extension waits for the department head or the center to approve it.
+    extension_due = models.DateField(_("申请延期至"), null=True, blank=True)
+    extension_reason = models.CharField(_("延期理由"), max_length=300, blank=True)
+    extension_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("延期申请人")
+    )
 
     class Meta:
         verbose_name = _("办件")
@@ -250,7 +257,7 @@ class CaseEvent(models.Model):
 
     @property
     def label(self) -> str:
-        return rules.EVENT_NAMES.get(self.action, self.action)
+        return translate(rules.EVENT_NAMES.get(self.action, self.action))
 
 
 class StepAction(models.Model):
@@ -282,7 +289,7 @@ class StepAction(models.Model):
 class Urge(models.Model):
     """催办: a dated note to whoever holds a case's current step, shown on the case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="urges")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="holder_urges")
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     step = models.PositiveSmallIntegerField(_("环节序号"), null=True, blank=True)

@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
             model_name="urge",
             name="case",
             field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="urges", to="cases.case"
+                on_delete=django.db.models.deletion.PROTECT, related_name="holder_urges", to="cases.case"
             ),
         ),
     ]
