@@ -14,6 +14,7 @@ from servicehall.parallel.api import router as parallel_router
 from servicehall.public.api import router as public_router
 from servicehall.ratings.api import router as ratings_router
 from servicehall.tickets.api import router as tickets_router
+from servicehall.training.api import router as training_router
 from servicehall.workdays.api import router as workdays_router
 
 api.add_router("", org_router)
@@ -28,5 +29,6 @@ api.add_router("", parallel_router)
 api.add_router("", complaints_router)
 api.add_router("", ratings_router)
 api.add_router("", duty_router)
+api.add_router("", training_router)
 api.add_router("", assessment_router)
 api.add_router("/public", complaints_public_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "servicehall.complaints",
     "servicehall.ratings",
     "servicehall.duty",
+    "servicehall.training",
     "servicehall.assessment",
     "django.contrib.admin",
     "django.contrib.auth",

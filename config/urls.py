@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("servicehall.complaints.urls")),
     path("", include("servicehall.ratings.urls")),
     path("", include("servicehall.duty.urls")),
+    path("", include("servicehall.training.urls")),
     path("", include("servicehall.assessment.urls")),
 ]
 

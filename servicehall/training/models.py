@@ -1,0 +1,1 @@
+"""Training (TRN-1 … TRN-3)."""

@@ -1,0 +1,1 @@
+"""Training: the regulation as pure functions (no Django)."""
