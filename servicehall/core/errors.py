@@ -2,13 +2,20 @@
 
 Services raise these; the API turns them into ``{"code", "message"}`` and pages show the
 message. Nothing is written when one is raised inside a service's transaction.
+The message is translated into the active language when the error is made (a message id
+wrapped in ``gettext``/``gettext_noop``, or a ``core.text.Text`` from the rules).
 """
+
+from django.utils.translation import gettext_noop
+
+from servicehall.core.i18n import translate
 
 
 class DomainError(Exception):
     status = 400
 
     def __init__(self, code: str, message: str, *, status: int | None = None, fields: dict | None = None):
+        message = translate(message)
         super().__init__(message)
         self.code = code
         self.message = message
@@ -30,21 +37,21 @@ class Invalid(DomainError):
 class NotAuthenticated(DomainError):
     status = 401
 
-    def __init__(self, message: str = "请先登录。", code: str = "not_authenticated"):
+    def __init__(self, message: str = gettext_noop("请先登录。"), code: str = "not_authenticated"):
         super().__init__(code, message)
 
 
 class Forbidden(DomainError):
     status = 403
 
-    def __init__(self, message: str = "您没有执行此操作的权限。", code: str = "forbidden"):
+    def __init__(self, message: str = gettext_noop("您没有执行此操作的权限。"), code: str = "forbidden"):
         super().__init__(code, message)
 
 
 class NotFound(DomainError):
     status = 404
 
-    def __init__(self, message: str = "未找到。", code: str = "not_found"):
+    def __init__(self, message: str = gettext_noop("未找到。"), code: str = "not_found"):
         super().__init__(code, message)
 
 
