@@ -8,5 +8,15 @@ class ParallelConfig(AppConfig):
     verbose_name = _("并联审批")
 
     def ready(self):
-        # Register this app's protocols here (core.registry): "todo", "facts", "board", "menu", "demo".
-        pass
+        from servicehall.cases import hooks
+        from servicehall.core import registry
+        from servicehall.parallel import demo, selectors, services, views
+
+        registry.register("todo", selectors.todo_items)
+        registry.register("facts", selectors.conduct_facts)
+        registry.register("demo", demo.load)
+        hooks.add(hooks.DETAIL_PROVIDERS, selectors.detail)
+        hooks.add(hooks.PAGE_PANELS, views.panel)
+        hooks.add(hooks.URGE_HANDLERS, services.on_urge)
+        hooks.add(hooks.ACCEPTED, services.on_accepted)
+        hooks.add(hooks.COMPLETE_GUARDS, services.guard_complete)
