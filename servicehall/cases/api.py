@@ -5,6 +5,7 @@ from typing import Annotated
 
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from servicehall.cases import notices, selectors, services
@@ -61,7 +62,7 @@ def _window(center, number):
         return None
     window = Window.objects.filter(center=center, number=number).first() if 0 < number < 32768 else None
     if window is None:
-        raise Invalid("window_not_found", f"{center.name}没有 {number} 号窗口。")
+        raise Invalid("window_not_found", gettext("%(name)s没有 %(number)s 号窗口。") % {"name": center.name, "number": number})
     return window
 
 
@@ -70,7 +71,7 @@ def _staff(center, username):
         return None
     staff = Staff.objects.filter(center=center, user__username=username[:150]).select_related("user").first()
     if staff is None:
-        raise Invalid("staff_of_other_center", f"{center.name}没有用户名为「{username[:40]}」的工作人员。")
+        raise Invalid("staff_of_other_center", gettext("%(name)s没有用户名为「%(value)s」的工作人员。") % {"name": center.name, "value": username[:40]})
     return staff
 
 
@@ -238,7 +239,7 @@ def _ticket(center, ticket_id):
         return None
     ticket = Ticket.objects.filter(pk=ticket_id, center=center).first() if 0 < ticket_id < 2**63 else None
     if ticket is None:
-        raise Invalid("ticket_not_found", f"{center.name}没有这张号票。")
+        raise Invalid("ticket_not_found", gettext("%(name)s没有这张号票。") % {"name": center.name})
     return ticket
 
 
@@ -322,7 +323,7 @@ def case_notice(request, number: str, notice_id: Id):
     case = _readable(request, number)
     notice = case.notices.filter(pk=notice_id).first() if 0 < notice_id < 2**63 else None
     if notice is None:
-        raise NotFound("没有这份通知书。", code="notice_not_found")
+        raise NotFound(gettext("没有这份通知书。"), code="notice_not_found")
     return pdf_response(notice)
 
 
@@ -433,7 +434,7 @@ def supervision(request, code: str):
     back-filled intakes, and the most urgent cases — derived now, whether or not any job ran."""
     center = get_center(code)
     if not access.has_role(request.user, center, *selectors.OVERSEERS):
-        raise Forbidden(f"只有「{center.name}」的领导和监督人员可以查看电子监察。")
+        raise Forbidden(gettext("只有「%(name)s」的领导和监督人员可以查看电子监察。") % {"name": center.name})
     now = clock.now()
     board = selectors.board(center, now)
     return {
@@ -508,7 +509,6 @@ def public_case(request, number: str):
     if "code" in request.GET:
         raise Invalid(
             "code_in_url",
-            f"查询码不能放在网址中（网址会记入访问日志）：请放在 {QUERY_CODE_HEADER} 请求头中，"
-            "或使用 POST /api/v1/public/cases/look-up。",
+            gettext("查询码不能放在网址中（网址会记入访问日志）：请放在 %(QUERY_CODE_HEADER)s 请求头中，或使用 POST /api/v1/public/cases/look-up。") % {"QUERY_CODE_HEADER": QUERY_CODE_HEADER},
         )
     return _look_up(request, number, request.headers.get(QUERY_CODE_HEADER, "")[:12])

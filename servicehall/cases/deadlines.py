@@ -16,13 +16,14 @@ from servicehall.cases import rules, sms
 from servicehall.cases.models import Case, CaseEvent
 from servicehall.core import audit, clock
 from servicehall.core.rules import mask_phone
+from servicehall.core.text import gettext_noop
 from servicehall.org.models import Staff
 from servicehall.workdays import selectors as workdays
 from servicehall.workdays.shifts import CalendarChange, MovedDeadline
 
 KIND = "办件"
 MOVED = "deadline_moved"
-rules.EVENT_NAMES.setdefault(MOVED, "期限调整（停止办公）")  # how the case page names the step
+rules.EVENT_NAMES.setdefault(MOVED, gettext_noop("期限调整（停止办公）"))  # how the case page names the step
 
 
 def _still_spans(case_ids: list[int]) -> dict[int, list[tuple[dt.date, dt.date]]]:

@@ -11,6 +11,7 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from servicehall.cases import rules
 from servicehall.cases.models import Case, Counter, Notice
@@ -223,8 +224,7 @@ def issue(case: Case, kind: str, content: dict, staff) -> Notice:
         named = "、".join(f"「{c}」（U+{ord(c):04X}）" for c in missing)
         raise Invalid(
             "unprintable_character",
-            f"通知书中的字符{named}没有可用的字体，打印出来会缺字，因此不能出具。"
-            "请核对用字；确属正确的生僻字，请系统管理员安装包含该字的字库后再办理。",
+            gettext("通知书中的字符%(named)s没有可用的字体，打印出来会缺字，因此不能出具。请核对用字；确属正确的生僻字，请系统管理员安装包含该字的字库后再办理。") % {"named": named},
         )
     notice = Notice.objects.create(
         case=case, kind=kind, number=number, issued_at=now, issued_by=staff, content=document

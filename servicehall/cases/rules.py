@@ -15,6 +15,8 @@ from typing import Protocol
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as NumberError
 
+from servicehall.core.text import gettext_noop
+
 
 class Calendar(Protocol):
     def add(self, start: dt.date, n: int) -> tuple[dt.date, bool]: ...
@@ -49,13 +51,13 @@ RUNNING = (ACCEPTED, DENIAL_FILED)  # the deadline clock runs
 FINISHED = (COMPLETED, REFUSED, DENIED)
 
 STATUS_NAMES = {
-    AWAITING: "待补正材料",
-    ACCEPTED: "已受理",
-    SUSPENDED: "已挂起",
-    DENIAL_FILED: "否定报备中",
-    COMPLETED: "已办结",
-    REFUSED: "不予受理",
-    DENIED: "不予办理",
+    AWAITING: gettext_noop("待补正材料"),
+    ACCEPTED: gettext_noop("已受理"),
+    SUSPENDED: gettext_noop("已挂起"),
+    DENIAL_FILED: gettext_noop("否定报备中"),
+    COMPLETED: gettext_noop("已办结"),
+    REFUSED: gettext_noop("不予受理"),
+    DENIED: gettext_noop("不予办理"),
 }
 
 MATERIALS = "materials"
@@ -85,38 +87,38 @@ ACTIONS = (
 )
 
 ACTION_NAMES = {
-    MATERIALS: "补交材料",
-    SUSPEND: "挂起",
-    RESUME: "恢复办理",
-    EXTEND: "延期",
-    DENY: "否定报备",
-    APPROVE_DENIAL: "确认不予办理",
-    REJECT_DENIAL: "退回否定报备",
-    COMPLETE: "办结",
-    REFUSE: "不予受理",
-    ADVANCE: "环节审批",
-    NOTIFY: "出具一次性告知单",
+    MATERIALS: gettext_noop("补交材料"),
+    SUSPEND: gettext_noop("挂起"),
+    RESUME: gettext_noop("恢复办理"),
+    EXTEND: gettext_noop("延期"),
+    DENY: gettext_noop("否定报备"),
+    APPROVE_DENIAL: gettext_noop("确认不予办理"),
+    REJECT_DENIAL: gettext_noop("退回否定报备"),
+    COMPLETE: gettext_noop("办结"),
+    REFUSE: gettext_noop("不予受理"),
+    ADVANCE: gettext_noop("环节审批"),
+    NOTIFY: gettext_noop("出具一次性告知单"),
 }
 
 # The steps a case's file records (CaseEvent.action), as the case page names them.
 EVENT_NAMES = {
-    "intake": "收件",
-    MATERIALS: "补交材料",
-    "accept": "受理",
-    SUSPEND: "挂起",
-    RESUME: "恢复办理",
-    EXTEND: "延期",
-    DENY: "否定报备",
-    REJECT_DENIAL: "退回否定报备",
-    COMPLETED: "办结",
-    REFUSED: "不予受理",
-    DENIED: "不予办理",
-    "notified": "短信告知",
-    "notify_by_phone": "电话告知",
-    "step_approve": "环节审批同意",
-    "step_return": "环节退回",
-    "urge": "催办",
-    NOTIFY: "再次一次性告知",
+    "intake": gettext_noop("收件"),
+    MATERIALS: gettext_noop("补交材料"),
+    "accept": gettext_noop("受理"),
+    SUSPEND: gettext_noop("挂起"),
+    RESUME: gettext_noop("恢复办理"),
+    EXTEND: gettext_noop("延期"),
+    DENY: gettext_noop("否定报备"),
+    REJECT_DENIAL: gettext_noop("退回否定报备"),
+    COMPLETED: gettext_noop("办结"),
+    REFUSED: gettext_noop("不予受理"),
+    DENIED: gettext_noop("不予办理"),
+    "notified": gettext_noop("短信告知"),
+    "notify_by_phone": gettext_noop("电话告知"),
+    "step_approve": gettext_noop("环节审批同意"),
+    "step_return": gettext_noop("环节退回"),
+    "urge": gettext_noop("催办"),
+    NOTIFY: gettext_noop("再次一次性告知"),
 }
 
 # (status, action) → the status after it. MATERIALS out of AWAITING depends on what is still
@@ -145,28 +147,28 @@ def refusal(status: str, action: str) -> RuleError | None:
         return None
     verb = ACTION_NAMES[action]
     if status in FINISHED:
-        return RuleError("case_finished", f"本办件已{STATUS_NAMES[status]}，不能再{verb}。", conflict=True)
+        return RuleError("case_finished", gettext_noop("本办件已%(status)s，不能再%(verb)s。", status=STATUS_NAMES[status], verb=verb), conflict=True)
     if status == AWAITING and action == COMPLETE:
-        code, message = "materials_missing", "必需材料尚未补齐，不能办结。"
+        code, message = "materials_missing", gettext_noop("必需材料尚未补齐，不能办结。")
     elif status == AWAITING:
-        code, message = "not_accepted", f"本办件尚待补正材料、未受理，不能{verb}。"
+        code, message = "not_accepted", gettext_noop("本办件尚待补正材料、未受理，不能%(verb)s。", verb=verb)
     elif status == DENIAL_FILED:
         code, message = (
             "denial_pending",
-            f"本办件已否定报备、等待{ACTION_NAMES[APPROVE_DENIAL]}，不能{verb}。",
+            gettext_noop("本办件已否定报备、等待%(decision)s，不能%(verb)s。", decision=ACTION_NAMES[APPROVE_DENIAL], verb=verb),
         )
     elif action == NOTIFY:
         code, message = "not_awaiting", "只有待补正材料或挂起补正中的办件才能出具一次性告知单。"
     elif action in (APPROVE_DENIAL, REJECT_DENIAL):
-        code, message = "no_denial_filed", "本办件没有待决定的否定报备。"
+        code, message = "no_denial_filed", gettext_noop("本办件没有待决定的否定报备。")
     elif status == SUSPENDED and action == SUSPEND:
-        code, message = "already_suspended", "本办件已挂起。"
+        code, message = "already_suspended", gettext_noop("本办件已挂起。")
     elif status == SUSPENDED:
-        code, message = "case_suspended", f"本办件已挂起，请先恢复办理再{verb}。"
+        code, message = "case_suspended", gettext_noop("本办件已挂起，请先恢复办理再%(verb)s。", verb=verb)
     elif action == RESUME:
-        code, message = "not_suspended", "本办件未挂起，无需恢复。"
+        code, message = "not_suspended", gettext_noop("本办件未挂起，无需恢复。")
     else:  # ACCEPTED + REFUSE
-        code, message = "already_accepted", "本办件已受理，不能再作不予受理；不能办理的请作否定报备。"
+        code, message = "already_accepted", gettext_noop("本办件已受理，不能再作不予受理；不能办理的请作否定报备。")
     return RuleError(code, message, conflict=True)
 
 
@@ -217,7 +219,7 @@ def check_materials(listed: list[str], given: list[str]) -> None:
     if unknown:
         raise RuleError(
             "unknown_material",
-            f"材料「{'、'.join(unknown)}」不在本事项的材料目录中，窗口不得要求目录以外的材料。",
+            gettext_noop("材料「%(value)s」不在本事项的材料目录中，窗口不得要求目录以外的材料。", value='、'.join(unknown)),
         )
 
 
@@ -253,11 +255,11 @@ def check_received(
     ``received_at`` and ``now`` are the hall's local times.
     """
     if received_at > now + FUTURE_SKEW:
-        raise RuleError("received_in_future", "收件时间不能晚于当前时间。")
+        raise RuleError("received_in_future", gettext_noop("收件时间不能晚于当前时间。"))
     if not_before is not None and received_at < not_before:
         raise RuleError(
             "received_before_ticket",
-            f"收件时间不能早于申请人取号的时间（{not_before:%Y-%m-%d %H:%M}）。",
+            gettext_noop("收件时间不能早于申请人取号的时间（%(not_before)s）。", not_before=format(not_before, "%Y-%m-%d %H:%M")),
         )
     day, today = received_at.date(), now.date()
     if cal is not None and max_workdays is not None and day < today:
@@ -268,19 +270,18 @@ def check_received(
         if late is None or late > max_workdays:
             raise RuleError(
                 "backfill_too_old",
-                f"收件时间 {day:%Y-%m-%d} 超出补录期限：只能补录 {max_workdays} 个工作日以内的收件。"
-                "更早的收件请按实际情况报中心处理，不能在系统中补录。",
+                gettext_noop("收件时间 %(day)s 超出补录期限：只能补录 %(max_workdays)s 个工作日以内的收件。更早的收件请按实际情况报中心处理，不能在系统中补录。", day=format(day, "%Y-%m-%d"), max_workdays=max_workdays),
             )
         if not cal.is_workday(day) and not reason.strip():
             raise RuleError(
                 "received_on_rest_day",
-                f"{day:%Y-%m-%d} 不是工作日。如当天确有预约或延时服务收件，请在补录原因中写明。",
+                gettext_noop("%(day)s 不是工作日。如当天确有预约或延时服务收件，请在补录原因中写明。", day=format(day, "%Y-%m-%d")),
             )
     backfilled = now - received_at > dt.timedelta(minutes=tolerance_minutes)
     if backfilled and not reason.strip():
         raise RuleError(
             "backfill_reason_required",
-            f"收件时间早于当前时间超过 {tolerance_minutes} 分钟，属于补录，须填写补录原因。",
+            gettext_noop("收件时间早于当前时间超过 %(tolerance_minutes)s 分钟，属于补录，须填写补录原因。", tolerance_minutes=tolerance_minutes),
         )
     return backfilled
 
@@ -352,19 +353,19 @@ def check_extension(
     the most there is, so nothing can be extended.
     """
     if not reason.strip():
-        raise RuleError("reason_required", "延期须写明理由。")
+        raise RuleError("reason_required", gettext_noop("延期须写明理由。"))
     if maximum is None:
-        raise RuleError("no_statutory_limit", "本事项没有法定时限，公布的承诺时限即为最长期限，不能延期。")
+        raise RuleError("no_statutory_limit", gettext_noop("本事项没有法定时限，公布的承诺时限即为最长期限，不能延期。"))
     if new_due <= due:
-        raise RuleError("extension_not_later", f"延期后的办结日期须晚于现办结日期 {due:%Y-%m-%d}。")
+        raise RuleError("extension_not_later", gettext_noop("延期后的办结日期须晚于现办结日期 %(due)s。", due=format(due, "%Y-%m-%d")))
     if new_due < today:
-        raise RuleError("extension_in_past", "延期后的办结日期不能早于今天。")
+        raise RuleError("extension_in_past", gettext_noop("延期后的办结日期不能早于今天。"))
     if not cal.is_workday(new_due):
-        raise RuleError("not_a_workday", f"{new_due:%Y-%m-%d} 不是工作日，请选择工作日。")
+        raise RuleError("not_a_workday", gettext_noop("%(new_due)s 不是工作日，请选择工作日。", new_due=format(new_due, "%Y-%m-%d")))
     if new_due > maximum:
         raise RuleError(
             "past_statutory_limit",
-            f"延期后的办结日期不得超过法定最长期限 {maximum:%Y-%m-%d}。",
+            gettext_noop("延期后的办结日期不得超过法定最长期限 %(maximum)s。", maximum=format(maximum, "%Y-%m-%d")),
         )
     return cal.between(due, new_due)[0]
 
@@ -430,17 +431,17 @@ def check_id_number(value: str, today: dt.date) -> IdCheck:
     """
     number = ric.compact(value or "")
     if len(number) != 18:
-        raise RuleError("invalid_id_number", f"身份证号码应为18位，现为{len(number)}位。")
+        raise RuleError("invalid_id_number", gettext_noop("身份证号码应为18位，现为%(value)s位。", value=len(number)))
     if not number[:-1].isdigit() or not (number[-1].isdigit() or number[-1] == "X"):
-        raise RuleError("invalid_id_number", "身份证号码前17位应为数字，最后一位为数字或X。")
+        raise RuleError("invalid_id_number", gettext_noop("身份证号码前17位应为数字，最后一位为数字或X。"))
     if number[-1] != ric.calc_check_digit(number):
-        raise RuleError("invalid_id_number", "身份证号码校验位不符，请核对。")
+        raise RuleError("invalid_id_number", gettext_noop("身份证号码校验位不符，请核对。"))
     try:
         born = ric.get_birth_date(number)
     except NumberError:
-        raise RuleError("invalid_id_number", "身份证号码中的出生日期无效。") from None
+        raise RuleError("invalid_id_number", gettext_noop("身份证号码中的出生日期无效。")) from None
     if born > today or born.year < 1900:
-        raise RuleError("invalid_id_number", "身份证号码中的出生日期不合理。")
+        raise RuleError("invalid_id_number", gettext_noop("身份证号码中的出生日期不合理。"))
     try:
         ric.get_birth_place(number)
         warning = ""
@@ -454,7 +455,7 @@ def check_credit_code(value: str) -> str:
     try:
         return uscc.validate(value or "")
     except NumberError:
-        raise RuleError("invalid_credit_code", "统一社会信用代码无效：应为18位，且校验位正确。") from None
+        raise RuleError("invalid_credit_code", gettext_noop("统一社会信用代码无效：应为18位，且校验位正确。")) from None
 
 
 PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")
@@ -464,7 +465,7 @@ MOBILE = re.compile(r"1[3-9]\d{9}")
 def check_phone(value: str) -> str:
     phone = re.sub(r"[\s]", "", value or "")
     if not PHONE.fullmatch(phone):
-        raise RuleError("invalid_phone", "联系电话应为11位手机号码或带区号的固定电话。")
+        raise RuleError("invalid_phone", gettext_noop("联系电话应为11位手机号码或带区号的固定电话。"))
     return phone
 
 
@@ -552,7 +553,7 @@ NEED_MESSAGES = {
 def check_visit_outcome(outcome: str, named: dict) -> None:
     """INQ-2: an outcome that hands the matter on names who or where it went."""
     if outcome not in OUTCOME_NEEDS:
-        raise RuleError("invalid_outcome", "未知的处理结果。")
+        raise RuleError("invalid_outcome", gettext_noop("未知的处理结果。"))
     need = OUTCOME_NEEDS[outcome]
     if need and not named.get(need):
         raise RuleError(f"{need}_required", NEED_MESSAGES[need])
@@ -599,11 +600,11 @@ def after_decision(position: int, count: int, decision: str) -> int | None:
     """The step a case is at after ``decision`` on step ``position`` of ``count``; ``None`` when
     the last step is approved (the case is complete)."""
     if decision not in DECISIONS:
-        raise RuleError("invalid_decision", "请选择同意或退回。")
+        raise RuleError("invalid_decision", gettext_noop("请选择同意或退回。"))
     if decision == APPROVE:
         return position + 1 if position < count else None
     if position <= 1:
-        raise RuleError("first_step", "已是第一个环节，不能再退回。", conflict=True)
+        raise RuleError("first_step", gettext_noop("已是第一个环节，不能再退回。"), conflict=True)
     return position - 1
 
 

@@ -29,6 +29,7 @@ from servicehall.cases import rules
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock, todo
 from servicehall.core.errors import Forbidden, NotFound
+from servicehall.core.i18n import translate
 from servicehall.core.roles import LEADERS, Role
 from servicehall.core.rules import mask_name
 from servicehall.core.todo import TodoItem
@@ -43,7 +44,7 @@ def staff_of(actor, center: Center) -> Staff:
     """The actor's own staff record in ``center``: only staff of the center receive its visitors."""
     staff = Staff.objects.filter(user=actor, center=center, active=True).first() if actor else None
     if staff is None:
-        raise Forbidden(f"只有「{center.name}」在岗的工作人员才能登记首问接待。", code="not_staff_here")
+        raise Forbidden(gettext("只有「%(name)s」在岗的工作人员才能登记首问接待。") % {"name": center.name}, code="not_staff_here")
     return staff
 
 
@@ -88,7 +89,7 @@ def window_scope(user, center: Center, window: Window | None) -> Window | None:
         mine = own_window(staff_of(user, center))
         if mine is not None and (window is None or window.pk == mine.pk):
             return mine
-    raise Forbidden(f"您不能查看「{center.name}」这一范围的登记。")
+    raise Forbidden(gettext("您不能查看「%(name)s」这一范围的登记。") % {"name": center.name})
 
 
 def visits_on(center: Center, day: dt.date, window: Window | None = None) -> list[Visit]:
@@ -170,7 +171,7 @@ def get_case(number: str) -> Case:
         else None
     )
     if case is None:
-        raise NotFound(f"没有编号为「{(number or '')[:60]}」的办件。", code="case_not_found")
+        raise NotFound(gettext("没有编号为「%(value)s」的办件。") % {"value": (number or '')[:60]}, code="case_not_found")
     return case
 
 
@@ -189,7 +190,7 @@ def can_read_case(user, case: Case) -> bool:
 
 def require_case_reader(user, case: Case) -> None:
     if not can_read_case(user, case):
-        raise Forbidden(f"您不能查看办件 {case.number}。")
+        raise Forbidden(gettext("您不能查看办件 %(number)s。") % {"number": case.number})
 
 
 def calendars():
@@ -416,7 +417,7 @@ def public_case(number: str, code: str) -> dict:
         else None
     )
     if case is None or not rules.query_code_matches(case.query_code, code):
-        raise NotFound("办件编号或查询码不正确。", code="case_not_found")
+        raise NotFound(gettext("办件编号或查询码不正确。"), code="case_not_found")
     shown = with_colours([case])[0].shown_due
     missing = missing_materials(case).names if case.status == rules.AWAITING else []
     return {
@@ -426,7 +427,7 @@ def public_case(number: str, code: str) -> dict:
         "window": str(case.window),
         "applicant": mask_name(case.applicant_name),
         "status": case.status,
-        "status_name": rules.STATUS_NAMES[case.status],
+        "status_name": translate(rules.STATUS_NAMES[case.status]),
         "received_on": clock.local(case.received_at).date(),
         "due_date": shown,
         "provisional": case.provisional,

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from servicehall.cases import notices, rules, sms
 from servicehall.cases.models import Case, CaseEvent, CaseMaterial, LookUpGuard, Notice, Visit
@@ -44,7 +45,7 @@ def _check_acts_for(actor, center: Center, officer: Staff, window: Window | None
     or department head, any window of the center)."""
     if window is not None and window.center_id == center.pk and not may_act_for(actor, center, officer, window):
         raise Forbidden(
-            f"您今天不在{window}的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义办理。",
+            gettext("您今天不在%(window)s的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义办理。") % {"window": window},
             code="not_window_holder",
         )
 
@@ -52,11 +53,11 @@ def _check_acts_for(actor, center: Center, officer: Staff, window: Window | None
 def _check_in_center(center: Center, *, window=None, target_window=None, colleague=None, officer=None):
     for w in (window, target_window):
         if w is not None and w.center_id != center.pk:
-            raise Invalid("window_of_other_center", f"{w} 不属于{center.name}。")
+            raise Invalid("window_of_other_center", gettext("%(w)s 不属于%(name)s。") % {"w": w, "name": center.name})
     if colleague is not None and (colleague.center_id != center.pk or not colleague.active):
-        raise Invalid("staff_of_other_center", f"{colleague.name} 不是{center.name}在岗的工作人员。")
+        raise Invalid("staff_of_other_center", gettext("%(name)s 不是%(name1)s在岗的工作人员。") % {"name": colleague.name, "name1": center.name})
     if colleague is not None and colleague.pk == getattr(officer, "pk", None):
-        raise Invalid("handed_to_self", "不能移交给自己。")
+        raise Invalid("handed_to_self", gettext("不能移交给自己。"))
 
 
 def visit_record(
@@ -80,12 +81,12 @@ def visit_record(
     access.require(actor, center, *RECEIVERS)
     officer = staff_of(actor, center)
     if channel not in Visit.Channel.values:
-        raise Invalid("invalid_channel", "请选择来访或来电。")
+        raise Invalid("invalid_channel", gettext("请选择来访或来电。"))
     if category not in Visit.Category.values:
-        raise Invalid("invalid_category", "请选择类别。")
+        raise Invalid("invalid_category", gettext("请选择类别。"))
     matter = (matter or "").strip()
     if not matter or len(matter) > 300:
-        raise Invalid("matter_required", "请填写事由（300字以内）。")
+        raise Invalid("matter_required", gettext("请填写事由（300字以内）。"))
     agency, note = (agency or "").strip(), (note or "").strip()  # too long: refused on save
     named = {
         "colleague": colleague,
@@ -107,7 +108,7 @@ def visit_record(
     )
     _check_acts_for(actor, center, officer, window)
     if kept["leader"] is not None and not access.has_role(kept["leader"].user, center, *ESCALATION_ROLES):
-        raise Invalid("not_a_leader", f"{kept['leader'].name} 不是本中心的领导或科室负责人。")
+        raise Invalid("not_a_leader", gettext("%(name)s 不是本中心的领导或科室负责人。") % {"name": kept['leader'].name})
     now = clock.now()
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -164,10 +165,10 @@ class Agent:
 def _checked_applicant(applicant: Applicant, today) -> dict:
     name = (applicant.name or "").strip()
     if not name or len(name) > 100:
-        raise Invalid("applicant_name_required", "请填写申请人姓名或单位名称。")
+        raise Invalid("applicant_name_required", gettext("请填写申请人姓名或单位名称。"))
     if bool(applicant.id_number) == bool(applicant.credit_code):
         raise Invalid(
-            "applicant_number_required", "个人须填写身份证号码，单位须填写统一社会信用代码（二者选一）。"
+            "applicant_number_required", gettext("个人须填写身份证号码，单位须填写统一社会信用代码（二者选一）。")
         )
     try:
         if applicant.id_number:
@@ -190,12 +191,12 @@ def _checked_agent(agent: Agent | None, today) -> dict:
         return {}
     name = (agent.name or "").strip()
     if not name or len(name) > 40:
-        raise Invalid("agent_name_required", "请填写代办人姓名。")
+        raise Invalid("agent_name_required", gettext("请填写代办人姓名。"))
     try:
         number = rules.check_id_number(agent.id_number, today).number
         phone = rules.check_phone(agent.phone)
     except rules.RuleError as error:
-        raise Invalid(f"agent_{error.code}", f"代办人：{error.message}") from None
+        raise Invalid(f"agent_{error.code}", gettext("代办人：%(message)s") % {"message": error.message}) from None
     return {"agent_name": name, "agent_id_number": number, "agent_phone": phone}
 
 
@@ -291,13 +292,13 @@ def case_intake(
     version = _version(center, item)
     window = window or own_window(officer)
     if window is None:
-        raise Invalid("window_required", "您今天没有窗口岗位，请选择受理窗口。")
+        raise Invalid("window_required", gettext("您今天没有窗口岗位，请选择受理窗口。"))
     _check_in_center(center, window=window)
     _check_acts_for(actor, center, officer, window)
     if ticket is not None and (ticket.window_id != window.pk or ticket.status not in AT_COUNTER):
-        raise Invalid("ticket_not_at_window", f"号票 {ticket.number} 不是{window}正在叫号或办理的号。")
+        raise Invalid("ticket_not_at_window", gettext("号票 %(number)s 不是%(window)s正在叫号或办理的号。") % {"number": ticket.number, "window": window})
     if not is_authorised(version, window):
-        raise Invalid("item_not_authorised", f"{window}未获授权办理「{version.name}」。")
+        raise Invalid("item_not_authorised", gettext("%(window)s未获授权办理「%(name)s」。") % {"window": window, "name": version.name})
     people = {**_checked_applicant(applicant, today), **_checked_agent(agent, today)}
     listed = list(version.materials.all())
     try:
@@ -314,7 +315,7 @@ def case_intake(
     except rules.RuleError as error:
         raise rule_error(error) from None
     if not eligible and not (reason.strip() and basis.strip()):
-        raise Invalid("reason_required", "不予受理须写明理由和依据。")
+        raise Invalid("reason_required", gettext("不予受理须写明理由和依据。"))
     given = set(materials)
     missing = rules.missing_required([m.code for m in listed if m.required], sorted(given))
     status = rules.intake_status(
@@ -389,7 +390,7 @@ def _acting_staff(actor, case: Case, roles=CASE_LEADERS):
         or posts_on(clock.today()).filter(staff=staff, window=case.window_id).exists()
     ):
         return staff
-    raise Forbidden(f"只有经办人、{case.window}的在岗人员或中心领导可以办理 {case.number}。")
+    raise Forbidden(gettext("只有经办人、%(window)s的在岗人员或中心领导可以办理 %(number)s。") % {"window": case.window, "number": case.number})
 
 
 @contextmanager
@@ -436,7 +437,7 @@ def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
     accepted under the same number and the clock starts."""
     codes = list(dict.fromkeys(materials or []))
     if not codes:
-        raise Invalid("materials_required", "请选择收到的材料。")
+        raise Invalid("materials_required", gettext("请选择收到的材料。"))
     new = []
 
     def still_missing(locked: Case) -> bool:
@@ -447,7 +448,7 @@ def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
             raise rule_error(error) from None
         new.extend(rows[c] for c in codes if rows[c].received_at is None)
         if not new:
-            raise Conflict("materials_already_received", "这些材料此前已经收到。")
+            raise Conflict("materials_already_received", gettext("这些材料此前已经收到。"))
         return any(r.received_at is None and r.material.required and c not in codes for c, r in rows.items())
 
     with _step(actor, case, rules.MATERIALS, missing=still_missing) as (case, staff, after):
@@ -565,7 +566,7 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
     result = _required_text(result, "result_required", "办结须填写办理结果。")
     with _step(actor, case, rules.COMPLETE) as (case, staff, after):
         if _materials(case)[0]:
-            raise Conflict("materials_missing", "必需材料尚未补齐，不能办结。")
+            raise Conflict("materials_missing", gettext("必需材料尚未补齐，不能办结。"))
         case.result = result
         _finish(case, staff, after, result)
         notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), staff)

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.cases import api, rules, selectors, services
@@ -30,7 +31,7 @@ def _case(request, number: str) -> Case:
     except NotFound as exc:
         raise Http404(exc.message) from None
     if not selectors.can_read_case(request.user, case):
-        raise PermissionDenied(f"您不能查看办件 {case.number}。")
+        raise PermissionDenied(gettext("您不能查看办件 %(number)s。") % {"number": case.number})
     return case
 
 
@@ -76,7 +77,7 @@ def _received_at(form):
     try:
         return clock.parse_moment(text)
     except ValueError:
-        raise DomainError("invalid_received_at", "收件时间格式不正确。") from None
+        raise DomainError("invalid_received_at", gettext("收件时间格式不正确。")) from None
 
 
 @login_required
@@ -85,12 +86,12 @@ def intake(request):
     """CAS-1 … CAS-4: take in an application at the window, from the called ticket or directly."""
     center = center_of(request)
     if not access.has_role(request.user, center, *services.RECEIVERS):
-        raise PermissionDenied(f"您在「{center.name}」不能收件。")
+        raise PermissionDenied(gettext("您在「%(name)s」不能收件。") % {"name": center.name})
     window = _intake_window(request, center)
     staff = Staff.objects.filter(user=request.user, center=center).first()
     if window is not None and not selectors.may_act_for(request.user, center, staff, window):
         raise PermissionDenied(
-            f"您今天不在{window}的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义收件。"
+            gettext("您今天不在%(window)s的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义收件。") % {"window": window}
         )
     items = _authorised_items(center, window)
     chosen = request.POST.get("item") or request.GET.get("item") or (items[0].code if items else "")
@@ -153,7 +154,7 @@ def _date(text):
     try:
         return parse_day(text or "")  # a date of the working-day calendar (2004–2099)
     except ValueError:
-        raise DomainError("invalid_date", "请填写日期（YYYY-MM-DD，2004–2099 年）。") from None
+        raise DomainError("invalid_date", gettext("请填写日期（YYYY-MM-DD，2004–2099 年）。")) from None
 
 
 def _case_page(request, case: Case, error=None, status=200):
@@ -186,7 +187,7 @@ def case_action(request, number: str, action: str):
     """A step of the case from its page; a refusal shows the reason and changes nothing."""
     case = _case(request, number)
     if action not in ACTIONS:
-        raise Http404("没有这个操作。")
+        raise Http404(gettext("没有这个操作。"))
     fn, arguments = ACTIONS[action]
     try:
         fn(actor=request.user, case=case, **arguments(request.POST))
@@ -202,7 +203,7 @@ def notice_pdf(request, number: str, notice_id: int):
     case = _case(request, number)
     notice = case.notices.filter(pk=notice_id).first() if number_in(notice_id) else None
     if notice is None:
-        raise Http404("没有这份通知书。")
+        raise Http404(gettext("没有这份通知书。"))
     return api.pdf_response(notice)
 
 
@@ -212,7 +213,7 @@ def mine(request):
     """CAS-14: a staff member's own open cases, the most urgent first."""
     staff = Staff.objects.filter(user=request.user).select_related("center").first()
     if staff is None:
-        raise PermissionDenied("只有工作人员有自己的办件。")
+        raise PermissionDenied(gettext("只有工作人员有自己的办件。"))
     cases = selectors.handler_cases(staff)
     return render(request, "cases/list.html", {"center": staff.center, "title": "我的在办件", "cases": cases})
 
@@ -233,7 +234,7 @@ def window_cases(request, code: str, number: int):
             at, pk = request.GET["before"].rsplit("_", 1)
             before = (clock.parse_moment(at), int(pk))
         except ValueError:
-            raise Http404("分页参数不正确。") from None
+            raise Http404(gettext("分页参数不正确。")) from None
     history = selectors.window_history(window, before)
     last = history[-1] if len(history) == selectors.PAGE else None
     context = {
@@ -259,7 +260,7 @@ def supervision(request, code: str):
     """CAS-14: the director's board for the center and the centers below it."""
     center = _center(code)
     if not access.has_role(request.user, center, *selectors.OVERSEERS):
-        raise PermissionDenied(f"只有「{center.name}」的领导和监督人员可以查看电子监察。")
+        raise PermissionDenied(gettext("只有「%(name)s」的领导和监督人员可以查看电子监察。") % {"name": center.name})
     board = selectors.board(center)
     now = clock.now()
     notes = board_notes(center, now)  # other apps' flags: a missed suggestion-box opening, …

@@ -8,6 +8,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.cases import ledger, selectors, services
@@ -29,7 +30,7 @@ def center_of(request):
         own = Staff.objects.filter(user=request.user).select_related("center").first()
         centers = [own.center] if own else access.centers_of(request.user)
         if not centers:
-            raise PermissionDenied("您尚未被分配任何中心的角色。")
+            raise PermissionDenied(gettext("您尚未被分配任何中心的角色。"))
         return centers[0]
     try:
         return get_center(code)
@@ -50,7 +51,7 @@ def window_numbered(center, text) -> Window:
         Window.objects.filter(center=center, number=number).first() if number and number < 32768 else None
     )
     if window is None:
-        raise Http404("没有这个窗口。")
+        raise Http404(gettext("没有这个窗口。"))
     return window
 
 
@@ -64,7 +65,7 @@ def _day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text) if text else clock.today()
     except ValueError:
         raise BadRequest(
-            f"日期「{text[:20]}」不存在或格式不对：请按 YYYY-MM-DD 填写一个实际存在的日期，例如 {clock.today():%Y-%m-%d}。"
+            gettext("日期「%(value)s」不存在或格式不对：请按 YYYY-MM-DD 填写一个实际存在的日期，例如 %(value1)s。") % {"value": text[:20], "value1": format(clock.today(), "%Y-%m-%d")}
         ) from None
 
 
@@ -72,7 +73,7 @@ def _month(text: str | None) -> tuple[int, int]:
     try:
         first = dt.date.fromisoformat(f"{text}-01") if text else clock.today().replace(day=1)
     except ValueError:
-        raise BadRequest(f"月份「{text[:20]}」不对：请按 YYYY-MM 填写，例如 {clock.today():%Y-%m}。") from None
+        raise BadRequest(gettext("月份「%(value)s」不对：请按 YYYY-MM 填写，例如 %(value1)s。") % {"value": text[:20], "value1": format(clock.today(), "%Y-%m")}) from None
     return first.year, first.month
 
 
@@ -101,7 +102,7 @@ def _by_id(model, center, value):
     pk = number_in(value)
     found = model.objects.filter(center=center, pk=pk).first() if pk else None
     if found is None:
-        raise DomainError("not_found", "所选的人员或窗口不存在。")
+        raise DomainError("not_found", gettext("所选的人员或窗口不存在。"))
     return found
 
 
@@ -134,7 +135,7 @@ def register(request):
         except DomainError as exc:
             status, error = exc.status, exc.as_dict()
         else:
-            messages.success(request, "已登记。")
+            messages.success(request, gettext("已登记。"))
             return redirect(f"{reverse('cases:visits')}?center={center.code}")
     context = {
         "center": center,
@@ -200,7 +201,7 @@ def agency_ledger(request):
     for those who read the whole center's registers."""
     center = center_of(request)
     if not access.has_role(request.user, center, *selectors.OVERSEERS):
-        raise PermissionDenied(f"只有「{center.name}」的领导和监督人员可以导出代办台帐。")
+        raise PermissionDenied(gettext("只有「%(name)s」的领导和监督人员可以导出代办台帐。") % {"name": center.name})
     year, month = _month(request.GET.get("month"))
     cases = selectors.agency_cases(center, *selectors.month_range(year, month))
     response = HttpResponse(ledger.agency_workbook(center.name, year, month, cases), content_type=XLSX)

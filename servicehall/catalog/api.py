@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel, PlainValidator, WithJsonSchema
 
@@ -240,7 +241,7 @@ def item_versions(request, code: str, item_code: str):
     """CAT-5: every version of an item, newest first, for anyone with a role in the center."""
     center = get_center(code)
     if not access.roles_in(request.user, center):
-        raise Forbidden(f"您在「{center.name}」没有任何角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有任何角色。") % {"name": center.name})
     item = selectors.get_item(center, item_code)
     return [
         {

@@ -15,6 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -209,9 +210,9 @@ def _int(value, *, empty=None):
     try:
         number = int(text)
     except ValueError:
-        raise BadCell(f"应填写整数个工作日，收到「{text[:20]}」。") from None
+        raise BadCell(gettext("应填写整数个工作日，收到「%(value)s」。") % {"value": text[:20]}) from None
     if number < 0:
-        raise BadCell("不能为负数。")
+        raise BadCell(gettext("不能为负数。"))
     return number
 
 
@@ -231,7 +232,7 @@ def _yes_no(value, yes: str = YES, no: str = NO) -> bool:
         return True
     if text in ("", no, "否", "false", "False", "0"):
         return False
-    raise BadCell(f"只能填「{yes}」或「{no}」，收到「{text[:20]}」。")
+    raise BadCell(gettext("只能填「%(yes)s」或「%(no)s」，收到「%(value)s」。") % {"yes": yes, "no": no, "value": text[:20]})
 
 
 def _windows(value) -> list[int]:
@@ -241,7 +242,7 @@ def _windows(value) -> list[int]:
             continue
         match = re.fullmatch(r"(\d{1,3})(号窗口|号)?", token)
         if match is None:
-            raise BadCell(f"请按「5号窗口、6号窗口」的格式填写，收到「{token[:20]}」。")
+            raise BadCell(gettext("请按「5号窗口、6号窗口」的格式填写，收到「%(value)s」。") % {"value": token[:20]})
         numbers.append(int(match.group(1)))
     return numbers
 
@@ -489,7 +490,7 @@ def read(center: Center, file) -> tuple[list[ItemDraft], list[CellError]]:
     try:
         wb = load_workbook(file, data_only=True)
     except Exception:  # any unreadable upload is the same bad input
-        return [], [CellError("文件", 0, 0, "不是有效的 Excel 工作簿（.xlsx）。")]
+        return [], [CellError(gettext("文件"), 0, 0, gettext("不是有效的 Excel 工作簿（.xlsx）。"))]
     _check_rows(wb)
     drafts = reader.drafts(wb)
     reader.check(center, drafts)
@@ -506,5 +507,5 @@ def import_file(*, actor, center: Center, file, reason: str) -> tuple[dict | Non
     if errors:
         return None, errors
     if not drafts:
-        return None, [CellError(ITEMS, 0, 0, "没有任何事项。")]
+        return None, [CellError(ITEMS, 0, 0, gettext("没有任何事项。"))]
     return services.catalog_import(actor=actor, center=center, drafts=drafts, reason=reason), []

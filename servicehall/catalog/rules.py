@@ -20,6 +20,8 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
+from servicehall.core.text import gettext_noop
+
 IMMEDIATE, COMMITTED = "immediate", "committed"
 KINDS = {IMMEDIATE: "即办件", COMMITTED: "承诺件"}
 ORIGINAL, COPY, BOTH = "original", "copy", "original_and_copy"
@@ -130,25 +132,25 @@ def limit_problems(
 ) -> list[Problem]:
     """CAT-2 and CAT-3."""
     if kind not in KINDS:
-        return [Problem("kind", "unknown_kind", "办件类型只能是即办件（immediate）或承诺件（committed）。")]
+        return [Problem("kind", "unknown_kind", gettext_noop("办件类型只能是即办件（immediate）或承诺件（committed）。"))]
     problems = []
     for name, days in (("statutory_days", statutory_days), ("committed_days", committed_days)):
         if days is not None and days > MAX_DAYS:
-            return [Problem(name, "invalid_limit", f"时限不能超过 {MAX_DAYS} 个工作日。")]
+            return [Problem(name, "invalid_limit", gettext_noop("时限不能超过 %(MAX_DAYS)s 个工作日。", MAX_DAYS=MAX_DAYS))]
     if statutory_days is not None and statutory_days < 1:
         problems.append(
-            Problem("statutory_days", "invalid_limit", "法定时限须为正整数个工作日；法律未规定时限的请留空。")
+            Problem("statutory_days", "invalid_limit", gettext_noop("法定时限须为正整数个工作日；法律未规定时限的请留空。"))
         )
         statutory_days = None
     if committed_days is not None and committed_days < 0:
-        return [*problems, Problem("committed_days", "invalid_limit", "承诺时限不能为负数。")]
+        return [*problems, Problem("committed_days", "invalid_limit", gettext_noop("承诺时限不能为负数。"))]
     if kind == IMMEDIATE:
         if committed_days:
             problems.append(
                 Problem(
                     "committed_days",
                     "immediate_has_no_limit",
-                    "即办件当场办结，承诺时限应为 0；需要若干工作日办结的请设为承诺件。",
+                    gettext_noop("即办件当场办结，承诺时限应为 0；需要若干工作日办结的请设为承诺件。"),
                 )
             )
         return problems
@@ -166,7 +168,7 @@ def limit_problems(
             Problem(
                 "committed_days",
                 TOO_LONG,
-                f"承诺时限（{committed_days} 个工作日）不得超过法定时限（{statutory_days} 个工作日）。",
+                gettext_noop("承诺时限（%(committed_days)s 个工作日）不得超过法定时限（%(statutory_days)s 个工作日）。", committed_days=committed_days, statutory_days=statutory_days),
             )
         )
         return problems
@@ -177,8 +179,7 @@ def limit_problems(
             Problem(
                 "committed_days",
                 TOO_LONG,
-                f"本中心制度要求承诺时限比法定时限提速至少 {faster.normalize():f}%："
-                f"法定时限 {statutory_days} 个工作日，承诺时限不得超过 {longest} 个工作日（现为 {committed_days} 个）。",
+                gettext_noop("本中心制度要求承诺时限比法定时限提速至少 %(value)s%%：法定时限 %(statutory_days)s 个工作日，承诺时限不得超过 %(longest)s 个工作日（现为 %(committed_days)s 个）。", value=format(faster.normalize(), "f"), statutory_days=statutory_days, longest=longest, committed_days=committed_days),
             )
         )
     return problems
@@ -187,54 +188,54 @@ def limit_problems(
 def fee_problems(legal_service: bool, amount: Decimal, basis: str, approval_document: str) -> list[Problem]:
     """CAT-8: public legal services are free; 001 一(三)2(2): a fee shows its basis and approval."""
     if amount < 0:
-        return [Problem("fee_amount", "invalid_fee", "收费金额不能为负数。")]
+        return [Problem("fee_amount", "invalid_fee", gettext_noop("收费金额不能为负数。"))]
     if not amount:
         return []
     if legal_service:
         return [
-            Problem("fee_amount", "legal_service_must_be_free", "公共法律服务事项一律免费，不得设定收费。")
+            Problem("fee_amount", "legal_service_must_be_free", gettext_noop("公共法律服务事项一律免费，不得设定收费。"))
         ]
     problems = []
     if not basis.strip():
-        problems.append(Problem("fee_basis", "fee_basis_required", "收费事项须公开收费依据。"))
+        problems.append(Problem("fee_basis", "fee_basis_required", gettext_noop("收费事项须公开收费依据。")))
     if not approval_document.strip():
         problems.append(
-            Problem("fee_approval_document", "fee_approval_required", "收费事项须公开物价部门的批复文件。")
+            Problem("fee_approval_document", "fee_approval_required", gettext_noop("收费事项须公开物价部门的批复文件。"))
         )
     return problems
 
 
 def material_problems(materials: list[MaterialDraft]) -> list[Problem]:
     if not materials:
-        return [Problem("materials", "materials_required", "请列出全部申请材料（至少一项）。")]
+        return [Problem("materials", "materials_required", gettext_noop("请列出全部申请材料（至少一项）。"))]
     problems, seen = [], set()
     for i, m in enumerate(materials):
         at = f"materials.{i}"
         if not m.name.strip():
-            problems.append(Problem(f"{at}.name", "material_name_required", "请填写材料名称。"))
+            problems.append(Problem(f"{at}.name", "material_name_required", gettext_noop("请填写材料名称。")))
         if m.code:
             if not MATERIAL_CODE.fullmatch(m.code):
                 problems.append(
                     Problem(
                         f"{at}.code",
                         "invalid_material_code",
-                        "材料编码只能使用字母、数字、连字符和下划线，最长 20 位。",
+                        gettext_noop("材料编码只能使用字母、数字、连字符和下划线，最长 20 位。"),
                     )
                 )
             elif m.code in seen:
                 problems.append(
-                    Problem(f"{at}.code", "duplicate_material_code", f"材料编码「{m.code}」重复。")
+                    Problem(f"{at}.code", "duplicate_material_code", gettext_noop("材料编码「%(code)s」重复。", code=m.code))
                 )
             seen.add(m.code)
         if m.form not in FORMS:
             problems.append(
-                Problem(f"{at}.form", "unknown_material_form", "材料形式只能是原件、复印件或原件及复印件。")
+                Problem(f"{at}.form", "unknown_material_form", gettext_noop("材料形式只能是原件、复印件或原件及复印件。"))
             )
         if not 1 <= m.copies <= MAX_COPIES:
-            problems.append(Problem(f"{at}.copies", "invalid_copies", f"份数须在 1 至 {MAX_COPIES} 之间。"))
+            problems.append(Problem(f"{at}.copies", "invalid_copies", gettext_noop("份数须在 1 至 %(MAX_COPIES)s 之间。", MAX_COPIES=MAX_COPIES)))
         if not m.required and not m.condition.strip():
             problems.append(
-                Problem(f"{at}.condition", "condition_required", "视情形提交的材料须写明适用情形。")
+                Problem(f"{at}.condition", "condition_required", gettext_noop("视情形提交的材料须写明适用情形。"))
             )
     return problems
 
@@ -244,22 +245,22 @@ def step_problems(kind: str, committed_days: int | None, steps: list[StepDraft])
     problems = []
     for i, s in enumerate(steps):
         if not s.name.strip():
-            problems.append(Problem(f"steps.{i}.name", "step_name_required", "请填写办理环节名称。"))
+            problems.append(Problem(f"steps.{i}.name", "step_name_required", gettext_noop("请填写办理环节名称。")))
         if not 0 <= s.days <= MAX_DAYS:
             problems.append(
-                Problem(f"steps.{i}.days", "invalid_limit", f"环节时限须在 0 至 {MAX_DAYS} 个工作日之间。")
+                Problem(f"steps.{i}.days", "invalid_limit", gettext_noop("环节时限须在 0 至 %(MAX_DAYS)s 个工作日之间。", MAX_DAYS=MAX_DAYS))
             )
         if s.role and s.role not in STEP_ROLES:
-            problems.append(Problem(f"steps.{i}.role", "invalid_step_role", "请选择环节的审批人员。"))
+            problems.append(Problem(f"steps.{i}.role", "invalid_step_role", gettext_noop("请选择环节的审批人员。")))
     total = sum(min(max(s.days, 0), MAX_DAYS) for s in steps)
     if kind == IMMEDIATE and total:
-        problems.append(Problem("steps", "immediate_steps_take_days", "即办件当场办结，各环节时限应为 0。"))
+        problems.append(Problem("steps", "immediate_steps_take_days", gettext_noop("即办件当场办结，各环节时限应为 0。")))
     elif kind == COMMITTED and committed_days and total > committed_days:
         problems.append(
             Problem(
                 "steps",
                 "steps_exceed_committed_limit",
-                f"各环节时限合计 {total} 个工作日，超过了承诺时限 {committed_days} 个工作日。",
+                gettext_noop("各环节时限合计 %(total)s 个工作日，超过了承诺时限 %(committed_days)s 个工作日。", total=total, committed_days=committed_days),
             )
         )
     return problems
@@ -272,27 +273,27 @@ def participant_problems(
     if not participants:
         return []
     if kind == IMMEDIATE:
-        return [Problem("participants", "immediate_not_parallel", "即办件当场办结，不能设并联审批协办科室。")]
+        return [Problem("participants", "immediate_not_parallel", gettext_noop("即办件当场办结，不能设并联审批协办科室。"))]
     problems, seen = [], set()
     for i, p in enumerate(participants):
         at = f"participants.{i}"
         if p.department == department:
-            problems.append(Problem(f"{at}.department", "participant_is_lead", "牵头科室不必列为协办科室。"))
+            problems.append(Problem(f"{at}.department", "participant_is_lead", gettext_noop("牵头科室不必列为协办科室。")))
         elif p.department in seen:
             problems.append(
-                Problem(f"{at}.department", "duplicate_participant", f"协办科室「{p.department}」重复。")
+                Problem(f"{at}.department", "duplicate_participant", gettext_noop("协办科室「%(department)s」重复。", department=p.department))
             )
         seen.add(p.department)
         if not 1 <= p.days <= MAX_DAYS:
             problems.append(
-                Problem(f"{at}.days", "invalid_limit", f"协办时限须在 1 至 {MAX_DAYS} 个工作日之间。")
+                Problem(f"{at}.days", "invalid_limit", gettext_noop("协办时限须在 1 至 %(MAX_DAYS)s 个工作日之间。", MAX_DAYS=MAX_DAYS))
             )
         elif committed_days and p.days > committed_days:
             problems.append(
                 Problem(
                     f"{at}.days",
                     "participant_exceeds_committed_limit",
-                    f"协办时限不得超过事项的承诺时限（{committed_days} 个工作日）。",
+                    gettext_noop("协办时限不得超过事项的承诺时限（%(committed_days)s 个工作日）。", committed_days=committed_days),
                 )
             )
     return problems
@@ -306,13 +307,13 @@ def item_problems(draft: ItemDraft, ratio_max: Decimal | None) -> list[Problem]:
             Problem(
                 "code",
                 "invalid_item_code",
-                "事项编码只能使用字母、数字、连字符和下划线，以字母或数字开头，最长 40 位。",
+                gettext_noop("事项编码只能使用字母、数字、连字符和下划线，以字母或数字开头，最长 40 位。"),
             )
         )
     if not draft.name.strip():
-        problems.append(Problem("name", "name_required", "请填写事项名称。"))
+        problems.append(Problem("name", "name_required", gettext_noop("请填写事项名称。")))
     if not draft.department.strip():
-        problems.append(Problem("department", "department_required", "请填写实施科室。"))
+        problems.append(Problem("department", "department_required", gettext_noop("请填写实施科室。")))
     problems += fee_problems(
         draft.legal_service, draft.fee_amount, draft.fee_basis, draft.fee_approval_document
     )

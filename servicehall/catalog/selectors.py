@@ -16,6 +16,7 @@ import re
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 
 from servicehall.catalog.models import Item, ItemVersion, Material, Participant, Step
 from servicehall.core.errors import NotFound
@@ -64,7 +65,7 @@ def get_item(center: Center, code: str) -> Item:
         .first()
     )
     if item is None or item.current_id is None:
-        raise NotFound(f"{center.name}没有编码为「{code[:40]}」的事项。", code="item_not_found")
+        raise NotFound(gettext("%(name)s没有编码为「%(value)s」的事项。") % {"name": center.name, "value": code[:40]}, code="item_not_found")
     return item
 
 
@@ -83,7 +84,7 @@ def guide(center: Center, code: str) -> ItemVersion:
 def version_of(item: Item, number: int) -> ItemVersion:
     version = _versions().filter(item=item, number=number).first()
     if version is None:
-        raise NotFound(f"事项「{item.code}」没有第 {number} 版。", code="version_not_found")
+        raise NotFound(gettext("事项「%(code)s」没有第 %(number)s 版。") % {"code": item.code, "number": number}, code="version_not_found")
     return version
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from servicehall.catalog import rules, selectors
 from servicehall.catalog.models import Item, ItemVersion, Material, Participant, Step
@@ -43,7 +44,7 @@ def _require_editor(actor, center: Center, *departments: Department) -> None:
         return
     for department in departments:
         if not can_edit(actor, center, department):
-            raise Forbidden(f"科室负责人只能编辑本科室的事项，不能编辑{department.name}的事项。")
+            raise Forbidden(gettext("科室负责人只能编辑本科室的事项，不能编辑%(name)s的事项。") % {"name": department.name})
 
 
 class Lookup:
@@ -174,14 +175,14 @@ def problems(lookup: Lookup, draft: ItemDraft) -> list[Problem]:
     ]
     found = rules.item_problems(draft, lookup.ratio)
     found += [
-        Problem(path, "invalid_characters", "输入包含无法处理的控制字符。")
+        Problem(path, "invalid_characters", gettext("输入包含无法处理的控制字符。"))
         for path, text in _texts(draft)
         if "\x00" in text
     ]
     if draft.department and department is None:
         found.append(
             Problem(
-                "department", "unknown_department", f"{lookup.center.name}没有科室「{draft.department}」。"
+                "department", "unknown_department", gettext("%(name)s没有科室「%(department)s」。") % {"name": lookup.center.name, "department": draft.department}
             )
         )
     for i, p in enumerate(draft.participants):
@@ -190,24 +191,24 @@ def problems(lookup: Lookup, draft: ItemDraft) -> list[Problem]:
                 Problem(
                     f"participants.{i}.department",
                     "unknown_department",
-                    f"本中心没有科室「{p.department}」。",
+                    gettext("本中心没有科室「%(department)s」。") % {"department": p.department},
                 )
             )
     for number in draft.windows:
         window = lookup.windows.get(number)
         if window is None:
-            found.append(Problem("windows", "unknown_window", f"本中心没有 {number} 号窗口。"))
+            found.append(Problem("windows", "unknown_window", gettext("本中心没有 %(number)s 号窗口。") % {"number": number}))
         elif department is not None and department not in window.departments.all():
             found.append(
                 Problem(
                     "windows",
                     "window_not_serving_department",
-                    f"{number}号窗口不办理{department.name}的事项，不能授权其办理。",
+                    gettext("%(number)s号窗口不办理%(name)s的事项，不能授权其办理。") % {"number": number, "name": department.name},
                 )
             )
     for i, m in enumerate(draft.materials):
         if not _sample_ok(m.sample):
-            found.append(Problem(f"materials.{i}.sample", "unknown_sample", "示范文本文件不存在。"))
+            found.append(Problem(f"materials.{i}.sample", "unknown_sample", gettext("示范文本文件不存在。")))
     if found:
         return found
     version, materials, steps, participants = _build(lookup, draft)
@@ -271,7 +272,7 @@ def _create(actor, lookup: Lookup, draft: ItemDraft, reason: str) -> Item:
     raise_first(problems(lookup, draft))
     _require_editor(actor, center, lookup.department(draft.department))
     if Item.objects.filter(center=center, code=draft.code.strip()).exists():
-        raise Conflict("duplicate_item_code", f"{center.name}已有编码为「{draft.code.strip()}」的事项。")
+        raise Conflict("duplicate_item_code", gettext("%(name)s已有编码为「%(value)s」的事项。") % {"name": center.name, "value": draft.code.strip()})
     item = Item.objects.create(center=center, code=draft.code.strip(), created_at=clock.now())
     version, _before, after = _write_version(actor, lookup, item, draft, 1, reason or FIRST_REASON)
     audit.record(
@@ -283,11 +284,11 @@ def _create(actor, lookup: Lookup, draft: ItemDraft, reason: str) -> Item:
 def _update(actor, lookup: Lookup, item: Item, draft: ItemDraft, reason: str) -> ItemVersion | None:
     center = lookup.center
     if draft.code.strip() and draft.code.strip() != item.code:
-        raise_first([Problem("code", "code_cannot_change", "事项编码不能修改。")])
+        raise_first([Problem("code", "code_cannot_change", gettext("事项编码不能修改。"))])
     draft = dataclasses.replace(draft, code=item.code)
     raise_first(problems(lookup, draft))
     if not reason.strip():
-        raise Invalid("reason_required", "请填写修改原因（将记入事项的版本历史）。")
+        raise Invalid("reason_required", gettext("请填写修改原因（将记入事项的版本历史）。"))
     item = Item.objects.select_for_update(of=("self",)).select_related("current__department").get(pk=item.pk)
     _require_editor(actor, center, item.current.department, lookup.department(draft.department))
     number = item.current.number + 1
@@ -322,14 +323,14 @@ def item_void(*, actor, item: Item, reason: str) -> Item:
     """Withdraw an item (事项取消): it leaves the public catalog; its versions stay for the cases on them."""
     access.require(actor, item.center, *EDITORS)
     if not reason.strip():
-        raise Invalid("reason_required", "请填写停用原因。")
+        raise Invalid("reason_required", gettext("请填写停用原因。"))
     with transaction.atomic():
         item = (
             Item.objects.select_for_update(of=("self",)).select_related("current__department").get(pk=item.pk)
         )
         _require_editor(actor, item.center, item.current.department)
         if item.is_void:
-            raise Conflict("item_void", f"事项「{item.code}」已停用。")
+            raise Conflict("item_void", gettext("事项「%(code)s」已停用。") % {"code": item.code})
         before = audit.snapshot(item)
         item.mark_void(actor, reason.strip()[:300])
         audit.record(
@@ -348,10 +349,10 @@ def parse_amount(text) -> Decimal:
     try:
         amount = Decimal(str(text if text not in (None, "") else "0").strip())
     except InvalidOperation:
-        raise Invalid("invalid_fee", f"收费金额「{str(text)[:20]}」不是有效的金额。") from None
+        raise Invalid("invalid_fee", gettext("收费金额「%(value)s」不是有效的金额。") % {"value": str(text)[:20]}) from None
     # The range first: quantizing 1E+30 to cents exceeds the decimal context (InvalidOperation).
     if not amount.is_finite() or abs(amount) >= 10**8 or amount != amount.quantize(Decimal("0.01")):
-        raise Invalid("invalid_fee", "收费金额须为最多两位小数的金额（元）。")
+        raise Invalid("invalid_fee", gettext("收费金额须为最多两位小数的金额（元）。"))
     return amount
 
 

@@ -18,6 +18,7 @@ from typing import Annotated
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja.parser import Parser
 from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
@@ -140,22 +141,22 @@ class JsonParser(Parser):
     def parse_body(self, request: HttpRequest):
         if request.content_type != "application/json":
             raise UnsupportedMediaType(
-                "unsupported_media_type", "请求正文须为 JSON，Content-Type 应为 application/json。"
+                "unsupported_media_type", gettext("请求正文须为 JSON，Content-Type 应为 application/json。")
             )
         body = request.body
         try:
             data = json.loads(body.decode("utf-8"), parse_constant=_reject_constant)
         except (UnicodeDecodeError, ValueError):
-            raise Invalid("invalid_input", "请求正文不是有效的 JSON（UTF-8 编码）。") from None
+            raise Invalid("invalid_input", gettext("请求正文不是有效的 JSON（UTF-8 编码）。")) from None
         # A lone surrogate can only arrive escaped (\ud800): look for one only then.
         if b"\\u" in body and _has_lone_surrogate(data):
-            raise Invalid("invalid_text", "输入包含无效的字符（孤立的 UTF-16 代理项）。")
+            raise Invalid("invalid_text", gettext("输入包含无效的字符（孤立的 UTF-16 代理项）。"))
         return data
 
 
 def too_large_error() -> DomainError:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return TooLarge("request_too_large", f"请求正文过大（上限 {limit // 1024} KB）。")
+    return TooLarge("request_too_large", gettext("请求正文过大（上限 %(value)s KB）。") % {"value": limit // 1024})
 
 
 # --- authentication -----------------------------------------------------------------------------
@@ -172,7 +173,7 @@ class SessionAuth(NinjaSessionAuth):
         if not request.user.is_authenticated:
             return None
         if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
-            raise Forbidden("请求缺少有效的 CSRF 令牌，请刷新页面后重试。", code="csrf_failed")
+            raise Forbidden(gettext("请求缺少有效的 CSRF 令牌，请刷新页面后重试。"), code="csrf_failed")
         return request.user
 
 

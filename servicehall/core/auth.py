@@ -19,6 +19,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from servicehall.core import audit, clock, rows
 from servicehall.core.errors import DomainError, Forbidden, Invalid, NotAuthenticated
@@ -121,9 +122,9 @@ def check_credentials(request, username: str, password: str):
     if new_lock := (user is None and lock.locked_until):
         raise AccountLocked(new_lock)
     if user is None:
-        raise NotAuthenticated("用户名或密码错误。", code="invalid_credentials")
+        raise NotAuthenticated(gettext("用户名或密码错误。"), code="invalid_credentials")
     if held:
-        raise NotAuthenticated("该账号已被系统管理员锁定，请联系系统管理员。", code="account_held")
+        raise NotAuthenticated(gettext("该账号已被系统管理员锁定，请联系系统管理员。"), code="account_held")
     return user
 
 
@@ -182,15 +183,15 @@ def password_set_by_administrator(*, actor, user, created: bool = False) -> None
 def password_change(request, *, user, old_password: str, new_password: str, confirm: str) -> None:
     """The owner changes their own password: the old one is checked (and counted like a login)."""
     if not old_password or not new_password:
-        raise Invalid("password_required", "请填写原密码和新密码。")
+        raise Invalid("password_required", gettext("请填写原密码和新密码。"))
     if new_password != confirm:
-        raise Invalid("password_mismatch", "两次输入的新密码不一致。")
+        raise Invalid("password_mismatch", gettext("两次输入的新密码不一致。"))
     try:
         check_credentials(request, user.get_username(), old_password)
     except NotAuthenticated:
-        raise Invalid("wrong_password", "原密码不正确。") from None
+        raise Invalid("wrong_password", gettext("原密码不正确。")) from None
     if new_password == old_password:
-        raise Invalid("password_unchanged", "新密码不能与原密码相同。")
+        raise Invalid("password_unchanged", gettext("新密码不能与原密码相同。"))
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
@@ -274,7 +275,7 @@ def token_issue(user) -> tuple[str, dt.datetime]:
     """A new bearer token; refused while the password an administrator set is not yet changed."""
     if must_change_password(user):
         raise Forbidden(
-            "请先在网页登录并修改管理员设置的初始密码，再申请令牌。", code="password_change_required"
+            gettext("请先在网页登录并修改管理员设置的初始密码，再申请令牌。"), code="password_change_required"
         )
     key = secrets.token_urlsafe(32)
     now = clock.now()

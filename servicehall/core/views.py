@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -80,6 +81,6 @@ def is_auditor(user) -> bool:
 @require_GET
 def audit_view(request):
     if not is_auditor(request.user):
-        raise PermissionDenied("只有审计员可以查看审计日志。")
+        raise PermissionDenied(gettext("只有审计员可以查看审计日志。"))
     events = AuditEvent.objects.order_by("-at", "-id")[:200]
     return render(request, "core/audit.html", {"reports": audit.verify_all(), "events": events})

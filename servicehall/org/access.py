@@ -1,5 +1,7 @@
 """Who may act where: a role in a center reaches that center and every center below it."""
 
+from django.utils.translation import gettext
+
 from servicehall.core.errors import Forbidden
 from servicehall.core.roles import Role
 from servicehall.org.models import Center, RoleAssignment
@@ -48,7 +50,7 @@ def require(actor, center: Center, *roles: str) -> None:
     if actor is None:
         return
     if not has_role(actor, center, *roles):
-        raise Forbidden(f"您在「{center.name}」没有此操作所需的角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有此操作所需的角色。") % {"name": center.name})
 
 
 def forget_roles(user) -> None:

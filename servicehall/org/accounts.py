@@ -9,6 +9,7 @@ lift a lockout after failed logins, nothing more.
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 
 from servicehall.core import audit, auth, clock
 from servicehall.core.errors import Forbidden, NotFound
@@ -42,20 +43,20 @@ def administers(actor, user) -> bool:
 
 def require_administrator(actor, user) -> None:
     if actor is not None and not administers(actor, user):
-        raise Forbidden("只有该账号所在中心的系统管理员可以管理此账号。", code="not_account_administrator")
+        raise Forbidden(gettext("只有该账号所在中心的系统管理员可以管理此账号。"), code="not_account_administrator")
 
 
 def require_not_auditor(actor, user) -> None:
     """Separation of duties: nobody but the console touches the auditor's credentials or roles."""
     if actor is not None and is_auditor(user):
-        raise Forbidden("审计员账号的密码、角色和令牌不由系统管理员管理。", code="auditor_account")
+        raise Forbidden(gettext("审计员账号的密码、角色和令牌不由系统管理员管理。"), code="auditor_account")
 
 
 def account_by_username(actor, username: str):
     """The account an administrator asks for; unknown and out-of-reach both answer 404."""
     user = get_user_model().objects.filter(username=username[: auth.USERNAME_MAX]).first()
     if user is None or (actor is not None and not administers(actor, user)):
-        raise NotFound("没有这个账号，或它不在您管理的中心。", code="account_not_found")
+        raise NotFound(gettext("没有这个账号，或它不在您管理的中心。"), code="account_not_found")
     return user
 
 
@@ -146,7 +147,7 @@ def hold(*, actor, user) -> dict:
     require_administrator(actor, user)
     require_not_auditor(actor, user)
     if actor is not None and actor.pk == user.pk:
-        raise Forbidden("不能锁定自己的账号。", code="cannot_lock_self")
+        raise Forbidden(gettext("不能锁定自己的账号。"), code="cannot_lock_self")
     with transaction.atomic():
         account = auth.account_of(user)
         if account.held_at is None:

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from servicehall.core import audit, auth
 from servicehall.core.admin_base import AuditedAdmin
@@ -108,7 +109,7 @@ class RoleAssignmentForm(forms.ModelForm):
                 .values_list("role", flat=True)
             )
             if holds_role_conflict(held, role, EXCLUSIVE_ROLES):
-                raise forms.ValidationError("系统管理员与审计员必须由不同的人担任。", code="role_separation")
+                raise forms.ValidationError(gettext("系统管理员与审计员必须由不同的人担任。"), code="role_separation")
         original = RoleAssignment.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
         if (
             role == Role.AUDITOR
@@ -116,7 +117,7 @@ class RoleAssignmentForm(forms.ModelForm):
             or (original and (original.role == Role.AUDITOR or accounts.is_auditor(original.user)))
         ):
             raise forms.ValidationError(
-                "审计员的角色不由系统管理员设置（职责分离），请在服务器上由安装人员办理。",
+                gettext("审计员的角色不由系统管理员设置（职责分离），请在服务器上由安装人员办理。"),
                 code="auditor_account",
             )
         return data

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from ninja import Router, Schema
 
 from servicehall.core import clock
@@ -102,7 +103,7 @@ def center_detail(request, code: str):
     each serves and its state), and the policy."""
     center = selectors.get_center(code)
     if not access.roles_in(request.user, center):
-        raise Forbidden(f"您在「{center.name}」没有任何角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有任何角色。") % {"name": center.name})
     windows = selectors.windows_with_holders(center, clock.today())
     details = window_details(center, windows)
     return {

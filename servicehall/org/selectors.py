@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext
 
 from servicehall.core.errors import NotFound
 from servicehall.org.models import Center, Post, RoleAssignment, Window
@@ -13,10 +14,10 @@ CODE = re.compile(r"[a-z][a-z0-9-]{1,40}")
 
 def get_center(code: str) -> Center:
     if not CODE.fullmatch(code or ""):
-        raise NotFound(f"没有编码为「{code[:50]}」的中心。", code="center_not_found")
+        raise NotFound(gettext("没有编码为「%(value)s」的中心。") % {"value": code[:50]}, code="center_not_found")
     center = Center.objects.filter(code=code).select_related("parent", "policy").first()
     if center is None:
-        raise NotFound(f"没有编码为「{code}」的中心。", code="center_not_found")
+        raise NotFound(gettext("没有编码为「%(code)s」的中心。") % {"code": code}, code="center_not_found")
     return center
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from servicehall.core import audit, auth
 from servicehall.core.errors import Conflict, Forbidden, Invalid
@@ -32,7 +33,7 @@ def _policy_values(preset: str) -> dict:
         values = preset_values(preset)
     except KeyError:
         names = "、".join(PRESETS)
-        raise Invalid("unknown_preset", f"没有名为「{preset}」的制度预设。可选：{names}。") from None
+        raise Invalid("unknown_preset", gettext("没有名为「%(preset)s」的制度预设。可选：%(names)s。") % {"preset": preset, "names": names}) from None
     return {"preset": preset, **values}
 
 
@@ -53,10 +54,10 @@ def center_create(
     if parent is not None:
         access.require(actor, parent, Role.SYSADMIN)
     elif actor is not None and not actor.is_superuser:
-        raise Invalid("top_center_needs_superuser", "只有超级管理员可以创建顶级中心。")
+        raise Invalid("top_center_needs_superuser", gettext("只有超级管理员可以创建顶级中心。"))
     with transaction.atomic():
         if Center.objects.filter(code=code).exists():
-            raise Conflict("duplicate_code", f"编码「{code}」已被其他中心使用。")
+            raise Conflict("duplicate_code", gettext("编码「%(code)s」已被其他中心使用。") % {"code": code})
         center = Center(code=code, name=name, level=level, parent=parent, **details)
         _clean(center)
         center.save()
@@ -83,7 +84,7 @@ def policy_update(*, actor, center: Center, changes: dict) -> Policy:
     access.require(actor, center, *access.CONFIGURERS)
     unknown = set(changes) - set(POLICY_FIELDS)
     if unknown:
-        raise Invalid("unknown_policy_setting", f"未知的制度设置：{'、'.join(sorted(unknown))}。")
+        raise Invalid("unknown_policy_setting", gettext("未知的制度设置：%(value)s。") % {"value": '、'.join(sorted(unknown))})
     with transaction.atomic():
         policy = Policy.objects.select_for_update().get(center=center)
         before = audit.snapshot(policy)
@@ -109,7 +110,7 @@ def department_create(*, actor, center: Center, code: str, name: str) -> Departm
     access.require(actor, center, *access.CONFIGURERS)
     with transaction.atomic():
         if Department.objects.filter(center=center, code=code).exists():
-            raise Conflict("duplicate_code", f"本中心已有编码为「{code}」的科室。")
+            raise Conflict("duplicate_code", gettext("本中心已有编码为「%(code)s」的科室。") % {"code": code})
         department = Department(center=center, code=code, name=name)
         _clean(department)
         department.save()
@@ -134,10 +135,10 @@ def window_create(
 ) -> Window:
     access.require(actor, center, *access.CONFIGURERS)
     if any(d.center_id != center.pk for d in departments):
-        raise Invalid("department_of_other_center", "窗口只能服务本中心的科室。")
+        raise Invalid("department_of_other_center", gettext("窗口只能服务本中心的科室。"))
     with transaction.atomic():
         if Window.objects.filter(center=center, number=number).exists():
-            raise Conflict("duplicate_window_number", f"本中心已有 {number} 号窗口。")
+            raise Conflict("duplicate_window_number", gettext("本中心已有 %(number)s 号窗口。") % {"number": number})
         window = Window(center=center, number=number, name=name, kind=kind)
         _clean(window)
         window.save()
@@ -172,10 +173,10 @@ def staff_create(
     access.require(actor, center, *access.CONFIGURERS)
     User = get_user_model()
     if department is not None and department.center_id != center.pk:
-        raise Invalid("department_of_other_center", "该科室不属于本中心。")
+        raise Invalid("department_of_other_center", gettext("该科室不属于本中心。"))
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
-            raise Conflict("duplicate_username", f"用户名「{username}」已被使用。")
+            raise Conflict("duplicate_username", gettext("用户名「%(username)s」已被使用。") % {"username": username})
         user = User(username=username, first_name=name)
         try:
             validate_password(password, user)
@@ -203,16 +204,16 @@ def staff_create(
 def role_grant(*, actor, user, center: Center, role: str) -> RoleAssignment:
     access.require(actor, center, Role.SYSADMIN)
     if role not in Role.values:
-        raise Invalid("unknown_role", f"未知角色「{role}」。")
+        raise Invalid("unknown_role", gettext("未知角色「%(role)s」。") % {"role": role})
     if actor is not None and (
         role == Role.AUDITOR or RoleAssignment.objects.filter(user=user, role=Role.AUDITOR).exists()
     ):
         # Separation of duties: the auditor is appointed on the server's console, not by the administrator.
-        raise Forbidden("审计员的角色不由系统管理员设置。", code="auditor_account")
+        raise Forbidden(gettext("审计员的角色不由系统管理员设置。"), code="auditor_account")
     with transaction.atomic():
         held = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
         if holds_role_conflict(held, role, EXCLUSIVE_ROLES):
-            raise Conflict("role_separation", "系统管理员与审计员必须由不同的人担任。")
+            raise Conflict("role_separation", gettext("系统管理员与审计员必须由不同的人担任。"))
         assignment, created = RoleAssignment.objects.get_or_create(user=user, center=center, role=role)
         if created:
             audit.record(
@@ -234,9 +235,9 @@ def posting_approval_record(
     if not access.has_role(
         approved_by.user, center, Role.DIRECTOR, Role.PRINCIPAL_LEADER, Role.DEPUTY_LEADER
     ):
-        raise Invalid("approver_not_leader", f"{approved_by.name} 不是本中心的领导，不能批准岗位调整。")
+        raise Invalid("approver_not_leader", gettext("%(name)s 不是本中心的领导，不能批准岗位调整。") % {"name": approved_by.name})
     if not reason.strip():
-        raise Invalid("reason_required", "请填写调整原因。")
+        raise Invalid("reason_required", gettext("请填写调整原因。"))
     with transaction.atomic():
         approval = PostingApproval.objects.create(
             center=center,
@@ -257,15 +258,15 @@ def posting_approval_record(
 
 def _end_post(actor, post: Post, last_day: dt.date, approval: PostingApproval | None) -> None:
     if last_day < post.start:
-        raise Invalid("end_before_start", "岗位结束日期不能早于开始日期。")
+        raise Invalid("end_before_start", gettext("岗位结束日期不能早于开始日期。"))
     if posting_change_needs_approval(post.start, last_day + dt.timedelta(days=1)):
         if approval is None:
             raise Invalid(
                 "posting_change_needs_approval",
-                f"{post.staff.name} 自 {post.start:%Y-%m-%d} 起在岗未满两年，调整须经中心审核同意（请先登记审批）。",
+                gettext("%(name)s 自 %(start)s 起在岗未满两年，调整须经中心审核同意（请先登记审批）。") % {"name": post.staff.name, "start": format(post.start, "%Y-%m-%d")},
             )
         if approval.center_id != post.window.center_id:
-            raise Invalid("approval_of_other_center", "该审批不属于本中心。")
+            raise Invalid("approval_of_other_center", gettext("该审批不属于本中心。"))
     before = audit.snapshot(post)
     post.end, post.approval = last_day, approval
     post.save(update_fields=["end", "approval"])
@@ -291,9 +292,9 @@ def post_assign(
     center = window.center
     access.require(actor, center, *access.CONFIGURERS)
     if kind not in Post.Kind.values:
-        raise Invalid("unknown_post", f"岗位只能是 A 或 B，收到「{kind}」。")
+        raise Invalid("unknown_post", gettext("岗位只能是 A 或 B，收到「%(kind)s」。") % {"kind": kind})
     if staff.center_id != center.pk:
-        raise Invalid("staff_of_other_center", f"{staff.name} 不属于{center.name}。")
+        raise Invalid("staff_of_other_center", gettext("%(name)s 不属于%(name1)s。") % {"name": staff.name, "name1": center.name})
     with transaction.atomic():
         Window.objects.select_for_update().filter(pk=window.pk).first()  # serialise changes to one window
         posts = list(Post.objects.filter(window=window, voided_at__isnull=True).select_related("staff"))
@@ -304,20 +305,20 @@ def post_assign(
                 continue  # the current holder: ended below
             if post.kind == kind and period.overlaps(new):
                 raise Conflict(
-                    "post_taken", f"{window}的 {kind} 岗在 {start:%Y-%m-%d} 已由 {post.staff.name} 担任。"
+                    "post_taken", gettext("%(window)s的 %(kind)s 岗在 %(start)s 已由 %(name)s 担任。") % {"window": window, "kind": kind, "start": format(start, "%Y-%m-%d"), "name": post.staff.name}
                 )
             if post.staff_id == staff.pk and post.kind != kind and period.overlaps(new) and post.end is None:
-                raise Conflict("already_posted_here", f"{staff.name} 已在本窗口担任 {post.kind} 岗。")
+                raise Conflict("already_posted_here", gettext("%(name)s 已在本窗口担任 %(kind)s 岗。") % {"name": staff.name, "kind": post.kind})
         current = next((p for p in posts if p.kind == kind and p.end is None), None)
         if current is not None:
             if current.staff_id == staff.pk:
-                raise Conflict("already_holds_post", f"{staff.name} 已担任该岗位。")
+                raise Conflict("already_holds_post", gettext("%(name)s 已担任该岗位。") % {"name": staff.name})
             _end_post(actor, current, start - dt.timedelta(days=1), approval)
         try:
             with transaction.atomic():
                 post = Post.objects.create(window=window, staff=staff, kind=kind, start=start)
         except IntegrityError:
-            raise Conflict("post_taken", f"{window}的 {kind} 岗已有人担任。") from None
+            raise Conflict("post_taken", gettext("%(window)s的 %(kind)s 岗已有人担任。") % {"window": window, "kind": kind}) from None
         audit.record(actor=actor, action="post.assign", obj=post, center=center, after=audit.snapshot(post))
     return post
 
@@ -325,7 +326,7 @@ def post_assign(
 def post_end(*, actor, post: Post, last_day: dt.date, approval: PostingApproval | None = None) -> Post:
     access.require(actor, post.window.center, *access.CONFIGURERS)
     if post.end is not None:
-        raise Conflict("post_already_ended", "该岗位任职已结束。")
+        raise Conflict("post_already_ended", gettext("该岗位任职已结束。"))
     with transaction.atomic():
         _end_post(actor, post, last_day, approval)
     return post
@@ -335,9 +336,9 @@ def post_void(*, actor, post: Post, reason: str) -> Post:
     """SEC-2: a posting entered by mistake is voided with a reason, never deleted; history keeps it."""
     access.require(actor, post.window.center, *access.CONFIGURERS)
     if not reason.strip():
-        raise Invalid("reason_required", "作废须填写原因。")
+        raise Invalid("reason_required", gettext("作废须填写原因。"))
     if post.voided_at is not None:
-        raise Conflict("already_void", "该任职记录已作废。")
+        raise Conflict("already_void", gettext("该任职记录已作废。"))
     with transaction.atomic():
         before = audit.snapshot(post)
         post.mark_void(actor, reason.strip())

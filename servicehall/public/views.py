@@ -15,6 +15,7 @@ import os
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from servicehall.catalog import selectors as catalog
@@ -86,11 +87,11 @@ def sample(request, code: str, item_code: str, material_code: str):
         raise Http404(exc.message) from None
     material = next((m for m in version.materials.all() if m.code == material_code), None)
     if material is None or not material.sample:
-        raise Http404("该材料没有示范文本。")
+        raise Http404(gettext("该材料没有示范文本。"))
     try:
         handle = material.sample.open("rb")
     except FileNotFoundError:
-        raise Http404("示范文本文件缺失。") from None
+        raise Http404(gettext("示范文本文件缺失。")) from None
     filename = f"{version.name}-{material.name}{os.path.splitext(material.sample.name)[1]}"
     return FileResponse(handle, as_attachment=False, filename=filename)
 
@@ -107,11 +108,11 @@ def staff_photo(request, code: str, staff_id: int):
     center = _center(code)
     person = Staff.objects.filter(center=center, pk=staff_id, active=True).first()
     if person is None or not person.photo:
-        raise Http404("没有照片。")
+        raise Http404(gettext("没有照片。"))
     try:
         return FileResponse(person.photo.open("rb"))
     except FileNotFoundError:
-        raise Http404("照片文件缺失。") from None
+        raise Http404(gettext("照片文件缺失。")) from None
 
 
 def _seconds(text) -> int:

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.http import HttpResponseNotModified, JsonResponse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from servicehall.core import clock
@@ -215,7 +216,7 @@ def call_particular(request, window_id: Id, payload: PickIn):
     window = selectors.get_window(window_id)
     ticket = selectors.get_ticket(payload.ticket)
     if ticket.center_id != window.center_id:
-        raise NotFound("本中心没有这张号票。", code="ticket_not_found")
+        raise NotFound(gettext("本中心没有这张号票。"), code="ticket_not_found")
     return Status(
         200,
         ticket_out(
@@ -302,7 +303,7 @@ for _action in ("pause", "resume", "cover", "open", "close"):
 
 def _may_watch(request, center) -> None:
     if _device(request) is None and not access.roles_in(request.user, center):
-        raise Forbidden(f"您在「{center.name}」没有任何角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有任何角色。") % {"name": center.name})
 
 
 @router.get(
@@ -351,7 +352,7 @@ def _parse_day(text: str) -> dt.date:
     try:
         return parse_day(text)
     except ValueError as exc:
-        raise Invalid("bad_date", f"日期「{text[:20]}」无效：{exc}。") from None
+        raise Invalid("bad_date", gettext("日期「%(value)s」无效：%(exc)s。") % {"value": text[:20], "exc": exc}) from None
 
 
 @router.get(
@@ -431,7 +432,7 @@ def visit_out(v: HomeVisit) -> dict:
 def _visit(visit_id: int) -> HomeVisit:
     visit = HomeVisit.objects.select_related("center__parent", "assigned_to").filter(pk=visit_id).first()
     if visit is None:
-        raise NotFound("没有这条上门服务记录。", code="home_visit_not_found")
+        raise NotFound(gettext("没有这条上门服务记录。"), code="home_visit_not_found")
     return visit
 
 
@@ -452,7 +453,7 @@ def home_visit_assign(request, visit_id: Id, payload: AssignIn):
     visit = _visit(visit_id)
     staff = visit.center.staff.filter(user__username=payload.staff).first()
     if staff is None:
-        raise Invalid("staff_of_other_center", f"本中心没有用户名为「{payload.staff[:40]}」的工作人员。")
+        raise Invalid("staff_of_other_center", gettext("本中心没有用户名为「%(value)s」的工作人员。") % {"value": payload.staff[:40]})
     return Status(
         200,
         visit_out(

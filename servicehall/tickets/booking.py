@@ -7,6 +7,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
+from django.utils.translation import gettext
 
 from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -25,9 +26,9 @@ ASSIGNERS = (Role.DIRECTOR, Role.DEPARTMENT_HEAD, Role.DUTY_OFFICER)
 def _person(name: str, phone: str) -> tuple[str, str]:
     name, phone = (name or "").strip(), (phone or "").strip()
     if not name or len(name) > 40:
-        raise Invalid("name_required", "请填写姓名（不超过40字）。")
+        raise Invalid("name_required", gettext("请填写姓名（不超过40字）。"))
     if not PHONE.fullmatch(phone):
-        raise Invalid("invalid_phone", "请填写正确的联系电话。")
+        raise Invalid("invalid_phone", gettext("请填写正确的联系电话。"))
     return name, phone
 
 
@@ -48,29 +49,29 @@ def appointment_book(
     center = line.center
     if device is not None:
         if device.center_id != center.pk or device.kind != Device.Kind.KIOSK:
-            raise Forbidden("该设备不能为本中心预约。", code="device_refused")
+            raise Forbidden(gettext("该设备不能为本中心预约。"), code="device_refused")
         who = f"{device.get_kind_display()}：{device.name}"
     else:
         access.require(actor, center, *ISSUERS)
         who = actor
     if channel not in Appointment.Channel.values:
-        raise Invalid("unknown_channel", "预约方式只能是电话预约或网上预约。")
+        raise Invalid("unknown_channel", gettext("预约方式只能是电话预约或网上预约。"))
     name, phone = _person(name, phone)
     start = clock.local(slot_start)
     if start <= clock.now():
-        raise Invalid("slot_past", "只能预约今后的时段。")
+        raise Invalid("slot_past", gettext("只能预约今后的时段。"))
     slot = next((s for s in selectors.slots_on(center, start.date()) if s[0] == start), None)
     if slot is None:
         closure = workdays.closure_on(center, start.date())
         if closure is not None:
-            raise Invalid("center_closed", f"{start:%m月%d日} 停止办公（{closure[0]}），不接受预约。")
-        raise Invalid("no_such_slot", f"{start:%m月%d日 %H:%M} 不是可预约的时段。")
+            raise Invalid("center_closed", gettext("%(start)s 停止办公（%(value)s），不接受预约。") % {"start": format(start, "%m月%d日"), "value": closure[0]})
+        raise Invalid("no_such_slot", gettext("%(start)s 不是可预约的时段。") % {"start": format(start, "%m月%d日 %H:%M")})
     with transaction.atomic():
         # one booking of a line at a time; NO KEY UPDATE leaves tickets free to reference the line
         Line.objects.select_for_update(no_key=True).filter(pk=line.pk).first()
         taken = Appointment.objects.filter(line=line, slot_start=start, voided_at__isnull=True).count()
         if taken >= selectors.slot_capacity(line):
-            raise Conflict("slot_full", f"{start:%m月%d日 %H:%M} 的时段已约满，请选择其他时段。")
+            raise Conflict("slot_full", gettext("%(start)s 的时段已约满，请选择其他时段。") % {"start": format(start, "%m月%d日 %H:%M")})
         used = set(Appointment.objects.filter(center=center, day=start.date()).values_list("code", flat=True))
         code = next(c for c in iter(lambda: f"{secrets.randbelow(10**6):06d}", None) if c not in used)
         appointment = Appointment.objects.create(
@@ -99,11 +100,11 @@ def appointment_book(
 def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appointment:
     access.require(actor, appointment.center, *ISSUERS)
     if not (reason or "").strip():
-        raise Invalid("reason_required", "请填写取消原因。")
+        raise Invalid("reason_required", gettext("请填写取消原因。"))
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if appointment.voided_at is not None or appointment.status != Appointment.Status.BOOKED:
-            raise Conflict("appointment_state", "该预约已签到或已取消。")
+            raise Conflict("appointment_state", gettext("该预约已签到或已取消。"))
         appointment.mark_void(actor, reason.strip())
         audit.record(
             actor=actor,
@@ -120,7 +121,7 @@ def appointment_check_in(*, actor, center: Center, code: str, device: Device | N
     its slot (QUE-2). Works outside office hours: lunch-hour and holiday appointments (HRS-3)."""
     if device is not None:
         if device.center_id != center.pk or device.kind != Device.Kind.KIOSK:
-            raise Forbidden("该设备不能为本中心签到。", code="device_refused")
+            raise Forbidden(gettext("该设备不能为本中心签到。"), code="device_refused")
         who = f"{device.get_kind_display()}：{device.name}"
     else:
         access.require(actor, center, *ISSUERS)
@@ -136,14 +137,14 @@ def appointment_check_in(*, actor, center: Center, code: str, device: Device | N
             .first()
         )
         if appointment is None:
-            raise NotFound("没有今天的这个预约码，请核对或现场取号。", code="appointment_not_found")
+            raise NotFound(gettext("没有今天的这个预约码，请核对或现场取号。"), code="appointment_not_found")
         if appointment.status != Appointment.Status.BOOKED:
-            raise Conflict("already_checked_in", "该预约已签到。")
+            raise Conflict("already_checked_in", gettext("该预约已签到。"))
         opens, closes = rules.check_in_window(appointment.slot_start, appointment.slot_end)
         if not opens <= now <= closes:
             raise Conflict(
                 "outside_check_in",
-                f"请在 {clock.local(opens):%H:%M} 至 {clock.local(closes):%H:%M} 之间签到；已过时段请现场取号。",
+                gettext("请在 %(value)s 至 %(value1)s 之间签到；已过时段请现场取号。") % {"value": format(clock.local(opens), "%H:%M"), "value1": format(clock.local(closes), "%H:%M")},
             )
         appointment.status, appointment.checked_in_at = Appointment.Status.CHECKED_IN, now
         appointment.save(update_fields=["status", "checked_in_at"])
@@ -176,12 +177,12 @@ def home_visit_request(
     access.require(actor, center, *ISSUERS)
     name, phone = _person(name, phone)
     if not (address or "").strip() or not (need or "").strip():
-        raise Invalid("details_required", "请填写上门地址和办理事项。")
+        raise Invalid("details_required", gettext("请填写上门地址和办理事项。"))
     if age is not None and not 0 <= age <= 130:
-        raise Invalid("invalid_age", "年龄须在 0–130 之间。")
+        raise Invalid("invalid_age", gettext("年龄须在 0–130 之间。"))
     if not rules.home_visit_eligible(age, severely_disabled):
         raise Invalid(
-            "home_visit_not_eligible", f"上门服务面向{rules.HOME_VISIT_AGE}周岁以上老人和重度残疾人。"
+            "home_visit_not_eligible", gettext("上门服务面向%(HOME_VISIT_AGE)s周岁以上老人和重度残疾人。") % {"HOME_VISIT_AGE": rules.HOME_VISIT_AGE}
         )
     with transaction.atomic():
         visit = HomeVisit.objects.create(
@@ -204,13 +205,13 @@ def home_visit_request(
 def home_visit_assign(*, actor, visit: HomeVisit, staff: Staff, visit_on: dt.date) -> HomeVisit:
     access.require(actor, visit.center, *ASSIGNERS)
     if staff.center_id != visit.center_id or not staff.active:
-        raise Invalid("staff_of_other_center", f"{staff.name} 不是本中心在岗的工作人员。")
+        raise Invalid("staff_of_other_center", gettext("%(name)s 不是本中心在岗的工作人员。") % {"name": staff.name})
     if visit_on < clock.today():
-        raise Invalid("date_past", "上门日期不能早于今天。")
+        raise Invalid("date_past", gettext("上门日期不能早于今天。"))
     with transaction.atomic():
         visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
         if visit.status == HomeVisit.Status.DONE or visit.voided_at is not None:
-            raise Conflict("home_visit_state", "该上门服务已完成或已取消。")
+            raise Conflict("home_visit_state", gettext("该上门服务已完成或已取消。"))
         before = audit.snapshot(visit, ["status", "assigned_to", "visit_on"])
         visit.status, visit.assigned_to, visit.visit_on = HomeVisit.Status.ASSIGNED, staff, visit_on
         visit.save(update_fields=["status", "assigned_to", "visit_on"])
@@ -228,15 +229,15 @@ def home_visit_assign(*, actor, visit: HomeVisit, staff: Staff, visit_on: dt.dat
 def home_visit_record_outcome(*, actor, visit: HomeVisit, outcome: str) -> HomeVisit:
     """The assigned person (or a leader) records what was done."""
     if not (outcome or "").strip():
-        raise Invalid("outcome_required", "请填写办理结果。")
+        raise Invalid("outcome_required", gettext("请填写办理结果。"))
     if not access.has_role(actor, visit.center, *ASSIGNERS):
         access.require(actor, visit.center, *ISSUERS)
         if visit.assigned_to is None or visit.assigned_to.user_id != actor.pk:
-            raise Forbidden("只有被安排的工作人员可以登记结果。")
+            raise Forbidden(gettext("只有被安排的工作人员可以登记结果。"))
     with transaction.atomic():
         visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
         if visit.status != HomeVisit.Status.ASSIGNED:
-            raise Conflict("home_visit_state", "请先安排上门人员；已完成的不能重复登记。")
+            raise Conflict("home_visit_state", gettext("请先安排上门人员；已完成的不能重复登记。"))
         visit.status, visit.outcome, visit.done_at = HomeVisit.Status.DONE, outcome.strip(), clock.now()
         visit.save(update_fields=["status", "outcome", "done_at"])
         audit.record(
@@ -258,14 +259,14 @@ def device_register(
     """A kiosk or display for the center; returns the token, shown this once (only its hash is kept)."""
     access.require(actor, center, *access.CONFIGURERS)
     if kind not in Device.Kind.values:
-        raise Invalid("unknown_device_kind", "设备类型只能是取号机或大厅显示屏。")
+        raise Invalid("unknown_device_kind", gettext("设备类型只能是取号机或大厅显示屏。"))
     if not (name or "").strip():
-        raise Invalid("name_required", "请填写设备名称。")
+        raise Invalid("name_required", gettext("请填写设备名称。"))
     if address:
         try:
             validate_ipv46_address(address)
         except ValidationError:
-            raise Invalid("invalid_address", f"「{address[:40]}」不是有效的 IP 地址。") from None
+            raise Invalid("invalid_address", gettext("「%(value)s」不是有效的 IP 地址。") % {"value": address[:40]}) from None
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
         device = Device.objects.create(
@@ -290,11 +291,11 @@ def device_register(
 def device_revoke(*, actor, device: Device, reason: str) -> Device:
     access.require(actor, device.center, *access.CONFIGURERS)
     if not (reason or "").strip():
-        raise Invalid("reason_required", "请填写停用原因。")
+        raise Invalid("reason_required", gettext("请填写停用原因。"))
     with transaction.atomic():
         device = Device.objects.select_for_update(of=("self",)).select_related("center").get(pk=device.pk)
         if device.voided_at is not None:
-            raise Conflict("device_revoked", "该设备已停用。")
+            raise Conflict("device_revoked", gettext("该设备已停用。"))
         device.mark_void(actor, reason.strip())
         audit.record(
             actor=actor, action="device.revoke", obj=device, center=device.center, after={"reason": reason}

@@ -25,6 +25,7 @@ import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from servicehall.core import clock
 from servicehall.core.errors import DomainError, Forbidden
@@ -111,9 +112,9 @@ def by_token(request, center_code: str, token: str) -> Device:
     """The center's live device with this token, used from its registered address (if any)."""
     device = _lookup(center_code, token, "", ()) if token else None
     if device is None:
-        raise Forbidden("设备令牌无效或已停用。", code="device_refused")
+        raise Forbidden(gettext("设备令牌无效或已停用。"), code="device_refused")
     if device.address and not _same_address(device.address, ip_of(request)):
-        raise Forbidden("此设备令牌只能在登记的设备地址上使用。", code="device_refused")
+        raise Forbidden(gettext("此设备令牌只能在登记的设备地址上使用。"), code="device_refused")
     return device
 
 
@@ -146,7 +147,7 @@ def device_of(request, center_code: str, *kinds: str) -> Device | None:
         if device is None:
             return None
     if kinds and device.kind not in kinds:
-        raise Forbidden(f"{device.get_kind_display()}不能执行此操作。", code="device_refused")
+        raise Forbidden(gettext("%(value)s不能执行此操作。") % {"value": device.get_kind_display()}, code="device_refused")
     if limited(f"{device.pk}:{ip_of(request)}"):
         raise TooManyRequests()
     return device

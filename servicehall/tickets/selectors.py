@@ -58,7 +58,7 @@ def get_line(center: Center | str, prefix: str) -> Line:
         if isinstance(center, str):
             center = get_center(center)
         names = "、".join(f"{x.prefix}（{x.name}）" for x in lines_of(center)) or "无"
-        raise NotFound(f"本中心没有业务线「{(prefix or '')[:10]}」。可选：{names}。", code="line_not_found")
+        raise NotFound(gettext("本中心没有业务线「%(value)s」。可选：%(names)s。") % {"value": (prefix or '')[:10], "names": names}, code="line_not_found")
     return line
 
 
@@ -98,7 +98,7 @@ def get_window(window_id: int) -> Window:
     def load():
         window = _WINDOW.first(window_id)
         if window is None:
-            raise NotFound("没有这个窗口。", code="window_not_found")
+            raise NotFound(gettext("没有这个窗口。"), code="window_not_found")
         return window
 
     return _config.get(("window", window_id), load)
@@ -107,7 +107,7 @@ def get_window(window_id: int) -> Window:
 def get_ticket(ticket_id: int) -> Ticket:
     ticket = _TICKET.first(ticket_id)
     if ticket is None:
-        raise NotFound("没有这张号票。", code="ticket_not_found")
+        raise NotFound(gettext("没有这张号票。"), code="ticket_not_found")
     if ticket.window_id is not None:
         ticket.window = get_window(ticket.window_id)
     return ticket

@@ -11,6 +11,7 @@ Concurrency (QUE-1):
 """
 
 from django.db import connection, transaction
+from django.utils.translation import gettext
 
 from servicehall.catalog.models import Item
 from servicehall.core import audit, clock, rows
@@ -57,14 +58,14 @@ def line_create(
     access.require(actor, center, *access.CONFIGURERS)
     prefix = (prefix or "").strip().upper()
     if not rules.is_valid_prefix(prefix):
-        raise Invalid("invalid_prefix", "业务线字母须为 A–Z 中的一个大写字母。")
+        raise Invalid("invalid_prefix", gettext("业务线字母须为 A–Z 中的一个大写字母。"))
     if not (name or "").strip():
-        raise Invalid("name_required", "请填写业务线名称。")
+        raise Invalid("name_required", gettext("请填写业务线名称。"))
     if any(x.center_id != center.pk for x in [*windows, *departments, *items]):
-        raise Invalid("other_center", "业务线只能使用本中心的窗口、科室和事项。")
+        raise Invalid("other_center", gettext("业务线只能使用本中心的窗口、科室和事项。"))
     with transaction.atomic():
         if Line.objects.filter(center=center, prefix=prefix, voided_at__isnull=True).exists():
-            raise Conflict("duplicate_prefix", f"本中心已有字母为「{prefix}」的业务线。")
+            raise Conflict("duplicate_prefix", gettext("本中心已有字母为「%(prefix)s」的业务线。") % {"prefix": prefix})
         line = Line.objects.create(center=center, prefix=prefix, name=name.strip())
         line.windows.set(windows)
         line.departments.set(departments)
@@ -132,7 +133,7 @@ def _next_seq(line: Line, day) -> tuple[int, int]:
             cursor.execute(_NEXT_SEQ, params)
         row = cursor.fetchone()
     if row is None:
-        raise Invalid("line_closed", f"业务线「{line.name}」已停用。")
+        raise Invalid("line_closed", gettext("业务线「%(name)s」已停用。") % {"name": line.name})
     return row[0], row[1]
 
 
@@ -163,7 +164,7 @@ def _green(value: str | None) -> str:
         return ""
     if value not in GreenChannel.values:
         names = "、".join(f"{v}（{label}）" for v, label in GreenChannel.choices)
-        raise Invalid("unknown_green_channel", f"未知的绿色通道类别「{value[:30]}」。可选：{names}。")
+        raise Invalid("unknown_green_channel", gettext("未知的绿色通道类别「%(value)s」。可选：%(names)s。") % {"value": value[:30], "names": names})
     return value
 
 
@@ -171,7 +172,7 @@ def _issuer(actor, device: Device | None, center: Center):
     """Who the audit names for a take: the signed-in staff member, or the device."""
     if device is not None:
         if device.center_id != center.pk or device.kind != Device.Kind.KIOSK:
-            raise Forbidden("该设备不能为本中心取号。", code="device_refused")
+            raise Forbidden(gettext("该设备不能为本中心取号。"), code="device_refused")
         return f"{device.get_kind_display()}：{device.name}"
     access.require(actor, center, *ISSUERS)
     return actor
@@ -262,7 +263,7 @@ def ticket_take(
     who = _issuer(actor, device, center)
     green = _green(green_channel)
     if line.voided_at is not None:
-        raise Invalid("line_closed", f"业务线「{line.name}」已停用。")
+        raise Invalid("line_closed", gettext("业务线「%(name)s」已停用。") % {"name": line.name})
     now = clock.now()
     if not workdays.is_open(center, now):
         raise Conflict("center_closed", closed_message(center, now))
@@ -282,7 +283,7 @@ def ticket_take(
 def _staff_of(actor):
     staff = getattr(actor, "staff", None) if actor is not None else None
     if staff is None:
-        raise Forbidden("只有中心工作人员可以操作窗口。", code="not_staff")
+        raise Forbidden(gettext("只有中心工作人员可以操作窗口。"), code="not_staff")
     return staff
 
 
@@ -314,10 +315,10 @@ def _operating_state(actor, window: Window) -> WindowState:
         state.window = window
     if state is None or state.state not in rules.SERVING_STATES:
         label = WindowState.State(state.state).label if state else WindowState.State.CLOSED.label
-        raise Conflict("window_not_open", f"{window}当前为「{label}」，请先开窗或恢复服务。")
+        raise Conflict("window_not_open", gettext("%(window)s当前为「%(label)s」，请先开窗或恢复服务。") % {"window": window, "label": label})
     if actor is not None and (state.operator is None or state.operator.user_id != actor.pk):
         name = state.operator.name if state.operator else "—"
-        raise Forbidden(f"{window}当前由 {name} 操作；请先开窗或顶岗。", code="not_window_operator")
+        raise Forbidden(gettext("%(window)s当前由 %(name)s 操作；请先开窗或顶岗。") % {"window": window, "name": name}, code="not_window_operator")
     return state
 
 
@@ -325,7 +326,7 @@ def _busy(state: WindowState) -> Conflict:
     """Refusal while a citizen is at the counter; names the ticket so a console can resume it."""
     return Conflict(
         "window_busy",
-        f"请先处理当前号 {state.current.number}（办结、过号或转移）。",
+        gettext("请先处理当前号 %(number)s（办结、过号或转移）。") % {"number": state.current.number},
         fields={"ticket": state.current_id},
     )
 
@@ -438,7 +439,7 @@ def ticket_call(*, actor, window: Window, ticket: Ticket, reason: str) -> Ticket
     """Call a particular ticket out of order: needs a reason, and the audit keeps it."""
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("reason_required", "指定叫号须填写原因。")
+        raise Invalid("reason_required", gettext("指定叫号须填写原因。"))
     with transaction.atomic():
         state = _operating_state(actor, window)
         if state.current_id is not None:
@@ -452,7 +453,7 @@ def ticket_call(*, actor, window: Window, ticket: Ticket, reason: str) -> Ticket
             .first()
         )
         if locked is None:
-            raise Conflict("ticket_not_waiting", f"{ticket.number} 已不在本窗口的等候队列中。")
+            raise Conflict("ticket_not_waiting", gettext("%(number)s 已不在本窗口的等候队列中。") % {"number": ticket.number})
         return _call(actor=actor, ticket=locked, state=state, now=now, action="ticket.pick", reason=reason)
 
 
@@ -466,12 +467,12 @@ _LOCKED_TICKET = rows.Prepared(
 def _at_counter(actor, ticket: Ticket, *statuses: str) -> tuple[Ticket, WindowState]:
     """Lock the window the ticket is at (the actor must be operating it), then the ticket."""
     if ticket.window_id is None or ticket.status not in AT_COUNTER:
-        raise Conflict("ticket_not_at_window", f"{ticket.number} 当前不在窗口办理。")
+        raise Conflict("ticket_not_at_window", gettext("%(number)s 当前不在窗口办理。") % {"number": ticket.number})
     state = _operating_state(actor, ticket.window)
     locked = _LOCKED_TICKET.first(ticket.pk)
     if locked.window_id != state.window_id or locked.status not in statuses:
         label = Ticket.Status(locked.status).label
-        raise Conflict("ticket_state", f"{locked.number} 当前为「{label}」，不能执行此操作。")
+        raise Conflict("ticket_state", gettext("%(number)s 当前为「%(label)s」，不能执行此操作。") % {"number": locked.number, "label": label})
     return locked, state
 
 
@@ -486,7 +487,7 @@ def ticket_recall(*, actor, ticket: Ticket) -> Ticket:
     with transaction.atomic():
         ticket, state = _at_counter(actor, ticket, Ticket.Status.CALLED)
         if ticket.recalls >= rules.MAX_RECALLS:
-            raise Conflict("recall_limit", f"{ticket.number} 已重呼 {rules.MAX_RECALLS} 次，请按过号处理。")
+            raise Conflict("recall_limit", gettext("%(number)s 已重呼 %(MAX_RECALLS)s 次，请按过号处理。") % {"number": ticket.number, "MAX_RECALLS": rules.MAX_RECALLS})
         ticket.recalls += 1
         ticket.called_at = clock.now()
         ticket.save(update_fields=["recalls", "called_at"])
@@ -546,23 +547,23 @@ def ticket_transfer(
     """Send the ticket at the counter to another line, or to a particular window; it keeps its
     number and issue time, so it waits there in its original place (QUE-2)."""
     if (line is None) == (window is None):
-        raise Invalid("transfer_target", "请指定转往的业务线或窗口（二选一）。")
+        raise Invalid("transfer_target", gettext("请指定转往的业务线或窗口（二选一）。"))
     with transaction.atomic():
         ticket, state = _at_counter(actor, ticket, *AT_COUNTER)
         center = state.window.center
         target = line or window
         if target.center_id != center.pk:
-            raise Invalid("other_center", "只能转往本中心的业务线或窗口。")
+            raise Invalid("other_center", gettext("只能转往本中心的业务线或窗口。"))
         if window is not None and window.pk == state.window_id:
-            raise Invalid("same_window", "不能转往本窗口。")
+            raise Invalid("same_window", gettext("不能转往本窗口。"))
         if line is not None and line.pk == ticket.line_id:
-            raise Invalid("same_line", f"{ticket.number} 已在「{line.name}」。")
+            raise Invalid("same_line", gettext("%(number)s 已在「%(name)s」。") % {"number": ticket.number, "name": line.name})
         if line is not None and line.voided_at is not None:
-            raise Invalid("line_closed", f"业务线「{line.name}」已停用。")
+            raise Invalid("line_closed", gettext("业务线「%(name)s」已停用。") % {"name": line.name})
         serving = WindowState.objects.filter(state__in=ACTIVE)
         serving = serving.filter(window=window) if window else serving.filter(window__lines=line)
         if not serving.exists():
-            raise Conflict("no_window_open", f"「{target}」目前没有开放的窗口，无法转入。")
+            raise Conflict("no_window_open", gettext("「%(target)s」目前没有开放的窗口，无法转入。") % {"target": target})
         before = {"line": ticket.line.prefix, "window": state.window.number, "status": ticket.status}
         ticket.status = Ticket.Status.WAITING
         ticket.line = line or ticket.line
@@ -653,11 +654,11 @@ def _check_window_right(staff, state: WindowState, action: str, kinds: set[str])
     window = state.window
     is_operator = state.operator_id == staff.pk
     if action == "cover" and "B" not in kinds:
-        raise Forbidden(f"只有{window}今日的 B 岗可以顶岗。", code="not_backup_post")
+        raise Forbidden(gettext("只有%(window)s今日的 B 岗可以顶岗。") % {"window": window}, code="not_backup_post")
     if action in ("pause", "resume") and not is_operator:
-        raise Forbidden(f"只有正在{window}办理的工作人员可以暂停或恢复。", code="not_window_operator")
+        raise Forbidden(gettext("只有正在%(window)s办理的工作人员可以暂停或恢复。") % {"window": window}, code="not_window_operator")
     if action in ("open", "close") and not (kinds or is_operator):
-        raise Forbidden(f"您今日不在{window}的 A 岗或 B 岗。", code="not_post_holder")
+        raise Forbidden(gettext("您今日不在%(window)s的 A 岗或 B 岗。") % {"window": window}, code="not_post_holder")
 
 
 def window_action(*, actor, window: Window, action: str) -> WindowState:
@@ -669,7 +670,7 @@ def window_action(*, actor, window: Window, action: str) -> WindowState:
     citizen is at the counter, or while tickets wait that no other window could call (HRS-3).
     """
     if action not in rules.TRANSITIONS:
-        raise Invalid("unknown_action", f"未知的窗口操作「{action[:20]}」。")
+        raise Invalid("unknown_action", gettext("未知的窗口操作「%(value)s」。") % {"value": action[:20]})
     center = window.center
     access.require(actor, center, *WINDOW_ROLES)
     now = clock.now()
@@ -680,19 +681,19 @@ def window_action(*, actor, window: Window, action: str) -> WindowState:
             new = rules.next_state(state.state, action, resume_to=state.resume_to or rules.OPEN)
         except rules.StateError:
             label = WindowState.State(state.state).label
-            raise Conflict("window_state", f"{window}当前为「{label}」，不能执行此操作。") from None
+            raise Conflict("window_state", gettext("%(window)s当前为「%(label)s」，不能执行此操作。") % {"window": window, "label": label}) from None
         staff = state.operator
         if actor is not None:
             staff = _staff_of(actor)
             _check_window_right(staff, state, action, _post_kinds(staff, window, day))
         if action == "close":
             if state.current_id is not None:
-                raise Conflict("window_busy", f"请先处理当前号 {state.current.number}，再关闭窗口。")
+                raise Conflict("window_busy", gettext("请先处理当前号 %(number)s，再关闭窗口。") % {"number": state.current.number})
             stranded = _stranded(window, day)
             if stranded:
                 raise Conflict(
                     "tickets_waiting",
-                    f"还有 {stranded} 位群众只能由本窗口办理，事情没办完，窗口不下班（延时服务）。",
+                    gettext("还有 %(stranded)s 位群众只能由本窗口办理，事情没办完，窗口不下班（延时服务）。") % {"stranded": stranded},
                 )
         before = {"state": state.state, "operator": state.operator_id}
         if action == "pause":

@@ -53,7 +53,7 @@ def _device_or_staff(request, code: str, *kinds: str) -> tuple[Center, Device | 
     device = devices.device_of(request, code, *kinds)
     if device is None:
         raise Forbidden(
-            "本设备尚未启用：请管理员在「大厅设备」中登记本设备，再在本机打开设备启用页输入设备令牌。",
+            gettext("本设备尚未启用：请管理员在「大厅设备」中登记本设备，再在本机打开设备启用页输入设备令牌。"),
             code="device_refused",
         )
     return center, device
@@ -100,7 +100,7 @@ def _console_window(request, window_id: int):
         else set()
     )
     if not kinds and (staff is None or state.operator_id != staff.pk):
-        raise Forbidden(f"您今日不在{window}的 A 岗或 B 岗。", code="not_post_holder")
+        raise Forbidden(gettext("您今日不在%(window)s的 A 岗或 B 岗。") % {"window": window}, code="not_post_holder")
     return window, kinds
 
 
@@ -145,9 +145,9 @@ def _ticket_at(window, ticket_id: str) -> Ticket:
     try:
         ticket = selectors.get_ticket(int(ticket_id))
     except (TypeError, ValueError):
-        raise Invalid("bad_ticket", "号票编号无效。") from None
+        raise Invalid("bad_ticket", gettext("号票编号无效。")) from None
     if ticket.center_id != window.center_id:
-        raise NotFound("本中心没有这张号票。", code="ticket_not_found")
+        raise NotFound(gettext("本中心没有这张号票。"), code="ticket_not_found")
     return ticket
 
 
@@ -192,7 +192,7 @@ def _console_action(request, window, action: str):
     if action in rules.TRANSITIONS:
         state = services.window_action(actor=user, window=window, action=action)
         return f"{window}：{selectors.state_label(state.state)}"
-    raise Invalid("unknown_action", "未知的操作。")
+    raise Invalid("unknown_action", gettext("未知的操作。"))
 
 
 @login_required
@@ -269,7 +269,7 @@ def slip(request, code: str, ticket_id: int):
     center, _device = _device_or_staff(request, code, Device.Kind.KIOSK)
     ticket = selectors.get_ticket(ticket_id)
     if ticket.center_id != center.pk:
-        raise NotFound("本中心没有这张号票。", code="ticket_not_found")
+        raise NotFound(gettext("本中心没有这张号票。"), code="ticket_not_found")
     ahead = request.GET.get("ahead", "")
     return render(
         request,
@@ -297,7 +297,7 @@ def kiosk_book(request, code: str):
             start = None
         try:
             if start is None:
-                raise Invalid("no_such_slot", "请选择预约时段。")
+                raise Invalid("no_such_slot", gettext("请选择预约时段。"))
             context["appointment"] = booking.appointment_book(
                 actor=None if device else request.user,
                 line=line,
@@ -366,7 +366,7 @@ def _date_param(text: str | None, default: dt.date) -> dt.date:
     try:
         return parse_day(text)  # a date of the working-day calendar (2004–2099)
     except ValueError as exc:
-        raise Invalid("bad_date", f"日期「{text[:20]}」无效：{exc}。") from None
+        raise Invalid("bad_date", gettext("日期「%(value)s」无效：%(exc)s。") % {"value": text[:20], "exc": exc}) from None
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
@@ -374,9 +374,9 @@ def _period(request) -> tuple[dt.date, dt.date]:
     start = _date_param(request.GET.get("start"), today - dt.timedelta(days=6))
     end = _date_param(request.GET.get("end"), today)
     if end < start:
-        raise Invalid("bad_period", "结束日期不能早于开始日期。")
+        raise Invalid("bad_period", gettext("结束日期不能早于开始日期。"))
     if (end - start).days > 366:
-        raise Invalid("bad_period", "统计期间最长一年。")
+        raise Invalid("bad_period", gettext("统计期间最长一年。"))
     return start, end
 
 
@@ -417,7 +417,7 @@ def _int_or_none(text: str | None, label: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise Invalid("bad_number", f"{label}须为整数。") from None
+        raise Invalid("bad_number", gettext("%(label)s须为整数。") % {"label": label}) from None
 
 
 def _service_action(request, center: Center) -> str:
@@ -426,7 +426,7 @@ def _service_action(request, center: Center) -> str:
         try:
             start = parse_moment(post.get("slot", ""))
         except ValueError:
-            raise Invalid("no_such_slot", "请选择预约时段。") from None
+            raise Invalid("no_such_slot", gettext("请选择预约时段。")) from None
         appointment = booking.appointment_book(
             actor=user,
             line=selectors.get_line(center, post.get("line", "")),
@@ -441,7 +441,7 @@ def _service_action(request, center: Center) -> str:
             center=center, pk=_int_or_none(post.get("appointment"), "预约")
         ).first()
         if appointment is None:
-            raise NotFound("没有这个预约。", code="appointment_not_found")
+            raise NotFound(gettext("没有这个预约。"), code="appointment_not_found")
         if action == "cancel":
             booking.appointment_cancel(actor=user, appointment=appointment, reason=post.get("reason", ""))
             return "已取消预约。"
@@ -461,18 +461,18 @@ def _service_action(request, center: Center) -> str:
         return "已登记上门服务申请。"
     visit = HomeVisit.objects.filter(center=center, pk=_int_or_none(post.get("visit"), "记录")).first()
     if visit is None:
-        raise NotFound("没有这条上门服务记录。", code="home_visit_not_found")
+        raise NotFound(gettext("没有这条上门服务记录。"), code="home_visit_not_found")
     if action == "assign":
         staff = Staff.objects.filter(center=center, pk=_int_or_none(post.get("staff"), "人员")).first()
         if staff is None:
-            raise Invalid("staff_of_other_center", "请选择本中心的工作人员。")
+            raise Invalid("staff_of_other_center", gettext("请选择本中心的工作人员。"))
         day = _date_param(post.get("visit_on"), clock.today())
         booking.home_visit_assign(actor=user, visit=visit, staff=staff, visit_on=day)
         return f"已安排 {staff.name} 于 {day:%m月%d日} 上门。"
     if action == "outcome":
         booking.home_visit_record_outcome(actor=user, visit=visit, outcome=post.get("outcome", ""))
         return "已登记办理结果。"
-    raise Invalid("unknown_action", "未知的操作。")
+    raise Invalid("unknown_action", gettext("未知的操作。"))
 
 
 @login_required
@@ -523,7 +523,7 @@ def devices_page(request, code: str):
                     center=center, pk=_int_or_none(request.POST.get("device"), "设备")
                 ).first()
                 if device is None:
-                    raise NotFound("没有这个设备。", code="device_not_found")
+                    raise NotFound(gettext("没有这个设备。"), code="device_not_found")
                 booking.device_revoke(
                     actor=request.user, device=device, reason=request.POST.get("reason", "")
                 )

@@ -8,6 +8,7 @@ center (or above it); ``/centers/{code}/hours`` is public, like the hours on the
 import datetime as dt
 from typing import Literal
 
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from servicehall.core import clock
@@ -53,16 +54,16 @@ def _days(value: str) -> int:
     try:
         n = int(value.strip())
     except (ValueError, AttributeError):
-        raise Invalid("bad_days", f"工作日天数「{value[:40]}」不是整数。") from None
+        raise Invalid("bad_days", gettext("工作日天数「%(value)s」不是整数。") % {"value": value[:40]}) from None
     if n < 0:
-        raise Invalid("negative_days", f"工作日天数不能为负数（{n}）。")
+        raise Invalid("negative_days", gettext("工作日天数不能为负数（%(n)s）。") % {"n": n})
     return n
 
 
 def _center_for(request, code: str):
     center = get_center(code)
     if not access.roles_in(request.user, center):
-        raise Forbidden(f"您在「{center.name}」没有任何角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有任何角色。") % {"name": center.name})
     return center
 
 
@@ -190,7 +191,7 @@ def _closure_out(closure: Closure) -> dict:
 
 def _editable(request, center):
     if not selectors.can_edit_closures(request.user, center):
-        raise Forbidden(f"只有系统管理员或「{center.name}」的主任可以登记停止办公。")
+        raise Forbidden(gettext("只有系统管理员或「%(name)s」的主任可以登记停止办公。") % {"name": center.name})
     return center
 
 
@@ -237,7 +238,7 @@ def closure_void(request, closure_id: Id, payload: VoidIn):
         else None
     )
     if closure is None:
-        raise NotFound("没有这条停止办公登记。", code="closure_not_found")
+        raise NotFound(gettext("没有这条停止办公登记。"), code="closure_not_found")
     closure = services.closure_void(
         actor=request.user, closure=closure, reason=payload.reason, confirm=payload.confirm
     )

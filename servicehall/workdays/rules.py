@@ -27,6 +27,8 @@ from itertools import chain
 import chinese_calendar
 from lunardate import LunarDate
 
+from servicehall.core.text import gettext_noop
+
 FIRST_DATE = dt.date(2004, 1, 1)
 LAST_DATE = dt.date(2099, 12, 31)  # lunardate stops at lunar year 2099
 
@@ -56,7 +58,7 @@ class CalendarError(ValueError):
 
 
 def _out_of_range(d: dt.date, first: dt.date = FIRST_DATE, last: dt.date = LAST_DATE) -> CalendarError:
-    return CalendarError("date_out_of_range", f"日期 {d} 超出工作日历范围（{first} 至 {last}）。")
+    return CalendarError("date_out_of_range", gettext_noop("日期 %(d)s 超出工作日历范围（%(first)s 至 %(last)s）。", d=d, first=first, last=last))
 
 
 def _as_date(d: dt.date) -> dt.date:
@@ -98,7 +100,7 @@ def _dates_of(year: int) -> Iterable[dt.date]:
 def published_days(year: int) -> list[Day]:
     """Every day of ``year`` as published (holidays, 调休 and their names)."""
     if year not in published_years():
-        raise CalendarError("date_out_of_range", f"chinesecalendar 没有 {year} 年的数据。")
+        raise CalendarError("date_out_of_range", gettext_noop("chinesecalendar 没有 %(year)s 年的数据。", year=year))
     days = []
     for d in _dates_of(year):
         if d in chinese_calendar.workdays:
@@ -183,7 +185,7 @@ def provisional_days(year: int) -> list[Day]:
     """
     if not FIRST_DATE.year <= year <= LAST_DATE.year:
         raise CalendarError(
-            "date_out_of_range", f"{year} 年超出工作日历范围（{FIRST_DATE.year}–{LAST_DATE.year}）。"
+            "date_out_of_range", gettext_noop("%(year)s 年超出工作日历范围（%(year1)s–%(year2)s）。", year=year, year1=FIRST_DATE.year, year2=LAST_DATE.year)
         )
     names: dict[dt.date, list[str]] = {}
     for d, name in statutory_holidays(year):
@@ -228,16 +230,16 @@ class WorkCalendar:
     def __init__(self, days: Iterable[Day]):
         self._days = tuple(sorted(days, key=lambda day: day.date))
         if not self._days:
-            raise CalendarError("empty_calendar", "工作日历为空。")
+            raise CalendarError("empty_calendar", gettext_noop("工作日历为空。"))
         self.first = self._days[0].date
         self.last = self._days[-1].date
         self._origin = self.first.toordinal()
         work, prov, nth = [0], [0], []
         for i, day in enumerate(self._days):
             if day.date.toordinal() != self._origin + i:
-                raise CalendarError("calendar_gap", f"工作日历不连续：{day.date} 前缺少或重复日期。")
+                raise CalendarError("calendar_gap", gettext_noop("工作日历不连续：%(date)s 前缺少或重复日期。", date=day.date))
             if day.kind not in KINDS:
-                raise CalendarError("bad_kind", f"未知的日期类型：{day.kind}。")
+                raise CalendarError("bad_kind", gettext_noop("未知的日期类型：%(kind)s。", kind=day.kind))
             work.append(work[-1] + day.workday)
             prov.append(prov[-1] + day.provisional)
             if day.workday:
@@ -266,7 +268,7 @@ class WorkCalendar:
         in (start, result] is.
         """
         if n < 0:
-            raise CalendarError("negative_days", f"工作日天数不能为负数（{n}）。")
+            raise CalendarError("negative_days", gettext_noop("工作日天数不能为负数（%(n)s）。", n=n))
         i = self._index(start)
         if n == 0:
             return _as_date(start), False
@@ -274,7 +276,7 @@ class WorkCalendar:
         if k > len(self._nth):
             raise CalendarError(
                 "date_out_of_range",
-                f"{_as_date(start)} 之后第 {n} 个工作日超出工作日历范围（至 {self.last}）。",
+                gettext_noop("%(value)s 之后第 %(n)s 个工作日超出工作日历范围（至 %(last)s）。", value=_as_date(start), n=n, last=self.last),
             )
         j = self._nth[k - 1]
         return self._days[j].date, self._prov[j + 1] > self._prov[i + 1]
@@ -305,7 +307,7 @@ class WorkCalendar:
         """The first working day on or after ``d``."""
         k = self._work[self._index(d)]  # working days strictly before d
         if k >= len(self._nth):
-            raise CalendarError("date_out_of_range", f"{_as_date(d)} 之后在工作日历范围内没有工作日。")
+            raise CalendarError("date_out_of_range", gettext_noop("%(value)s 之后在工作日历范围内没有工作日。", value=_as_date(d)))
         return self._days[self._nth[k]].date
 
     def days(self) -> tuple[Day, ...]:
@@ -325,7 +327,7 @@ def national_calendar(first_year: int = FIRST_DATE.year, last_year: int = LAST_D
     if not FIRST_DATE.year <= first_year <= last_year <= LAST_DATE.year:
         raise CalendarError(
             "date_out_of_range",
-            f"年份 {first_year}–{last_year} 超出工作日历范围（{FIRST_DATE.year}–{LAST_DATE.year}）。",
+            gettext_noop("年份 %(first_year)s–%(last_year)s 超出工作日历范围（%(year)s–%(year1)s）。", first_year=first_year, last_year=last_year, year=FIRST_DATE.year, year1=LAST_DATE.year),
         )
     return WorkCalendar(chain.from_iterable(year_days(y) for y in range(first_year, last_year + 1)))
 
@@ -419,7 +421,7 @@ def end_of_day_deadline(
     """End of office hours on working day ``d`` — the moment a working-day limit expires."""
     closes = closing_time(hours, cal, d)
     if closes is None:
-        raise CalendarError("not_a_workday", f"{_as_date(d)} 不是工作日，没有办公时间。")
+        raise CalendarError("not_a_workday", gettext_noop("%(value)s 不是工作日，没有办公时间。", value=_as_date(d)))
     return dt.datetime.combine(_as_date(d), closes, tzinfo=tzinfo)
 
 
@@ -529,7 +531,7 @@ def parse_schedule(rows: Iterable[tuple[int, list[str]]]) -> list[ScheduleEntry]
     if problems:
         raise CalendarError("bad_schedule", "；".join(problems) + "。")
     if not any(not e.workday for e in entries):
-        raise CalendarError("bad_schedule", "安排中没有任何放假日期。")
+        raise CalendarError("bad_schedule", gettext_noop("安排中没有任何放假日期。"))
     return entries
 
 
@@ -539,12 +541,12 @@ def schedule_year(entries: list[ScheduleEntry]) -> int:
     year = max(e.last for e in entries).year
     if not FIRST_DATE.year <= year <= LAST_DATE.year:
         raise CalendarError(
-            "date_out_of_range", f"{year} 年超出工作日历范围（{FIRST_DATE.year}–{LAST_DATE.year}）。"
+            "date_out_of_range", gettext_noop("%(year)s 年超出工作日历范围（%(year1)s–%(year2)s）。", year=year, year1=FIRST_DATE.year, year2=LAST_DATE.year)
         )
     stray = sorted(e.first for e in entries if e.first < dt.date(year - 1, 12, 1))
     if stray:
         raise CalendarError(
-            "bad_schedule", f"安排应只包含 {year} 年（及上一年 12 月）的日期，{stray[0]} 不在其中。"
+            "bad_schedule", gettext_noop("安排应只包含 %(year)s 年（及上一年 12 月）的日期，%(value)s 不在其中。", year=year, value=stray[0])
         )
     return year
 

@@ -7,6 +7,8 @@ All moments are aware datetimes; wall-clock questions are answered in Asia/Shang
 
 import datetime as dt
 
+from django.utils.translation import gettext
+
 from servicehall.core import clock
 from servicehall.core.errors import Invalid
 from servicehall.core.roles import Role
@@ -87,10 +89,10 @@ def parse_date(text: str, label: str = "日期") -> dt.date:
     try:
         d = dt.date.fromisoformat((text or "").strip())
     except ValueError:
-        raise Invalid("bad_date", f"{label}「{(text or '')[:40]}」不是有效日期，应为 YYYY-MM-DD。") from None
+        raise Invalid("bad_date", gettext("%(label)s「%(value)s」不是有效日期，应为 YYYY-MM-DD。") % {"label": label, "value": (text or '')[:40]}) from None
     if not rules.FIRST_DATE <= d <= rules.LAST_DATE:
         raise Invalid(
-            "date_out_of_range", f"{label} {d} 超出工作日历范围（{rules.FIRST_DATE} 至 {rules.LAST_DATE}）。"
+            "date_out_of_range", gettext("%(label)s %(d)s 超出工作日历范围（%(FIRST_DATE)s 至 %(LAST_DATE)s）。") % {"label": label, "d": d, "FIRST_DATE": rules.FIRST_DATE, "LAST_DATE": rules.LAST_DATE}
         )
     return d
 

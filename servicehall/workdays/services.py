@@ -11,6 +11,7 @@ import zipfile
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, Forbidden, Invalid
@@ -32,16 +33,16 @@ def _invalid(exc: CalendarError) -> Invalid:
 def _in_range(d: dt.date) -> None:
     if not rules.FIRST_DATE <= d <= rules.LAST_DATE:
         raise Invalid(
-            "date_out_of_range", f"日期 {d} 超出工作日历范围（{rules.FIRST_DATE} 至 {rules.LAST_DATE}）。"
+            "date_out_of_range", gettext("日期 %(d)s 超出工作日历范围（%(FIRST_DATE)s 至 %(LAST_DATE)s）。") % {"d": d, "FIRST_DATE": rules.FIRST_DATE, "LAST_DATE": rules.LAST_DATE}
         )
 
 
 def _text(value: str, label: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise Invalid("missing_field", f"请填写{label}。", fields={label: ["必填"]})
+        raise Invalid("missing_field", gettext("请填写%(label)s。") % {"label": label}, fields={label: ["必填"]})
     if len(value) > limit:
-        raise Invalid("too_long", f"{label}不能超过 {limit} 个字。")
+        raise Invalid("too_long", gettext("%(label)s不能超过 %(limit)s 个字。") % {"label": label, "limit": limit})
     return value
 
 
@@ -62,7 +63,7 @@ def _renew_stamp() -> None:
 
 def _require_calendar_admin(actor) -> None:
     if actor is not None and not selectors.can_manage_calendar(actor):
-        raise Forbidden("只有系统管理员可以更改全国工作日历（更正日期、导入国务院安排）。")
+        raise Forbidden(gettext("只有系统管理员可以更改全国工作日历（更正日期、导入国务院安排）。"))
 
 
 def _day_dict(day: CalendarDay | Day) -> dict:
@@ -211,9 +212,9 @@ def closure_add(
     _in_range(start)
     _in_range(end)
     if end < start:
-        raise Invalid("bad_range", f"结束日期 {end} 早于开始日期 {start}。")
+        raise Invalid("bad_range", gettext("结束日期 %(end)s 早于开始日期 %(start)s。") % {"end": end, "start": start})
     if (end - start).days >= MAX_CLOSURE_DAYS:
-        raise Invalid("bad_range", f"一次停止办公不能超过 {MAX_CLOSURE_DAYS} 天。")
+        raise Invalid("bad_range", gettext("一次停止办公不能超过 %(MAX_CLOSURE_DAYS)s 天。") % {"MAX_CLOSURE_DAYS": MAX_CLOSURE_DAYS})
     with _calendar_write() as old:
         overlap = (
             Closure.objects.filter(center=center, voided_at__isnull=True, start__lte=end, end__gte=start)
@@ -223,7 +224,7 @@ def closure_add(
         if overlap is not None:
             raise Conflict(
                 "closure_overlaps",
-                f"与已登记的停止办公重叠：{overlap.start} 至 {overlap.end}（{overlap.reason}）。",
+                gettext("与已登记的停止办公重叠：%(start)s 至 %(end)s（%(reason)s）。") % {"start": overlap.start, "end": overlap.end, "reason": overlap.reason},
             )
         closure = Closure.objects.create(
             center=center,
@@ -263,7 +264,7 @@ def closure_void(*, actor, closure: Closure, reason: str, confirm: bool = False)
     with _calendar_write() as old:
         closure = Closure.objects.select_for_update().select_related("center").get(pk=closure.pk)
         if closure.is_void:
-            raise Conflict("already_void", "该停止办公登记已作废。")
+            raise Conflict("already_void", gettext("该停止办公登记已作废。"))
         before = audit.snapshot(closure)
         closure.mark_void(actor, reason)
         span = str(closure.start) if closure.start == closure.end else f"{closure.start}至{closure.end}"
@@ -305,7 +306,7 @@ def day_correct(*, actor, date: dt.date, workday: bool, name: str, reason: str) 
         if (row.workday, row.kind, row.name, row.provisional) == (new.workday, new.kind, new.name, False):
             raise Invalid(
                 "no_change",
-                f"{date} 已是{row.get_kind_display()}{('（' + row.name + '）') if row.name else ''}，无需更正。",
+                gettext("%(date)s 已是%(value)s%(value1)s，无需更正。") % {"date": date, "value": row.get_kind_display(), "value1": ('（' + row.name + '）') if row.name else ''},
             )
         row.kind, row.name, row.workday = new.kind, new.name, new.workday
         row.provisional, row.source = False, CalendarDay.Source.CORRECTED
@@ -362,7 +363,7 @@ def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]]:
             for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
-        raise Invalid("bad_file", "无法读取该 Excel 文件，请另存为 .xlsx 后重试。") from None
+        raise Invalid("bad_file", gettext("无法读取该 Excel 文件，请另存为 .xlsx 后重试。")) from None
     if rows and rows[0][1] and rows[0][1][0].strip().lower() in {"日期", "date"}:
         rows = rows[1:]  # a header row
     return rows
@@ -389,11 +390,11 @@ def schedule_load(
     document = _text(document, "文号", 80, required=False)
     file_name = _text(file_name, "文件名", 200, required=False)
     if len(content) > MAX_SCHEDULE_BYTES:
-        raise Invalid("file_too_large", "文件过大（不超过 1 MB）。")
+        raise Invalid("file_too_large", gettext("文件过大（不超过 1 MB）。"))
     if file_name.lower().endswith(".xlsx"):
         rows = _xlsx_rows(content if isinstance(content, bytes) else content.encode())
     elif file_name and not file_name.lower().endswith((".txt", ".csv")):
-        raise Invalid("bad_file", "只接受文本（.txt、.csv）或 Excel（.xlsx）文件。")
+        raise Invalid("bad_file", gettext("只接受文本（.txt、.csv）或 Excel（.xlsx）文件。"))
     else:
         rows = _text_rows(content)
     try:

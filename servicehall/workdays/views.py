@@ -14,6 +14,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core import clock
@@ -34,7 +35,7 @@ def _center(request, code: str):
     except NotFound as exc:
         raise Http404(exc.message) from None
     if not selectors.can_edit_closures(request.user, center):
-        raise PermissionDenied("只有系统管理员或该中心主任可以查看和编辑工作日历。")
+        raise PermissionDenied(gettext("只有系统管理员或该中心主任可以查看和编辑工作日历。"))
     return center
 
 
@@ -153,7 +154,7 @@ def index(request):
     for center in access.centers_of(request.user):
         if selectors.can_edit_closures(request.user, center):
             return redirect("workdays:year", code=center.code, year=clock.today().year)
-    raise PermissionDenied("只有系统管理员或中心主任可以查看和编辑工作日历。")
+    raise PermissionDenied(gettext("只有系统管理员或中心主任可以查看和编辑工作日历。"))
 
 
 @login_required
@@ -161,7 +162,7 @@ def index(request):
 def year_page(request, code: str, year: int):
     center = _center(request, code)
     if not FIRST_DATE.year <= year <= LAST_DATE.year:
-        raise Http404("年份超出工作日历范围（2004–2099）。")
+        raise Http404(gettext("年份超出工作日历范围（2004–2099）。"))
     selected = _query_date(request.GET["day"]) if request.GET.get("day") else None
     if selected is not None and selected.year != year:
         selected = None
@@ -209,8 +210,7 @@ def closure_add(request, code: str):
         return _year_response(request, center, start.year, start, exc.status, exc.message, form)
     messages.success(
         request,
-        f"已登记停止办公：{closure.start} 至 {closure.end}（{closure.reason}），"
-        f"顺延期限 {closure.impact['deadlines']} 件。",
+        gettext("已登记停止办公：%(start)s 至 %(end)s（%(reason)s），顺延期限 %(value)s 件。") % {"start": closure.start, "end": closure.end, "reason": closure.reason, "value": closure.impact['deadlines']},
     )
     return _back(center, start)
 
@@ -245,7 +245,7 @@ def closure_void(request, code: str, pk: int):
         return _year_response(request, center, closure.start.year, closure.start, exc.status, exc.message)
     messages.success(
         request,
-        f"已作废停止办公：{closure.start} 至 {closure.end}，期限调回 {closure.impact['deadlines']} 件。",
+        gettext("已作废停止办公：%(start)s 至 %(end)s，期限调回 %(value)s 件。") % {"start": closure.start, "end": closure.end, "value": closure.impact['deadlines']},
     )
     return _back(center, closure.start)
 
@@ -266,7 +266,7 @@ def day_correct(request, code: str, date: str):
         )
     except DomainError as exc:
         return _year_response(request, center, d.year, d, exc.status, exc.message, form)
-    messages.success(request, f"已更正 {d}。")
+    messages.success(request, gettext("已更正 %(d)s。") % {"d": d})
     return _back(center, d)
 
 
@@ -278,7 +278,7 @@ def _when(value) -> str:
 
 def _calendar_admin(request) -> None:
     if not selectors.can_manage_calendar(request.user):
-        raise PermissionDenied("只有系统管理员可以导入国务院节假日安排。")
+        raise PermissionDenied(gettext("只有系统管理员可以导入国务院节假日安排。"))
 
 
 @login_required
@@ -304,7 +304,7 @@ def schedule_page(request):
         except DomainError as exc:
             context.update(error=exc.message, form=request.POST)
             return render(request, "workdays/schedule.html", context, status=exc.status)
-        messages.success(request, f"已导入 {schedule.year} 年节假日安排。")
+        messages.success(request, gettext("已导入 %(year)s 年节假日安排。") % {"year": schedule.year})
         return redirect("workdays:schedule_detail", pk=schedule.pk)
     return render(request, "workdays/schedule.html", context)
 
