@@ -150,7 +150,7 @@ class Window(models.Model):
         ordering = ["center", "number"]
 
     def __str__(self):
-        return f"{self.number}号窗口 {self.name}"
+        return _("%(number)s号窗口 %(name)s") % {"number": self.number, "name": self.name}
 
 
 class Staff(models.Model):
