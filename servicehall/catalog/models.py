@@ -104,7 +104,7 @@ class ItemVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["item", "number"], name="item_version_number_unique")]
 
     def __str__(self):
-        return f"{self.name} 第{self.number}版"
+        return _("%(name)s 第%(number)s版") % {"name": self.name, "number": self.number}
 
     @property
     def is_free(self) -> bool:
