@@ -58,10 +58,20 @@ class WindowOut(Schema):
     state: str | None = None
 
 
+class StaffRolesOut(Schema):
+    username: str
+    name: str
+    title: str
+    department: str | None
+    roles: list[str]
+
+
 class CenterDetailOut(CenterOut):
+    preset: str
     departments: list[DepartmentOut]
     windows: list[WindowOut]
     policy: dict
+    staff: list[StaffRolesOut]
 
 
 def _center_out(center) -> dict:
@@ -99,15 +109,20 @@ def center_list(request):
 
 @router.get("/centers/{code}", response=CenterDetailOut)
 def center_detail(request, code: str):
-    """Departments, windows with today's A and B post holders (and, from the queue, the lines
-    each serves and its state), and the policy."""
-    center = selectors.get_center(code)
+    """Departments, windows with today's A and B post holders and their user names (and, from the
+    queue, the lines each serves and its state), the preset and every policy setting under its
+    own name, and the center's staff with the roles they hold there."""
+    return center_detail_out(request, selectors.get_center(code))
+
+
+def center_detail_out(request, center) -> dict:
     if not access.roles_in(request.user, center):
         raise Forbidden(gettext("您在「%(name)s」没有任何角色。") % {"name": center.name})
     windows = selectors.windows_with_holders(center, clock.today())
     details = window_details(center, windows)
     return {
         **_center_out(center),
+        "preset": center.policy.preset,
         "departments": [{"code": d.code, "name": d.name} for d in center.departments.all()],
         "windows": [
             {
@@ -123,4 +138,9 @@ def center_detail(request, code: str):
             for w in windows
         ],
         "policy": policy_dict(center.policy),
+        "staff": selectors.staff_with_roles(center),
     }
+
+
+# Creating and editing centers (onboarding): its operations join this router.
+from servicehall.org import onboarding_api  # noqa: E402, F401

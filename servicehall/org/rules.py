@@ -34,3 +34,14 @@ class Period:
 def holds_role_conflict(existing: set[str], new: str, exclusive: frozenset[str]) -> bool:
     """The administrator and the auditor are kept apart: nobody holds one and the other."""
     return new in exclusive and bool((existing & exclusive) - {new})
+
+
+def is_month_day(value: str) -> bool:
+    """A day of the year written ``MM-DD`` (29 February included)."""
+    if not isinstance(value, str) or len(value) != 5 or value[2] != "-":
+        return False
+    try:
+        dt.date(2000, int(value[:2]), int(value[3:]))  # a leap year: 02-29 is a day
+    except ValueError:
+        return False
+    return value[:2].isdigit() and value[3:].isdigit()

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 
 from servicehall.core.errors import NotFound
-from servicehall.org.models import Center, Post, RoleAssignment, Window
+from servicehall.org.models import Center, Post, RoleAssignment, Staff, Window
 
 CODE = re.compile(r"[a-z][a-z0-9-]{1,40}")
 
@@ -59,3 +59,25 @@ def windows_with_holders(center: Center, day: dt.date) -> list[Window]:
         window.holder_a = holders.get("A")
         window.holder_b = holders.get("B")
     return windows
+
+
+def staff_with_roles(center: Center) -> list[dict]:
+    """The center's active staff, each with the roles they hold in it (two queries)."""
+    people = list(
+        Staff.objects.filter(center=center, active=True).select_related("user", "department").order_by("id")
+    )
+    held: dict[int, list[str]] = {}
+    for user_id, role in (
+        RoleAssignment.objects.filter(center=center).order_by("role").values_list("user_id", "role")
+    ):
+        held.setdefault(user_id, []).append(role)
+    return [
+        {
+            "username": s.user.username,
+            "name": s.name,
+            "title": s.title,
+            "department": s.department.code if s.department_id else None,
+            "roles": held.get(s.user_id, []),
+        }
+        for s in people
+    ]

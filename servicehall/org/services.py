@@ -23,7 +23,12 @@ from servicehall.org.models import (
     Window,
 )
 from servicehall.org.presets import PRESETS, preset_values
-from servicehall.org.rules import Period, holds_role_conflict, posting_change_needs_approval
+from servicehall.org.rules import (
+    Period,
+    holds_role_conflict,
+    is_month_day,
+    posting_change_needs_approval,
+)
 
 POLICY_FIELDS = [f.name for f in Policy._meta.concrete_fields if f.name not in {"id", "center"}]
 
@@ -74,6 +79,32 @@ def center_create(
     return center
 
 
+HOURS = ("am_start", "am_end", "pm_start", "pm_end")
+
+
+def _check_policy(policy: Policy) -> None:
+    """Settings that only make sense together: a day of the year for the summer's bounds, and each
+    season's hours in order (the morning ends before the afternoon starts)."""
+    for name in ("summer_from", "summer_to"):
+        value = getattr(policy, name)
+        if not is_month_day(value):
+            label = Policy._meta.get_field(name).verbose_name
+            raise Invalid("invalid_month_day", gettext("「%(label)s」应为一年中的某一天（月-日，如 05-01），收到「%(value)s」。") % {"label": label, "value": value})
+    for season, label in (("winter", "冬令"), ("summer", "夏令")):
+        times = [_as_time(getattr(policy, f"{season}_{part}")) for part in HOURS]
+        if not all(a < b for a, b in zip(times, times[1:], strict=False)):
+            raise Invalid(
+                "hours_out_of_order",
+                gettext("%(label)s作息时间须依次为上午开始、上午结束、下午开始、下午结束（每个时间晚于前一个）。") % {"label": label},
+            )
+
+
+def _as_time(value) -> dt.time:
+    if isinstance(value, str):
+        return dt.time.fromisoformat(value)
+    return value
+
+
 def policy_apply_preset(*, actor, center: Center, preset: str) -> Policy:
     values = _policy_values(preset)
     return policy_update(actor=actor, center=center, changes=values)
@@ -91,6 +122,7 @@ def policy_update(*, actor, center: Center, changes: dict) -> Policy:
         for name, value in changes.items():
             setattr(policy, name, value)
         _clean(policy)
+        _check_policy(policy)
         policy.save()
         policy.refresh_from_db()
         after = audit.snapshot(policy)
@@ -280,6 +312,25 @@ def _end_post(actor, post: Post, last_day: dt.date, approval: PostingApproval | 
     )
 
 
+def _refuse_second_a_post(staff: Staff, window: Window, new: Period) -> None:
+    """ORG-3: the A post is the window's first-inquiry person; one person is that at one window a
+    day, so nobody holds two A posts on the same day."""
+    Staff.objects.select_for_update().filter(pk=staff.pk).first()  # serialise one person's posts
+    others = (
+        Post.objects.filter(staff=staff, kind=Post.Kind.A, voided_at__isnull=True)
+        .exclude(window=window)
+        .select_related("window")
+    )
+    for other in others:
+        period = Period(other.start, other.end)
+        if period.overlaps(new):
+            day = max(other.start, new.start)
+            raise Conflict(
+                "two_a_posts",
+                gettext("%(name)s 在 %(day)s 已担任%(window)s的 A 岗；同一人同一天只能担任一个 A 岗。") % {"name": staff.name, "day": format(day, "%Y-%m-%d"), "window": other.window},
+            )
+
+
 def post_assign(
     *, actor, window: Window, staff: Staff, kind: str, start: dt.date, approval: PostingApproval | None = None
 ) -> Post:
@@ -309,6 +360,8 @@ def post_assign(
                 )
             if post.staff_id == staff.pk and post.kind != kind and period.overlaps(new) and post.end is None:
                 raise Conflict("already_posted_here", gettext("%(name)s 已在本窗口担任 %(kind)s 岗。") % {"name": staff.name, "kind": post.kind})
+        if kind == Post.Kind.A:
+            _refuse_second_a_post(staff, window, new)
         current = next((p for p in posts if p.kind == kind and p.end is None), None)
         if current is not None:
             if current.staff_id == staff.pk:
