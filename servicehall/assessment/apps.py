@@ -8,5 +8,10 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("考核评比")
 
     def ready(self):
-        # Register this app's protocols here (core.registry): "todo", "facts", "board", "menu", "demo".
-        pass
+        from servicehall.assessment import menu, selectors
+        from servicehall.core import registry
+
+        registry.register("facts", selectors.own_provider)
+        registry.register("board", selectors.board_notes)
+        registry.register("menu", menu.menu_links)
+        registry.register("demo", menu.demo_load)
