@@ -23,8 +23,8 @@ from servicehall.parallel.models import Meeting
 from servicehall.workdays import selectors as workdays
 
 PEOPLE = [
-    case_services.Applicant(name="杨树林", id_number="532924197806150017", phone="13988720101"),
-    case_services.Applicant(name="段春梅", id_number="532924198502200046", phone="13988720102"),
+    case_services.Applicant(name="杨树林", id_number="532924197806150014", phone="13988720101"),
+    case_services.Applicant(name="段春梅", id_number="532924198502200048", phone="13988720102"),
     case_services.Applicant(name="陈志强", id_number="350502197503080316", phone="13905951202"),
 ]
 
