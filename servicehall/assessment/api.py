@@ -1,11 +1,10 @@
 """The 100-point assessment (ASM-1 … ASM-8), the duty ledger and closing checks (DUT-6, DUT-7), supervision findings (SUP-1, SUP-2) and awards."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.contrib.auth import get_user_model
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from servicehall.assessment import rules, selectors, services
 from servicehall.assessment.models import ClosingCheck
@@ -117,7 +116,7 @@ def rulebook_save(request, code: str, payload: RulebookIn):
     rb = services.save_rulebook(
         request.user, center=center, valid_from=valid_from, version=version, book=book
     )
-    return 201, _book_out(rb.version, rb.data)
+    return Status(201, _book_out(rb.version, rb.data))
 
 
 class FactIn(Schema):
@@ -176,7 +175,7 @@ def fact_create(request, code: str, payload: FactIn):
         evidence=payload.evidence or "",
         event=payload.event or "",
     )
-    return 201, _entry_out(e)
+    return Status(201, _entry_out(e))
 
 
 class ConductIn(Schema):
@@ -197,7 +196,7 @@ def conduct_create(request, code: str, payload: ConductIn):
     )
     if payload.photo:
         e.evidence = payload.photo
-    return 201, _entry_out(e)
+    return Status(201, _entry_out(e))
 
 
 class FailureIn(Schema):
@@ -230,7 +229,9 @@ def closing_create(request, code: str, payload: ClosingIn):
         failures=[(f.window, f.item) for f in payload.failures],
         note=payload.note,
     )
-    return 201, {"id": check.pk, "day": check.day, "failures": check.failures, "facts": len(check.failures)}
+    return Status(
+        201, {"id": check.pk, "day": check.day, "failures": check.failures, "facts": len(check.failures)}
+    )
 
 
 class FindingIn(Schema):
@@ -273,15 +274,18 @@ def finding_create(request, code: str, payload: FindingIn):
         photos=payload.photos,
         notice=payload.notice,
     )
-    return 201, {
-        "id": f.pk,
-        "kind": f.kind,
-        "staff": f.staff.username if f.staff_id else None,
-        "window": f.window.number if f.window_id else None,
-        "rule": f.rule,
-        "at": f.at,
-        "notice": f.notice,
-    }
+    return Status(
+        201,
+        {
+            "id": f.pk,
+            "kind": f.kind,
+            "staff": f.staff.username if f.staff_id else None,
+            "window": f.window.number if f.window_id else None,
+            "rule": f.rule,
+            "at": f.at,
+            "notice": f.notice,
+        },
+    )
 
 
 class MeetingIn(Schema):
@@ -310,7 +314,7 @@ def meeting_create(request, code: str, payload: MeetingIn):
         leader=payload.leader,
         note=payload.note,
     )
-    return 201, {"id": m.pk, "kind": m.kind, "day": m.day}
+    return Status(201, {"id": m.pk, "kind": m.kind, "day": m.day})
 
 
 class PartsOut(Schema):
@@ -444,12 +448,15 @@ def publish(request, code: str, period: Period):
     version; later corrections are adjustments with a reason."""
     center = get_center(code)
     pub = services.publish(request.user, center=center, period=period)
-    return 201, {
-        "period": pub.period,
-        "version": pub.version,
-        "published_at": pub.published_at,
-        "staff": pub.results.count(),
-    }
+    return Status(
+        201,
+        {
+            "period": pub.period,
+            "version": pub.version,
+            "published_at": pub.published_at,
+            "staff": pub.results.count(),
+        },
+    )
 
 
 class AppealIn(Schema):
@@ -472,7 +479,7 @@ class AppealOut(Schema):
 def line_appeal(request, line_id: Id, payload: AppealIn):
     """A person appeals a line of their published month, within the rulebook's days."""
     a = services.appeal(request.user, line_id=line_id, reason=payload.reason)
-    return 201, {"line": a.line_id, "status": a.status, "reason": a.reason, "decision": a.decision}
+    return Status(201, {"line": a.line_id, "status": a.status, "reason": a.reason, "decision": a.decision})
 
 
 @router.post("/assessment/lines/{line_id}/decide", response=AppealOut)
@@ -551,6 +558,3 @@ def awards(
         "model_workers": [_standing(s, names) for s in a.workers],
         "skipped": [_standing(s, names) for s in a.skipped],
     }
-
-
-_ = Decimal
