@@ -417,10 +417,10 @@ def person_month(user, username: str, period: str):
     return staff, m
 
 
-@router.get("/staff/{username}/assessment", response=PersonOut)
-def staff_assessment(request, username: str, period: Period):
+@router.get("/staff/{staff_username}/assessment", response=PersonOut)
+def staff_assessment(request, staff_username: str, period: Period):
     """A person's month with every line: rule, quantity, points and a link to its evidence."""
-    staff, m = person_month(request.user, username, period)
+    staff, m = person_month(request.user, staff_username, period)
     if not m.rows:
         raise NotFound("该工作人员本月不在考核范围（未在窗口任岗）。", code="not_assessed")
     row = m.rows[0]
