@@ -43,11 +43,6 @@ class OpinionIn(Schema):
     expected_date: Day | None = None
 
 
-class UrgeIn(Schema):
-    department: str = DepartmentCode
-    note: str = Field(**stated(minLength=1, maxLength=500, pattern=r"\S"))
-
-
 class ResubmitIn(Schema):
     note: str = Field(**stated(minLength=1, maxLength=500, pattern=r"\S"))
 
@@ -131,14 +126,6 @@ def opinion_create(request, number: str, payload: OpinionIn):
         note=payload.note,
         expected_date=payload.expected_date,
     )
-    return Status(201, _participants(case))
-
-
-@router.post("/cases/{number}/parallel-urge", response={201: ParticipantsOut})
-def urge_create(request, number: str, payload: UrgeIn):
-    """PAR-3: the lead urges a participating department (催办): dated, with a note, counted."""
-    case = case_selectors.get_case(number)
-    services.urge(actor=request.user, case=case, department=payload.department, note=payload.note)
     return Status(201, _participants(case))
 
 
