@@ -48,7 +48,9 @@ RANGE_TEXT = f"{FIRST_DAY} 至 {LAST_DAY}"
 
 def _in_calendar(d: dt.date) -> None:
     if not FIRST_DAY <= d <= LAST_DAY:
-        raise ValueError(f"日期 {d} 超出工作日历范围（{RANGE_TEXT}）")
+        raise ValueError(
+            gettext("日期 %(day)s 超出工作日历范围（%(first)s 至 %(last)s）") % {"day": d, "first": FIRST_DAY, "last": LAST_DAY}
+        )
 
 
 def parse_day(value) -> dt.date:
@@ -59,9 +61,9 @@ def parse_day(value) -> dt.date:
         try:
             d = dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"「{value}」不是有效日期") from None
+            raise ValueError(gettext("「%(value)s」不是有效日期") % {"value": value}) from None
     else:
-        raise ValueError("应为 YYYY-MM-DD 格式的日期")
+        raise ValueError(gettext("应为 YYYY-MM-DD 格式的日期"))
     _in_calendar(d)
     return d
 
@@ -74,9 +76,9 @@ def parse_moment(value) -> dt.datetime:
         try:
             m = dt.datetime.fromisoformat(value.upper())
         except ValueError:
-            raise ValueError(f"「{value[:40]}」不是有效的日期时间") from None
+            raise ValueError(gettext("「%(value)s」不是有效的日期时间") % {"value": value[:40]}) from None
     else:
-        raise ValueError("应为 ISO 8601 格式的日期时间（如 2026-11-25T09:00:00+08:00）")
+        raise ValueError(gettext("应为 ISO 8601 格式的日期时间（如 2026-11-25T09:00:00+08:00）"))
     _in_calendar(m.date())
     return m
 
