@@ -8,5 +8,11 @@ class DutyConfig(AppConfig):
     verbose_name = _("值班请假与考勤")
 
     def ready(self):
-        # Register this app's protocols here (core.registry): "todo", "facts", "board", "menu", "demo".
-        pass
+        from servicehall.core import registry
+        from servicehall.duty import demo, selectors, views
+
+        registry.register("todo", selectors.todo_items)  # leave steps, covers to confirm, the duty day
+        registry.register("facts", selectors.conduct_facts)  # late, early, absent, uncovered days
+        registry.register("board", selectors.board_notes)  # windows left uncovered by approved leave
+        registry.register("menu", views.menu_links)
+        registry.register("demo", demo.load)
