@@ -8,5 +8,14 @@ class RatingsConfig(AppConfig):
     verbose_name = _("评价与回访")
 
     def ready(self):
-        # Register this app's protocols here (core.registry): "todo", "facts", "board", "menu", "demo".
-        pass
+        from servicehall.cases import hooks
+        from servicehall.core import registry
+        from servicehall.ratings import demo, selectors, views
+
+        registry.register("todo", selectors.todo_items)  # revisits due, on the revisit officer's list
+        registry.register("facts", selectors.conduct_facts)  # bad ratings found justified
+        registry.register("satisfaction", selectors.satisfaction)  # ASM-3's citizen ratings
+        registry.register("menu", views.menu_links)
+        registry.register("demo", demo.load)
+        # EVA-2: the SMS link after a case is completed (the completion's own transaction)
+        hooks.add(hooks.COMPLETE_GUARDS, views.invite_on_completion)

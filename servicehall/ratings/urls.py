@@ -1,3 +1,18 @@
+from django.urls import path
+
+from servicehall.ratings import views
+
 app_name = "ratings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ratings/windows/<id:window_id>/device/", views.device, name="device"),
+    path("ratings/devices/enrol/", views.device_enrol, name="enrol"),
+    path("ratings/<str:code>/devices/", views.devices_page, name="devices"),
+    path("ratings/<str:code>/revisits/", views.revisits, name="revisits"),
+    path("ratings/<str:code>/revisits/summary/", views.summary, name="summary"),
+    path("ratings/<str:code>/revisits/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
+    path("ratings/<str:code>/satisfaction/", views.satisfaction, name="satisfaction"),
+    path("ratings/<str:code>/appraisals/", views.public_appraisals, name="appraisals"),
+    path("r/<str:token>/", views.rate, name="rate"),
+    path("r/<str:token>/qr.svg", views.qr, name="qr"),
+]
