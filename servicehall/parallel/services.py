@@ -183,7 +183,7 @@ def decision_content(case: Case, views, result: str, approve: bool, staff, numbe
         s = v.standing
         if s.deemed:
             line = (
-                f"{v.department.name}：超时默认同意（办理期限 {s.due_date:%Y年%m月%d日} 届满未答复、"
+                f"{v.department.name}：超时默认同意（办理期限{s.due_date:%Y年%m月%d日}届满未答复、"
                 "未作书面说明，视为默认同意，由此产生的后果由该站所承担）"
             )
             if s.late:
@@ -200,7 +200,7 @@ def decision_content(case: Case, views, result: str, approve: bool, staff, numbe
         "title": "并联审批决定书",
         "center_name": case.center.name,
         "number": number,
-        "case_number": case.number,
+        "case_number": "",  # in the fields; a decision has no query code line
         "query_code": "",
         "issued_at": clock.local(now).isoformat(),
         "handler": staff.name if staff else "",
