@@ -130,6 +130,12 @@ class Rating(Voidable):
     def __str__(self):
         return f"{self.ref} {self.get_level_display()}"
 
+    @property
+    def reason_labels(self) -> list[str]:
+        from servicehall.ratings.rules import REASONS
+
+        return [str(_(REASONS.get(r, r))) for r in self.reasons or []]
+
 
 class Revisit(Voidable):
     """EVA-3 … EVA-5: a revisit due (a bad rating, a major case, a sampled hotline order) and its record."""
