@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
-from servicehall.cases import notices, selectors, services
+from servicehall.cases import hooks, notices, selectors, services
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock
 from servicehall.core.api import ErrorOut
@@ -62,7 +62,10 @@ def _window(center, number):
         return None
     window = Window.objects.filter(center=center, number=number).first() if 0 < number < 32768 else None
     if window is None:
-        raise Invalid("window_not_found", gettext("%(name)s没有 %(number)s 号窗口。") % {"name": center.name, "number": number})
+        raise Invalid(
+            "window_not_found",
+            gettext("%(name)s没有 %(number)s 号窗口。") % {"name": center.name, "number": number},
+        )
     return window
 
 
@@ -71,7 +74,11 @@ def _staff(center, username):
         return None
     staff = Staff.objects.filter(center=center, user__username=username[:150]).select_related("user").first()
     if staff is None:
-        raise Invalid("staff_of_other_center", gettext("%(name)s没有用户名为「%(value)s」的工作人员。") % {"name": center.name, "value": username[:40]})
+        raise Invalid(
+            "staff_of_other_center",
+            gettext("%(name)s没有用户名为「%(value)s」的工作人员。")
+            % {"name": center.name, "value": username[:40]},
+        )
     return staff
 
 
@@ -173,6 +180,37 @@ class EventOut(Schema):
     note: str
 
 
+class StepOut(Schema):
+    position: int
+    name: str
+    role: str  # window_staff, department_head, deputy_leader, director, principal_leader
+    role_name: str
+    days: int
+    due_date: dt.date | None
+    status: str  # done, current, pending
+    actor: str  # who approved it (a step done)
+    holder: str  # who holds it now (the current step)
+    colour: str  # green, yellow, red for the current step of a running case; "" otherwise
+
+
+class ParticipantOut(Schema):
+    """A department taking part in a parallel case (filled by the parallel approval app)."""
+
+    department: str
+    due_date: dt.date | None = None
+    opinion: str | None = None
+    deemed: bool = False
+    late: bool = False
+    urges: int = 0
+
+
+class BreachOut(Schema):
+    notice: str
+    at: dt.datetime
+    handler: str
+    materials: list[str]
+
+
 class CaseDetailOut(CaseOut):
     center: str
     window: int
@@ -189,6 +227,14 @@ class CaseDetailOut(CaseOut):
     backfilled: bool
     materials: list[MaterialOut]
     events: list[EventOut]
+    authorised: bool
+    parallel: bool
+    steps: list[StepOut]
+    current_step: StepOut | None
+    extension_requested: dt.date | None
+    urges: int
+    one_time_breaches: list[BreachOut]
+    participants: list[ParticipantOut] | None = None
 
 
 class MaterialsIn(Schema):
@@ -314,6 +360,24 @@ def case_detail(request, number: str):
             }
             for e in file["events"]
         ],
+        **_steps_out(case),
+        **hooks.details(case),
+    }
+
+
+def _steps_out(case: Case) -> dict:
+    steps = [vars(s) for s in selectors.case_steps(case)]
+    return {
+        "authorised": case.authorised,
+        "parallel": case.parallel,
+        "steps": steps,
+        "current_step": next((s for s in steps if s["status"] == "current"), None),
+        "extension_requested": case.extension_due,
+        "urges": case.holder_urges.count(),
+        "one_time_breaches": [
+            {"notice": b.notice_number, "at": b.at, "handler": b.handler, "materials": b.materials}
+            for b in selectors.one_time_breaches(case)
+        ],
     }
 
 
@@ -386,6 +450,153 @@ def case_refuse(request, number: str, payload: DenyIn):
 def case_complete(request, number: str, payload: CompleteIn):
     """CAS-12, CAS-7: complete with every required material in and a result; the applicant is told."""
     return _step(request, number, services.case_complete, result=payload.result)
+
+
+class AdvanceIn(Schema):
+    decision: str = Field(**stated(enum=["approve", "return"]))
+    note: str = ""
+
+
+@router.post("/cases/{number}/advance", response=CaseOut)
+def case_advance(request, number: str, payload: AdvanceIn):
+    """CAS-9: approve the current step (the last completes the case) or return it to the previous
+    one with a reason; only by the authority the item names for the step (403
+    not_authorised_for_step, the case unchanged)."""
+    return _step(request, number, services.case_advance, decision=payload.decision, note=payload.note)
+
+
+@router.post("/cases/{number}/extension", response=CaseOut)
+def case_extension_decision(request, number: str, payload: DecisionIn):
+    """CAS-5: the department head or the center approves a clerk's extension request (the notice
+    is issued then) or declines it with a note."""
+    return _step(request, number, services.case_decide_extension, approve=payload.approve, note=payload.note)
+
+
+class NotifyIn(Schema):
+    materials: list[str] = Field(**stated(minItems=1))
+
+
+@router.post("/cases/{number}/one-time-notice", response=CaseOut)
+def case_notify_again(request, number: str, payload: NotifyIn):
+    """CAS-3, CAS-12: a further one-time notice for materials still missing or not acceptable; one
+    naming a material the first did not is a breach of the one-time rule against its issuer."""
+    return _step(request, number, services.case_notify_again, materials=payload.materials)
+
+
+class UrgeIn(Schema):
+    note: Text
+    department: str | None = None  # a participating department of a parallel case
+
+
+class UrgeOut(Schema):
+    number: str
+    step: str
+    at: dt.datetime
+    note: str
+
+
+@router.post("/cases/{number}/urge", response={201: UrgeOut})
+def case_urge(request, number: str, payload: UrgeIn):
+    """催办: a leader urges whoever holds the case's current step; with ``department``, a
+    participating department of a parallel case (400 not_a_participant when none is)."""
+    case = selectors.get_case(number)
+    if payload.department:
+        access.require(request.user, case.center, *selectors.OVERSEERS)
+        if not hooks.urge(actor=request.user, case=case, department=payload.department, note=payload.note):
+            raise Invalid("not_a_participant", gettext("本办件没有这个协办科室。"))
+        return Status(
+            201, {"number": case.number, "step": payload.department, "at": clock.now(), "note": payload.note}
+        )
+    urge = services.case_urge(actor=request.user, case=case, note=payload.note)
+    return Status(201, {"number": case.number, "step": urge.step_name, "at": urge.at, "note": urge.note})
+
+
+# --- the director's center-wide case list ---------------------------------------------------------------
+
+
+class CaseRowOut(Schema):
+    number: str
+    item: str
+    window: int
+    applicant: str
+    id_number: str  # masked
+    status: str
+    step: str
+    holder: str
+    colour: str
+    overdue_days: int
+    due_date: dt.date | None
+    received_at: dt.datetime
+    parallel: bool
+
+
+class CaseListOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[CaseRowOut]
+
+
+Page = Annotated[int, Field(ge=1, le=100000)]
+
+
+def _listed(request, code, q, status, step, colour, window, parallel):
+    center = get_center(code)
+    if not access.has_role(request.user, center, *selectors.OVERSEERS):
+        raise Forbidden(gettext("只有「%(name)s」的领导和监督人员可以查看办件总表。") % {"name": center.name})
+    try:
+        filters = selectors.CaseFilters.of(
+            q=q, status=status, step=step, colour=colour, window=window, parallel=parallel
+        )
+    except ValueError as exc:
+        raise Invalid("invalid_filter", str(exc)) from None
+    return center, filters
+
+
+@router.get("/centers/{code}/cases", response=CaseListOut)
+def center_cases(
+    request,
+    code: str,
+    q: str = "",
+    status: str = "",
+    step: str = "",
+    colour: str = "",
+    window: str = "",
+    parallel: str = "",
+    page: Page = 1,
+):
+    """The director's list of every case of the center and those below it: search by number,
+    applicant name or ID number (masked in the list), filter by status, step, colour, window
+    and parallel or not; 50 a page, newest first."""
+    center, filters = _listed(request, code, q, status, step, colour, window, parallel)
+    listing = selectors.center_cases(center, filters, page=page)
+    return {
+        "count": listing.count,
+        "page": listing.page,
+        "pages": listing.pages,
+        "results": [selectors.case_row(c) for c in listing.cases],
+    }
+
+
+@router.get("/centers/{code}/cases.xlsx")
+def center_cases_xlsx(
+    request,
+    code: str,
+    q: str = "",
+    status: str = "",
+    step: str = "",
+    colour: str = "",
+    window: str = "",
+    parallel: str = "",
+):
+    """The same list as an Excel workbook (at most 10,000 rows)."""
+    center, filters = _listed(request, code, q, status, step, colour, window, parallel)
+    data = selectors.center_cases_xlsx(center, filters)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{center.code}-cases.xlsx"'
+    return response
 
 
 # --- supervision and the citizen look-up ----------------------------------------------------------------
@@ -509,6 +720,9 @@ def public_case(request, number: str):
     if "code" in request.GET:
         raise Invalid(
             "code_in_url",
-            gettext("查询码不能放在网址中（网址会记入访问日志）：请放在 %(QUERY_CODE_HEADER)s 请求头中，或使用 POST /api/v1/public/cases/look-up。") % {"QUERY_CODE_HEADER": QUERY_CODE_HEADER},
+            gettext(
+                "查询码不能放在网址中（网址会记入访问日志）：请放在 %(QUERY_CODE_HEADER)s 请求头中，或使用 POST /api/v1/public/cases/look-up。"
+            )
+            % {"QUERY_CODE_HEADER": QUERY_CODE_HEADER},
         )
     return _look_up(request, number, request.headers.get(QUERY_CODE_HEADER, "")[:12])

@@ -147,7 +147,11 @@ def refusal(status: str, action: str) -> RuleError | None:
         return None
     verb = ACTION_NAMES[action]
     if status in FINISHED:
-        return RuleError("case_finished", gettext_noop("本办件已%(status)s，不能再%(verb)s。", status=STATUS_NAMES[status], verb=verb), conflict=True)
+        return RuleError(
+            "case_finished",
+            gettext_noop("本办件已%(status)s，不能再%(verb)s。", status=STATUS_NAMES[status], verb=verb),
+            conflict=True,
+        )
     if status == AWAITING and action == COMPLETE:
         code, message = "materials_missing", gettext_noop("必需材料尚未补齐，不能办结。")
     elif status == AWAITING:
@@ -155,7 +159,11 @@ def refusal(status: str, action: str) -> RuleError | None:
     elif status == DENIAL_FILED:
         code, message = (
             "denial_pending",
-            gettext_noop("本办件已否定报备、等待%(decision)s，不能%(verb)s。", decision=ACTION_NAMES[APPROVE_DENIAL], verb=verb),
+            gettext_noop(
+                "本办件已否定报备、等待%(decision)s，不能%(verb)s。",
+                decision=ACTION_NAMES[APPROVE_DENIAL],
+                verb=verb,
+            ),
         )
     elif action == NOTIFY:
         code, message = "not_awaiting", "只有待补正材料或挂起补正中的办件才能出具一次性告知单。"
@@ -168,7 +176,10 @@ def refusal(status: str, action: str) -> RuleError | None:
     elif action == RESUME:
         code, message = "not_suspended", gettext_noop("本办件未挂起，无需恢复。")
     else:  # ACCEPTED + REFUSE
-        code, message = "already_accepted", gettext_noop("本办件已受理，不能再作不予受理；不能办理的请作否定报备。")
+        code, message = (
+            "already_accepted",
+            gettext_noop("本办件已受理，不能再作不予受理；不能办理的请作否定报备。"),
+        )
     return RuleError(code, message, conflict=True)
 
 
@@ -219,7 +230,10 @@ def check_materials(listed: list[str], given: list[str]) -> None:
     if unknown:
         raise RuleError(
             "unknown_material",
-            gettext_noop("材料「%(value)s」不在本事项的材料目录中，窗口不得要求目录以外的材料。", value='、'.join(unknown)),
+            gettext_noop(
+                "材料「%(value)s」不在本事项的材料目录中，窗口不得要求目录以外的材料。",
+                value="、".join(unknown),
+            ),
         )
 
 
@@ -259,7 +273,10 @@ def check_received(
     if not_before is not None and received_at < not_before:
         raise RuleError(
             "received_before_ticket",
-            gettext_noop("收件时间不能早于申请人取号的时间（%(not_before)s）。", not_before=format(not_before, "%Y-%m-%d %H:%M")),
+            gettext_noop(
+                "收件时间不能早于申请人取号的时间（%(not_before)s）。",
+                not_before=format(not_before, "%Y-%m-%d %H:%M"),
+            ),
         )
     day, today = received_at.date(), now.date()
     if cal is not None and max_workdays is not None and day < today:
@@ -270,18 +287,28 @@ def check_received(
         if late is None or late > max_workdays:
             raise RuleError(
                 "backfill_too_old",
-                gettext_noop("收件时间 %(day)s 超出补录期限：只能补录 %(max_workdays)s 个工作日以内的收件。更早的收件请按实际情况报中心处理，不能在系统中补录。", day=format(day, "%Y-%m-%d"), max_workdays=max_workdays),
+                gettext_noop(
+                    "收件时间 %(day)s 超出补录期限：只能补录 %(max_workdays)s 个工作日以内的收件。更早的收件请按实际情况报中心处理，不能在系统中补录。",
+                    day=format(day, "%Y-%m-%d"),
+                    max_workdays=max_workdays,
+                ),
             )
         if not cal.is_workday(day) and not reason.strip():
             raise RuleError(
                 "received_on_rest_day",
-                gettext_noop("%(day)s 不是工作日。如当天确有预约或延时服务收件，请在补录原因中写明。", day=format(day, "%Y-%m-%d")),
+                gettext_noop(
+                    "%(day)s 不是工作日。如当天确有预约或延时服务收件，请在补录原因中写明。",
+                    day=format(day, "%Y-%m-%d"),
+                ),
             )
     backfilled = now - received_at > dt.timedelta(minutes=tolerance_minutes)
     if backfilled and not reason.strip():
         raise RuleError(
             "backfill_reason_required",
-            gettext_noop("收件时间早于当前时间超过 %(tolerance_minutes)s 分钟，属于补录，须填写补录原因。", tolerance_minutes=tolerance_minutes),
+            gettext_noop(
+                "收件时间早于当前时间超过 %(tolerance_minutes)s 分钟，属于补录，须填写补录原因。",
+                tolerance_minutes=tolerance_minutes,
+            ),
         )
     return backfilled
 
@@ -355,17 +382,27 @@ def check_extension(
     if not reason.strip():
         raise RuleError("reason_required", gettext_noop("延期须写明理由。"))
     if maximum is None:
-        raise RuleError("no_statutory_limit", gettext_noop("本事项没有法定时限，公布的承诺时限即为最长期限，不能延期。"))
+        raise RuleError(
+            "no_statutory_limit", gettext_noop("本事项没有法定时限，公布的承诺时限即为最长期限，不能延期。")
+        )
     if new_due <= due:
-        raise RuleError("extension_not_later", gettext_noop("延期后的办结日期须晚于现办结日期 %(due)s。", due=format(due, "%Y-%m-%d")))
+        raise RuleError(
+            "extension_not_later",
+            gettext_noop("延期后的办结日期须晚于现办结日期 %(due)s。", due=format(due, "%Y-%m-%d")),
+        )
     if new_due < today:
         raise RuleError("extension_in_past", gettext_noop("延期后的办结日期不能早于今天。"))
     if not cal.is_workday(new_due):
-        raise RuleError("not_a_workday", gettext_noop("%(new_due)s 不是工作日，请选择工作日。", new_due=format(new_due, "%Y-%m-%d")))
+        raise RuleError(
+            "not_a_workday",
+            gettext_noop("%(new_due)s 不是工作日，请选择工作日。", new_due=format(new_due, "%Y-%m-%d")),
+        )
     if new_due > maximum:
         raise RuleError(
             "past_statutory_limit",
-            gettext_noop("延期后的办结日期不得超过法定最长期限 %(maximum)s。", maximum=format(maximum, "%Y-%m-%d")),
+            gettext_noop(
+                "延期后的办结日期不得超过法定最长期限 %(maximum)s。", maximum=format(maximum, "%Y-%m-%d")
+            ),
         )
     return cal.between(due, new_due)[0]
 
@@ -431,7 +468,9 @@ def check_id_number(value: str, today: dt.date) -> IdCheck:
     """
     number = ric.compact(value or "")
     if len(number) != 18:
-        raise RuleError("invalid_id_number", gettext_noop("身份证号码应为18位，现为%(value)s位。", value=len(number)))
+        raise RuleError(
+            "invalid_id_number", gettext_noop("身份证号码应为18位，现为%(value)s位。", value=len(number))
+        )
     if not number[:-1].isdigit() or not (number[-1].isdigit() or number[-1] == "X"):
         raise RuleError("invalid_id_number", gettext_noop("身份证号码前17位应为数字，最后一位为数字或X。"))
     if number[-1] != ric.calc_check_digit(number):
@@ -455,7 +494,9 @@ def check_credit_code(value: str) -> str:
     try:
         return uscc.validate(value or "")
     except NumberError:
-        raise RuleError("invalid_credit_code", gettext_noop("统一社会信用代码无效：应为18位，且校验位正确。")) from None
+        raise RuleError(
+            "invalid_credit_code", gettext_noop("统一社会信用代码无效：应为18位，且校验位正确。")
+        ) from None
 
 
 PHONE = re.compile(r"1[3-9]\d{9}|0\d{2,3}-?\d{7,8}")

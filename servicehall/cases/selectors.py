@@ -44,7 +44,10 @@ def staff_of(actor, center: Center) -> Staff:
     """The actor's own staff record in ``center``: only staff of the center receive its visitors."""
     staff = Staff.objects.filter(user=actor, center=center, active=True).first() if actor else None
     if staff is None:
-        raise Forbidden(gettext("只有「%(name)s」在岗的工作人员才能登记首问接待。") % {"name": center.name}, code="not_staff_here")
+        raise Forbidden(
+            gettext("只有「%(name)s」在岗的工作人员才能登记首问接待。") % {"name": center.name},
+            code="not_staff_here",
+        )
     return staff
 
 
@@ -79,6 +82,7 @@ def may_act_for(actor, center: Center, staff: Staff | None, window: Window) -> b
 
 # Who reads a whole center's registers and figures (ANA-1, CAS-14).
 OVERSEERS = (*LEADERS, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.DUTY_OFFICER)
+URGERS = (*LEADERS, Role.SUPERVISOR, Role.DEPARTMENT_HEAD)  # 催办: leaders and supervision
 
 
 def window_scope(user, center: Center, window: Window | None) -> Window | None:
@@ -171,7 +175,9 @@ def get_case(number: str) -> Case:
         else None
     )
     if case is None:
-        raise NotFound(gettext("没有编号为「%(value)s」的办件。") % {"value": (number or '')[:60]}, code="case_not_found")
+        raise NotFound(
+            gettext("没有编号为「%(value)s」的办件。") % {"value": (number or "")[:60]}, code="case_not_found"
+        )
     return case
 
 
@@ -583,3 +589,430 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
         )
         items += [_case_item(c, "denial", gettext("否定报备待审"), now, today) for c in filed]
     return items
+
+
+# --- steps and time nodes (CAT-7, CAS-9) ------------------------------------------------------------
+
+
+def serves_item(version, window: Window) -> bool:
+    """CAT-7, 003 art.9: a window serving the item's department takes its applications in."""
+    return window.departments.filter(pk=version.department_id).exists()
+
+
+def planned_steps(case: Case, steps=None) -> list[rules.PlannedStep]:
+    """The item version's published steps with the role acting on each; at a window authorised for
+    the item every step is the window's own (003 art.9). ``steps``: the version's Step rows when
+    already loaded."""
+    rows = list(case.item_version.steps.all()) if steps is None else steps
+    plan = [rules.PlannedStep(s.position, s.name, s.days, s.acting_role) for s in rows]
+    if not plan:
+        plan = rules.default_steps(case.item_version.committed_days)
+    if case.authorised:
+        plan = [rules.PlannedStep(p.position, p.name, p.days, "window_staff") for p in plan]
+    return [rules.PlannedStep(i, p.name, p.days, p.role) for i, p in enumerate(plan, start=1)]
+
+
+@dataclass
+class StepView:
+    position: int
+    name: str
+    role: str
+    role_name: str
+    days: int
+    due_date: dt.date | None
+    status: str
+    actor: str
+    colour: str
+    holder: str = ""
+
+
+def case_steps(case: Case, now: dt.datetime | None = None) -> list[StepView]:
+    """CAS-9: each step with its time node's due date (derived now from the calendar), its status,
+    who approved it (or who holds it now) and the colour of the current one. Two queries."""
+    from servicehall.catalog.rules import ROLE_NAMES
+
+    now = now or clock.now()
+    today = clock.local(now).date()
+    plan = planned_steps(case)
+    actions = list(case.step_actions.select_related("actor").order_by("at", "id"))
+    approved_by = {}
+    for a in actions:
+        if a.decision == "approve":
+            approved_by[a.position] = a.actor.name if a.actor else ""
+    dues: list = [None] * len(plan)
+    if case.accepted_at is not None:
+        cal = workdays.calendar_for(case.center)
+        dues = rules.step_due_dates(
+            cal,
+            clock.local(case.accepted_at).date(),
+            [p.days for p in plan],
+            case.suspended_days,
+            case.due_date,
+        )
+    finished = case.status == rules.COMPLETED
+    views = []
+    for p, due in zip(plan, dues, strict=True):
+        status = rules.step_status(p.position, case.step, finished)
+        if case.status in (rules.AWAITING, rules.REFUSED):
+            status = rules.STEP_PENDING
+        colour = ""
+        if status == rules.STEP_CURRENT and due is not None and case.status in rules.RUNNING:
+            colour = rules.step_colour(today=today, due=due, warn_on=None)
+        views.append(
+            StepView(
+                position=p.position,
+                name=p.name,
+                role=p.role,
+                role_name=ROLE_NAMES.get(p.role, p.role),
+                days=p.days,
+                due_date=due,
+                status=status,
+                actor=approved_by.get(p.position, "") if status == rules.STEP_DONE else "",
+                colour=colour,
+                holder=_holder(case, p.role) if status == rules.STEP_CURRENT else "",
+            )
+        )
+    return views
+
+
+def _holder(case: Case, role: str) -> str:
+    """Who holds a step now, as the case page names them."""
+    from servicehall.catalog.rules import ROLE_NAMES
+
+    if role == "window_staff":
+        return case.handler.name
+    if role == "department_head":
+        return gettext("%(department)s负责人") % {"department": case.item_version.department.name}
+    return ROLE_NAMES.get(role, role)
+
+
+# --- the one-time rule (CAS-12) ------------------------------------------------------------------------
+
+
+@dataclass
+class Breach:
+    case: Case
+    notice_number: str
+    at: dt.datetime
+    handler_id: int | None  # the Staff who issued the later notice
+    handler: str
+    materials: list[str]
+
+
+def _named(notice) -> list[str]:
+    """The materials a one-time notice named (required and conditional lists)."""
+    lists = notice.content.get("lists", []) if isinstance(notice.content, dict) else []
+    names = []
+    for title, lines in lists:
+        if title.startswith("已收到"):
+            continue
+        names += [line.split("（")[0] for line in lines]
+    return names
+
+
+def breaches_of(notices: list) -> list[tuple]:
+    """(notice, new material names) for each later one-time notice naming what the first did not."""
+    ordered = sorted((n for n in notices if n.kind == "one_time"), key=lambda n: (n.issued_at, n.pk))
+    found = rules.one_time_breaches([_named(n) for n in ordered])
+    return [(ordered[i], names) for i, names in found]
+
+
+def one_time_breaches(case: Case) -> list[Breach]:
+    notices = list(
+        case.notices.filter(kind="one_time")
+        .only("id", "kind", "issued_at", "content", "issued_by", "number")
+        .select_related("issued_by")
+    )
+    return [
+        Breach(case, n.number, n.issued_at, n.issued_by_id, n.issued_by.name if n.issued_by else "", names)
+        for n, names in breaches_of(notices)
+    ]
+
+
+# --- conduct facts (core.facts' "facts" protocol) ---------------------------------------------------
+
+
+def _evidence(number: str):
+    from servicehall.core.facts import Evidence
+
+    return Evidence(kind="case", ref=number, url=reverse("cases:case", args=[number]))
+
+
+def conduct_facts(center_ids, start: dt.datetime, end: dt.datetime) -> list:
+    """The cases' conduct facts of these centers in ``[start, end)``, derived now:
+
+    * ``case_overdue`` — a case whose due moment fell in the period and that was completed after
+      it or still runs past it; quantity: the overdue working days; against its handler.
+    * ``one_time_breach`` — a later one-time notice issued in the period naming a material the
+      first did not (CAS-12); against whoever issued it.
+
+    Three queries (and the calendars of the centers concerned), whatever the number of cases."""
+    from decimal import Decimal
+
+    from servicehall.core.facts import Fact
+
+    ids = list(center_ids)
+    now = clock.now()
+    facts = []
+    late = (
+        Case.objects.filter(center_id__in=ids, due_at__gte=start, due_at__lt=end, voided_at__isnull=True)
+        .filter(
+            Q(status=rules.COMPLETED, finished_at__gt=F("due_at"))
+            | Q(status__in=rules.RUNNING, due_at__lt=now)
+        )
+        .select_related("center", "handler")
+        .only(
+            "number", "center", "window_id", "handler__user_id", "due_at", "due_date", "finished_at", "status"
+        )
+    )
+    calendar = calendars()
+    for case in late:
+        cal = calendar(case.center)
+        until = clock.local(case.finished_at if case.status == rules.COMPLETED else now).date()
+        days = rules.overdue_workdays(cal, case.due_date, until)
+        facts.append(
+            Fact(
+                center_id=case.center_id,
+                kind="case_overdue",
+                at=case.due_at,
+                evidence=_evidence(case.number),
+                staff_id=case.handler.user_id,
+                window_id=case.window_id,
+                quantity=Decimal(max(days, 1)),
+                note=f"超期{max(days, 1)}个工作日",
+                source="cases",
+            )
+        )
+    from servicehall.cases.models import Notice
+
+    later = Notice.objects.filter(
+        kind="one_time", issued_at__gte=start, issued_at__lt=end, case__center_id__in=ids
+    ).values("case_id")
+    notices = list(
+        Notice.objects.filter(kind="one_time", case_id__in=later)
+        .select_related("case", "issued_by")
+        .only(
+            "id",
+            "kind",
+            "issued_at",
+            "content",
+            "number",
+            "case__number",
+            "case__center_id",
+            "case__window_id",
+            "issued_by__user_id",
+        )
+    )
+    by_case: dict[int, list] = {}
+    for n in notices:
+        by_case.setdefault(n.case_id, []).append(n)
+    for rows in by_case.values():
+        for notice, names in breaches_of(rows):
+            if not start <= notice.issued_at < end:
+                continue
+            facts.append(
+                Fact(
+                    center_id=notice.case.center_id,
+                    kind="one_time_breach",
+                    at=notice.issued_at,
+                    evidence=_evidence(notice.case.number),
+                    staff_id=notice.issued_by.user_id if notice.issued_by else None,
+                    window_id=notice.case.window_id,
+                    note="再次告知：" + "、".join(names),
+                    source="cases",
+                )
+            )
+    return facts
+
+
+# --- the director's center-wide case list -------------------------------------------------------------
+
+LIST_PAGE = 50
+COUNT_CAP = 10_000  # counted exactly up to here; beyond, "more than 10,000" (a bounded read)
+XLSX_MAX = 10_000
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "是"), ("0", "false", "no", "否")
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    q: str = ""
+    status: str = ""
+    step: str = ""
+    colour: str = ""
+    window: int | None = None
+    parallel: bool | None = None
+
+    @classmethod
+    def of(cls, *, q="", status="", step="", colour="", window="", parallel="") -> "CaseFilters":
+        """Filters from query text; a value outside the choices raises ValueError (its message)."""
+        status, colour, parallel = (
+            (status or "").strip(),
+            (colour or "").strip(),
+            (parallel or "").strip().lower(),
+        )
+        if status and status not in (*rules.STATUSES, "open"):
+            raise ValueError(
+                gettext("状态只能是：%(values)s。") % {"values": "、".join((*rules.STATUSES, "open"))}
+            )
+        if colour and colour not in rules.COLOURS:
+            raise ValueError(gettext("颜色只能是 green、yellow 或 red。"))
+        number = None
+        if (window or "").strip():
+            if not window.strip().isdigit() or not 0 < int(window) < 32768:
+                raise ValueError(gettext("窗口须为窗口编号。"))
+            number = int(window)
+        flag = None
+        if parallel:
+            if parallel not in (*TRUE_WORDS, *FALSE_WORDS):
+                raise ValueError(gettext("并联审批筛选只能是 true 或 false。"))
+            flag = parallel in TRUE_WORDS
+        return cls((q or "").strip()[:60], status, (step or "").strip()[:60], colour, number, flag)
+
+
+@dataclass
+class CaseListing:
+    cases: list[Case]
+    count: int
+    page: int
+    pages: int
+    capped: bool
+
+
+def _filtered(center: Center, filters: CaseFilters, now: dt.datetime):
+    today = clock.local(now).date()
+    ids = [c.pk for c in subtree(center)]
+    rows = Case.objects.filter(voided_at__isnull=True)
+    rows = rows.filter(center_id=ids[0]) if len(ids) == 1 else rows.filter(center_id__in=ids)
+    if filters.q:
+        normal = rules.normal_case_number(filters.q)
+        match = Q(applicant_name=filters.q) | Q(applicant_number=filters.q.upper())
+        if normal:
+            match |= Q(number=normal)
+        rows = rows.filter(match)
+    if filters.status == "open":
+        rows = rows.filter(status__in=rules.OPEN)
+    elif filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.step:
+        rows = rows.filter(step_name=filters.step)
+    if filters.window is not None:
+        rows = rows.filter(window__number=filters.window)
+    if filters.parallel is not None:
+        rows = rows.filter(parallel=filters.parallel)
+    if filters.colour == rules.RED:
+        rows = rows.filter(status__in=rules.RUNNING, due_at__lt=now)
+    elif filters.colour == rules.YELLOW:
+        rows = rows.filter(status__in=rules.RUNNING, due_at__gte=now, warn_date__lte=today)
+    elif filters.colour == rules.GREEN:
+        rows = rows.filter(status__in=rules.RUNNING, warn_date__gt=today)
+    return rows
+
+
+def center_cases(
+    center: Center, filters: CaseFilters, page: int = 1, now: dt.datetime | None = None
+) -> CaseListing:
+    """Every case of a center and those below it, newest first, a page of 50: three queries (the
+    tree, a count bounded at COUNT_CAP, the page), whatever the number of cases."""
+    now = now or clock.now()
+    rows = _filtered(center, filters, now)
+    count = rows.order_by()[: COUNT_CAP + 1].count()
+    capped = count > COUNT_CAP
+    pages = max(1, -(-min(count, COUNT_CAP) // LIST_PAGE))
+    page = max(1, min(page, pages))
+    start = (page - 1) * LIST_PAGE
+    cases = list(
+        rows.select_related(*CASE_RELATED, "item_version__department")
+        .prefetch_related("item_version__steps")
+        .order_by("-received_at", "-id")[start : start + LIST_PAGE]
+    )
+    return CaseListing(with_colours(cases, now), min(count, COUNT_CAP), page, pages, capped)
+
+
+def case_row(case: Case) -> dict:
+    from servicehall.core.rules import mask_id_number
+
+    holder = ""
+    if case.step is not None and case.status in rules.OPEN:
+        holder = case.handler.name if case.authorised else _holder(case, _step_role(case))
+    return {
+        "number": case.number,
+        "item": case.item_version.name,
+        "window": case.window.number,
+        "applicant": mask_name(case.applicant_name),
+        "id_number": mask_id_number(case.applicant_number),
+        "status": case.status,
+        "step": case.step_name,
+        "holder": holder,
+        "colour": case.colour,
+        "overdue_days": case.overdue_days,
+        "due_date": case.due_date,
+        "received_at": case.received_at,
+        "parallel": case.parallel,
+    }
+
+
+def _step_role(case: Case) -> str:
+    steps = [s for s in case.item_version.steps.all() if s.position == case.step]
+    from servicehall.catalog import rules as catalog_rules
+
+    return steps[0].acting_role if steps else catalog_rules.step_role("", case.step or 2)
+
+
+def center_cases_xlsx(center: Center, filters: CaseFilters, now: dt.datetime | None = None) -> bytes:
+    from openpyxl import Workbook
+
+    from servicehall.core import xlsx
+
+    now = now or clock.now()
+    rows = _filtered(center, filters, now).select_related(*CASE_RELATED, "item_version__department")
+    cases = with_colours(list(rows.order_by("-received_at", "-id")[:XLSX_MAX]), now)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = gettext("办件总表")
+    ws.append(
+        [
+            gettext("办件编号"),
+            gettext("事项"),
+            gettext("窗口"),
+            gettext("申请人"),
+            gettext("证件号码"),
+            gettext("状态"),
+            gettext("当前环节"),
+            gettext("承办人"),
+            gettext("颜色"),
+            gettext("超期工作日"),
+            gettext("办结日期"),
+            gettext("收件时间"),
+            gettext("并联审批"),
+        ]
+    )
+    for case in cases:
+        row = case_row(case)
+        ws.append(
+            [
+                row["number"],
+                row["item"],
+                row["window"],
+                row["applicant"],
+                row["id_number"],
+                translate(rules.STATUS_NAMES[case.status]),
+                row["step"],
+                row["holder"],
+                translate(rules.COLOUR_NAMES[case.colour]) if case.colour else "",
+                row["overdue_days"],
+                row["due_date"].isoformat() if row["due_date"] else "",
+                clock.local(case.received_at).strftime("%Y-%m-%d %H:%M"),
+                gettext("是") if case.parallel else gettext("否"),
+            ]
+        )
+    return xlsx.to_bytes(wb)
+
+
+def menu_links() -> list:
+    """The director's center-wide case list in the top menu (org.menu's "menu" protocol)."""
+    from django.utils.translation import gettext_lazy
+
+    from servicehall.org.menu import MenuLink
+
+    roles = frozenset({Role.DIRECTOR, Role.SUPERVISOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER})
+    return [MenuLink("cases:center_cases", "code", gettext_lazy("办件总表"), roles)]

@@ -6,10 +6,29 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext
 
-from servicehall.cases import notices, rules, sms
-from servicehall.cases.models import Case, CaseEvent, CaseMaterial, LookUpGuard, Notice, Visit
+from servicehall.cases import hooks, notices, rules, sms
+from servicehall.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    LookUpGuard,
+    Notice,
+    StepAction,
+    Urge,
+    Visit,
+)
 from servicehall.cases.notices import next_number
-from servicehall.cases.selectors import may_act_for, missing_materials, own_window, public_case, staff_of
+from servicehall.cases.selectors import (
+    URGERS,
+    may_act_for,
+    missing_materials,
+    own_window,
+    planned_steps,
+    public_case,
+    serves_item,
+    staff_of,
+)
+from servicehall.catalog import rules as rules_catalog
 from servicehall.catalog.models import ItemVersion
 from servicehall.catalog.selectors import guide, is_authorised
 from servicehall.core import audit, clock
@@ -43,9 +62,14 @@ def rule_error(error: rules.RuleError) -> Invalid | Conflict:
 def _check_acts_for(actor, center: Center, officer: Staff, window: Window | None) -> None:
     """ORG-3: a person acts only in the name of a window they hold or cover today (or, as a leader
     or department head, any window of the center)."""
-    if window is not None and window.center_id == center.pk and not may_act_for(actor, center, officer, window):
+    if (
+        window is not None
+        and window.center_id == center.pk
+        and not may_act_for(actor, center, officer, window)
+    ):
         raise Forbidden(
-            gettext("您今天不在%(window)s的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义办理。") % {"window": window},
+            gettext("您今天不在%(window)s的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义办理。")
+            % {"window": window},
             code="not_window_holder",
         )
 
@@ -53,9 +77,15 @@ def _check_acts_for(actor, center: Center, officer: Staff, window: Window | None
 def _check_in_center(center: Center, *, window=None, target_window=None, colleague=None, officer=None):
     for w in (window, target_window):
         if w is not None and w.center_id != center.pk:
-            raise Invalid("window_of_other_center", gettext("%(w)s 不属于%(name)s。") % {"w": w, "name": center.name})
+            raise Invalid(
+                "window_of_other_center", gettext("%(w)s 不属于%(name)s。") % {"w": w, "name": center.name}
+            )
     if colleague is not None and (colleague.center_id != center.pk or not colleague.active):
-        raise Invalid("staff_of_other_center", gettext("%(name)s 不是%(name1)s在岗的工作人员。") % {"name": colleague.name, "name1": center.name})
+        raise Invalid(
+            "staff_of_other_center",
+            gettext("%(name)s 不是%(name1)s在岗的工作人员。")
+            % {"name": colleague.name, "name1": center.name},
+        )
     if colleague is not None and colleague.pk == getattr(officer, "pk", None):
         raise Invalid("handed_to_self", gettext("不能移交给自己。"))
 
@@ -108,7 +138,9 @@ def visit_record(
     )
     _check_acts_for(actor, center, officer, window)
     if kept["leader"] is not None and not access.has_role(kept["leader"].user, center, *ESCALATION_ROLES):
-        raise Invalid("not_a_leader", gettext("%(name)s 不是本中心的领导或科室负责人。") % {"name": kept['leader'].name})
+        raise Invalid(
+            "not_a_leader", gettext("%(name)s 不是本中心的领导或科室负责人。") % {"name": kept["leader"].name}
+        )
     now = clock.now()
     with transaction.atomic():
         visit = Visit.objects.create(
@@ -168,7 +200,8 @@ def _checked_applicant(applicant: Applicant, today) -> dict:
         raise Invalid("applicant_name_required", gettext("请填写申请人姓名或单位名称。"))
     if bool(applicant.id_number) == bool(applicant.credit_code):
         raise Invalid(
-            "applicant_number_required", gettext("个人须填写身份证号码，单位须填写统一社会信用代码（二者选一）。")
+            "applicant_number_required",
+            gettext("个人须填写身份证号码，单位须填写统一社会信用代码（二者选一）。"),
         )
     try:
         if applicant.id_number:
@@ -196,7 +229,9 @@ def _checked_agent(agent: Agent | None, today) -> dict:
         number = rules.check_id_number(agent.id_number, today).number
         phone = rules.check_phone(agent.phone)
     except rules.RuleError as error:
-        raise Invalid(f"agent_{error.code}", gettext("代办人：%(message)s") % {"message": error.message}) from None
+        raise Invalid(
+            f"agent_{error.code}", gettext("代办人：%(message)s") % {"message": error.message}
+        ) from None
     return {"agent_name": name, "agent_id_number": number, "agent_phone": phone}
 
 
@@ -296,9 +331,19 @@ def case_intake(
     _check_in_center(center, window=window)
     _check_acts_for(actor, center, officer, window)
     if ticket is not None and (ticket.window_id != window.pk or ticket.status not in AT_COUNTER):
-        raise Invalid("ticket_not_at_window", gettext("号票 %(number)s 不是%(window)s正在叫号或办理的号。") % {"number": ticket.number, "window": window})
-    if not is_authorised(version, window):
-        raise Invalid("item_not_authorised", gettext("%(window)s未获授权办理「%(name)s」。") % {"window": window, "name": version.name})
+        raise Invalid(
+            "ticket_not_at_window",
+            gettext("号票 %(number)s 不是%(window)s正在叫号或办理的号。")
+            % {"number": ticket.number, "window": window},
+        )
+    # CAT-7, 003 art.9: every window serving the item's department takes it in; only an authorised
+    # one decides it itself, otherwise it is accepted once and decided along the item's steps.
+    authorised = is_authorised(version, window)
+    if not authorised and not serves_item(version, window):
+        raise Invalid(
+            "item_not_at_window",
+            f"{window}不受理「{version.name}」，请到{version.department.name}的窗口办理。",
+        )
     people = {**_checked_applicant(applicant, today), **_checked_agent(agent, today)}
     listed = list(version.materials.all())
     try:
@@ -319,7 +364,10 @@ def case_intake(
     given = set(materials)
     missing = rules.missing_required([m.code for m in listed if m.required], sorted(given))
     status = rules.intake_status(
-        kind=version.kind, missing=bool(missing), eligible=eligible, backfilled=backfilled
+        kind=version.kind if authorised else rules.COMMITTED,
+        missing=bool(missing),
+        eligible=eligible,
+        backfilled=backfilled,
     )
     with transaction.atomic():
         year = clock.local(now).year
@@ -340,6 +388,8 @@ def case_intake(
             backfill_reason=backfill_reason.strip() if backfilled else "",
             reason=reason.strip() if not eligible else "",
             basis=basis.strip() if not eligible else "",
+            authorised=authorised,
+            parallel=version.participants.exists(),
             **people,
         )
         if status in (rules.ACCEPTED, rules.COMPLETED):
@@ -366,6 +416,7 @@ def case_intake(
             )
         elif status == rules.ACCEPTED:
             notices.issue(case, Notice.Kind.ACCEPTANCE, notices.acceptance(case, received_rows), officer)
+            _enter_steps(case, officer)
         elif status == rules.REFUSED:
             notices.issue(case, Notice.Kind.REFUSAL, notices.refusal(case), officer)
         else:
@@ -390,7 +441,10 @@ def _acting_staff(actor, case: Case, roles=CASE_LEADERS):
         or posts_on(clock.today()).filter(staff=staff, window=case.window_id).exists()
     ):
         return staff
-    raise Forbidden(gettext("只有经办人、%(window)s的在岗人员或中心领导可以办理 %(number)s。") % {"window": case.window, "number": case.number})
+    raise Forbidden(
+        gettext("只有经办人、%(window)s的在岗人员或中心领导可以办理 %(number)s。")
+        % {"window": case.window, "number": case.number}
+    )
 
 
 @contextmanager
@@ -463,6 +517,7 @@ def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
         if accepting:
             _event(case, staff, "accept")
             notices.issue(case, Notice.Kind.ACCEPTANCE, notices.acceptance(case, _materials(case)[1]), staff)
+            _enter_steps(case, staff)
     return case
 
 
@@ -491,29 +546,79 @@ def case_resume(*, actor, case: Case) -> Case:
     return case
 
 
+def _checked_extension(case: Case, new_due, reason: str) -> int:
+    try:
+        return rules.check_extension(
+            cal=workdays.calendar_for(case.center),
+            due=case.due_date,
+            new_due=new_due,
+            maximum=case.statutory_due_date,
+            today=clock.today(),
+            reason=reason or "",
+        )
+    except rules.RuleError as error:
+        raise rule_error(error) from None
+
+
+def _may_approve_extension(actor, staff, case: Case) -> bool:
+    """CAS-5: the department head of the item's department, or the center's leaders."""
+    if actor is None:
+        return True
+    held = access.roles_in(actor, case.center)
+    if held & set(LEADERS):
+        return True
+    own = staff is None or staff.department_id in (None, case.item_version.department_id)
+    return Role.DEPARTMENT_HEAD in held and own
+
+
+def _apply_extension(case: Case, staff, new_due, reason: str, added: int) -> None:
+    cal = workdays.calendar_for(case.center)
+    old_due = case.due_date
+    case.limit_days += added
+    _set_due(case, new_due, cal)
+    case.extension_due, case.extension_reason, case.extension_by = None, "", None
+    case.save()
+    _event(case, staff, "extend", f"{reason}；{old_due:%Y-%m-%d} 延至 {new_due:%Y-%m-%d}")
+    notices.issue(case, Notice.Kind.EXTENSION, notices.extension(case, old_due, reason), staff)
+
+
 def case_extend(*, actor, case: Case, new_due, reason: str) -> Case:
     """CAS-5: a written extension with reason and new date, never past the statutory maximum,
-    copied to the center."""
+    copied to the center. The department head of the item's department or the center's leaders
+    extend at once (the notice is issued); a window clerk's extension is a request that waits
+    for their approval (``case_decide_extension``)."""
     with _step(actor, case, rules.EXTEND) as (case, staff, after):
-        cal = workdays.calendar_for(case.center)
-        try:
-            added = rules.check_extension(
-                cal=cal,
-                due=case.due_date,
-                new_due=new_due,
-                maximum=case.statutory_due_date,
-                today=clock.today(),
-                reason=reason or "",
-            )
-        except rules.RuleError as error:
-            raise rule_error(error) from None
-        old_due = case.due_date
-        case.limit_days += added
-        _set_due(case, new_due, cal)
+        added = _checked_extension(case, new_due, reason)
         case.status = after
-        case.save()
-        _event(case, staff, "extend", f"{reason.strip()}；{old_due:%Y-%m-%d} 延至 {new_due:%Y-%m-%d}")
-        notices.issue(case, Notice.Kind.EXTENSION, notices.extension(case, old_due, reason.strip()), staff)
+        if _may_approve_extension(actor, staff, case):
+            _apply_extension(case, staff, new_due, reason.strip(), added)
+        else:
+            case.extension_due, case.extension_reason, case.extension_by = (
+                new_due,
+                reason.strip()[:300],
+                staff,
+            )
+            case.save()
+            _event(case, staff, "extend_request", f"申请延至 {new_due:%Y-%m-%d}：{reason.strip()}")
+    return case
+
+
+def case_decide_extension(*, actor, case: Case, approve: bool, note: str = "") -> Case:
+    """CAS-5: the department head or the center approves a requested extension (the notice is
+    issued then) or declines it with a note."""
+    with _step(actor, case, rules.EXTEND) as (case, staff, after):
+        if case.extension_due is None:
+            raise Conflict("no_extension_requested", "本办件没有待审批的延期申请。")
+        if not _may_approve_extension(actor, staff, case):
+            raise Forbidden("延期须由本事项所属科室负责人或中心领导审批。", code="not_authorised_for_step")
+        if approve:
+            added = _checked_extension(case, case.extension_due, case.extension_reason)
+            _apply_extension(case, staff, case.extension_due, case.extension_reason, added)
+        else:
+            note = _required_text(note, "note_required", "不同意延期须写明意见。")
+            case.extension_due, case.extension_reason, case.extension_by = None, "", None
+            case.save()
+            _event(case, staff, "extend_declined", note)
     return case
 
 
@@ -567,10 +672,173 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
     with _step(actor, case, rules.COMPLETE) as (case, staff, after):
         if _materials(case)[0]:
             raise Conflict("materials_missing", gettext("必需材料尚未补齐，不能办结。"))
+        if not case.authorised and case.step is not None:
+            plan = planned_steps(case)
+            if case.step < len(plan):
+                raise Conflict(
+                    "steps_pending",
+                    f"本办件须按审批环节办理，当前在「{case.step_name}」环节，尚未到最后一个环节。",
+                )
+            _check_step_authority(actor, staff, case, plan[-1])
+        hooks.guard_complete(case)
+        if case.step is not None:
+            StepAction.objects.create(
+                case=case,
+                position=case.step,
+                name=case.step_name,
+                role=planned_steps(case)[case.step - 1].role,
+                decision=StepAction.Decision.APPROVE,
+                actor=staff,
+                at=clock.now(),
+                note=result[:500],
+            )
         case.result = result
+        case.step, case.step_name, case.step_since = None, "", None
         _finish(case, staff, after, result)
         notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), staff)
         _tell_completed(case, staff)
+    return case
+
+
+# --- steps and time nodes (CAS-9, 000 三.2–3) ---------------------------------------------------
+
+
+def _enter_steps(case: Case, staff) -> None:
+    """An accepted case starts its item's steps; the first, when it is the window's (受理), is the
+    acceptance itself. Other apps then see it accepted (``hooks.ACCEPTED``)."""
+    plan = planned_steps(case)
+    now = clock.now()
+    case.step, case.step_name, case.step_since = plan[0].position, plan[0].name, now
+    if len(plan) > 1 and plan[0].role == rules_catalog.WINDOW_STAFF:
+        StepAction.objects.create(
+            case=case,
+            position=plan[0].position,
+            name=plan[0].name,
+            role=plan[0].role,
+            decision=StepAction.Decision.APPROVE,
+            actor=staff,
+            at=now,
+            note="窗口受理",
+        )
+        case.step, case.step_name = plan[1].position, plan[1].name
+    case.save(update_fields=["step", "step_name", "step_since"])
+    hooks.accepted(case, staff)
+
+
+def _check_step_authority(actor, staff, case: Case, step: rules.PlannedStep) -> None:
+    """000 三.2: only the authority the item names for a step (or a higher one) decides it; a
+    department head decides only the steps of their own department's items."""
+    if actor is None:
+        return
+    held = access.roles_in(actor, case.center)
+    above = {
+        r
+        for r in held
+        if rules_catalog.ROLE_RANKS.get(r, 0) > rules_catalog.ROLE_RANKS[rules_catalog.DEPARTMENT_HEAD]
+    }
+    if step.role == rules_catalog.WINDOW_STAFF:
+        return  # _acting_staff already found the actor at the case's window, or a leader
+    if rules_catalog.may_act_on(step.role, above):
+        return
+    own = staff is not None and staff.department_id in (None, case.item_version.department_id)
+    if step.role == rules_catalog.DEPARTMENT_HEAD and Role.DEPARTMENT_HEAD in held and own:
+        return
+    raise Forbidden(
+        f"「{step.name}」环节须由{rules_catalog.ROLE_NAMES[step.role]}审批，您没有该环节的审批权限。",
+        code="not_authorised_for_step",
+    )
+
+
+def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
+    """CAS-9: the current step is approved (the case moves to the next; the last completes it) or
+    returned to the previous one with a reason — by the authority the item names for the step."""
+    note = (note or "").strip()
+    if decision not in rules.DECISIONS:
+        raise Invalid("invalid_decision", "请选择同意或退回。")
+    if decision == rules.RETURN and not note:
+        raise Invalid("reason_required", "退回须写明理由。")
+    with _step(actor, case, rules.ADVANCE) as (case, staff, after):
+        if case.step is None:
+            raise Conflict("no_step", "本办件没有待审批的环节。")
+        plan = planned_steps(case)
+        current = plan[case.step - 1]
+        _check_step_authority(actor, staff, case, current)
+        hooks.guard_advance(case, decision)
+        try:
+            nxt = rules.after_decision(current.position, len(plan), decision)
+        except rules.RuleError as error:
+            raise rule_error(error) from None
+        if nxt is None:
+            if _materials(case)[0]:
+                raise Conflict("materials_missing", "必需材料尚未补齐，不能办结。")
+            hooks.guard_complete(case)
+        now = clock.now()
+        StepAction.objects.create(
+            case=case,
+            position=current.position,
+            name=current.name,
+            role=current.role,
+            decision=decision,
+            actor=staff,
+            at=now,
+            note=note[:500],
+        )
+        if nxt is None:
+            case.result = note or f"经{rules_catalog.ROLE_NAMES[current.role]}审批同意，准予办理。"
+            case.step, case.step_name, case.step_since = None, "", None
+            _event(case, staff, "step_approve", f"{current.name}：{note or '同意'}")
+            _finish(case, staff, rules.COMPLETED, case.result)
+            notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), staff)
+            _tell_completed(case, staff)
+        else:
+            target = plan[nxt - 1]
+            case.step, case.step_name, case.step_since = target.position, target.name, now
+            case.status = after
+            case.save()
+            action = "step_approve" if decision == rules.APPROVE else "step_return"
+            _event(case, staff, action, f"{current.name} → {target.name}：{note or '同意'}")
+    return case
+
+
+def case_urge(*, actor, case: Case, note: str) -> Urge:
+    """催办: the center's leaders urge whoever holds the case's current step, with a dated note
+    shown on the case."""
+    note = _required_text(note, "note_required", "请填写催办意见。")[:500]
+    access.require(actor, case.center, *URGERS)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+        if locked.status in rules.FINISHED:
+            raise Conflict("case_finished", f"本办件已{rules.STATUS_NAMES[locked.status]}，无需催办。")
+        staff = Staff.objects.filter(user=actor).first() if actor is not None else None
+        urge = Urge.objects.create(
+            case=locked, at=clock.now(), actor=staff, step=locked.step, step_name=locked.step_name, note=note
+        )
+        _event(locked, staff, "urge", f"{locked.step_name or rules.STATUS_NAMES[locked.status]}：{note}")
+        audit.record(actor=actor, action="case.urge", obj=locked, center=locked.center, after={"note": note})
+    return urge
+
+
+def case_notify_again(*, actor, case: Case, materials: list[str]) -> Case:
+    """CAS-3, CAS-12: a further one-time notice, for materials found missing or not acceptable
+    after the first. It lists everything still missing; one that names a material the first did
+    not is a breach of the one-time rule, kept against the handler (``selectors.one_time_breaches``)."""
+    codes = list(dict.fromkeys(materials or []))
+    if not codes:
+        raise Invalid("materials_required", "请选择仍缺少或不符合要求的材料。")
+    with _step(actor, case, rules.NOTIFY) as (case, staff, after):
+        rows = {r.material.code: r for r in case.materials.select_related("material")}
+        try:
+            rules.check_materials(list(rows), codes)
+        except rules.RuleError as error:
+            raise rule_error(error) from None
+        CaseMaterial.objects.filter(pk__in=[rows[c].pk for c in codes]).update(received_at=None)
+        case.status = after
+        case.save()
+        _event(case, staff, rules.NOTIFY, "仍需：" + "、".join(rows[c].material.name for c in codes))
+        received = _materials(case)[1]
+        notices.issue(
+            case, Notice.Kind.ONE_TIME, notices.one_time(case, missing_materials(case), received), staff
+        )
     return case
 
 
@@ -600,7 +868,9 @@ def case_look_up(*, number: str, code: str, address: str) -> dict:
     normal = rules.normal_case_number(number) or number.upper()
     keys = {"case": f"case:{normal}", "address": f"address:{(address or '')[:64]}"}
     guards = LookUpGuard.objects.filter(key__in=keys.values())
-    wait = max([rules.look_up_wait(rules.Guard(g.failures, g.since, g.locked_until), now) for g in guards] or [0])
+    wait = max(
+        [rules.look_up_wait(rules.Guard(g.failures, g.since, g.locked_until), now) for g in guards] or [0]
+    )
     if wait:
         raise LookUpThrottled(wait)
     try:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/mine/", views.mine, name="mine"),
     path("cases/agency/", visit_views.agency_ledger, name="agency_ledger"),
     path("cases/window/<str:code>/<id:number>/", views.window_cases, name="window"),
+    path("cases/center/<str:code>/", views.center_cases, name="center_cases"),
     path("cases/<str:number>/", views.case_page, name="case"),
     path("cases/<str:number>/notices/<id:notice_id>.pdf", views.notice_pdf, name="notice"),
     path("cases/<str:number>/<str:action>/", views.case_action, name="action"),

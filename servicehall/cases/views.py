@@ -3,14 +3,15 @@ and the citizen look-up (no login)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from servicehall.cases import api, rules, selectors, services
+from servicehall.cases import api, hooks, rules, selectors, services
 from servicehall.cases.models import Case
 from servicehall.cases.visit_views import center_of, number_in, window_numbered
 from servicehall.catalog.selectors import items_of
@@ -44,8 +45,13 @@ def _intake_window(request, center) -> Window | None:
 
 
 def _authorised_items(center, window):
+    """CAT-7: the items a window takes in — those authorised to it and every item of a department
+    it serves (decided behind the window along the item's steps)."""
+    if not window:
+        return []
     items = items_of(center)
-    return list(items.filter(current__windows=window)) if window else []
+    served = window.departments.values("pk")
+    return list(items.filter(Q(current__windows=window) | Q(current__department__in=served)).distinct())
 
 
 def _current_ticket(window):
@@ -91,7 +97,8 @@ def intake(request):
     staff = Staff.objects.filter(user=request.user, center=center).first()
     if window is not None and not selectors.may_act_for(request.user, center, staff, window):
         raise PermissionDenied(
-            gettext("您今天不在%(window)s的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义收件。") % {"window": window}
+            gettext("您今天不在%(window)s的 A 岗或 B 岗，也未在该窗口顶岗，不能以该窗口的名义收件。")
+            % {"window": window}
         )
     items = _authorised_items(center, window)
     chosen = request.POST.get("item") or request.GET.get("item") or (items[0].code if items else "")
@@ -147,6 +154,20 @@ ACTIONS = {
     "reject": (services.case_decide_denial, lambda f: {"approve": False, "note": f.get("note", "")}),
     "refuse": (services.case_refuse, lambda f: {"reason": f.get("reason", ""), "basis": f.get("basis", "")}),
     "complete": (services.case_complete, lambda f: {"result": f.get("result", "")}),
+    "advance": (
+        services.case_advance,
+        lambda f: {"decision": f.get("decision", ""), "note": f.get("note", "")},
+    ),
+    "extension-approve": (
+        services.case_decide_extension,
+        lambda f: {"approve": True, "note": f.get("note", "")},
+    ),
+    "extension-decline": (
+        services.case_decide_extension,
+        lambda f: {"approve": False, "note": f.get("note", "")},
+    ),
+    "urge": (services.case_urge, lambda f: {"note": f.get("note", "")}),
+    "notify": (services.case_notify_again, lambda f: {"materials": f.getlist("materials")}),
 }
 
 
@@ -170,6 +191,12 @@ def _case_page(request, case: Case, error=None, status=200):
         "decider": access.has_role(request.user, case.center, *services.DECIDERS),
         "today": clock.today(),
         "error": error,
+        "steps": selectors.case_steps(case),
+        "breaches": selectors.one_time_breaches(case),
+        "urges": list(case.holder_urges.select_related("actor").order_by("at", "id")),
+        "urger": access.has_role(request.user, case.center, *selectors.URGERS),
+        "received": [m for m in file["materials"] if m.received_at is not None],
+        "panels": hooks.panels(case, request.user),
     }
     return render(request, "cases/case.html", context, status=status)
 
@@ -247,6 +274,52 @@ def window_cases(request, code: str, number: int):
     return render(request, "cases/list.html", context)
 
 
+@login_required
+@require_GET
+def center_cases(request, code: str):
+    """The director's list of every case of the center and those below it: search, filters, pages."""
+    center = _center(code)
+    if not access.has_role(request.user, center, *selectors.OVERSEERS):
+        raise PermissionDenied(
+            gettext("只有「%(name)s」的领导和监督人员可以查看办件总表。") % {"name": center.name}
+        )
+    g = request.GET
+    error = None
+    try:
+        filters = selectors.CaseFilters.of(
+            q=g.get("q", ""),
+            status=g.get("status", ""),
+            step=g.get("step", ""),
+            colour=g.get("colour", ""),
+            window=g.get("window", ""),
+            parallel=g.get("parallel", ""),
+        )
+    except ValueError as exc:
+        filters, error = selectors.CaseFilters(), str(exc)
+    page = int(g["page"]) if g.get("page", "").isdigit() and 0 < int(g["page"]) < 100000 else 1
+    if g.get("format") == "xlsx":
+        response = HttpResponse(
+            selectors.center_cases_xlsx(center, filters),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{center.code}-cases.xlsx"'
+        return response
+    listing = selectors.center_cases(center, filters, page=page)
+    query = g.copy()
+    query.pop("page", None)
+    context = {
+        "center": center,
+        "filters": filters,
+        "listing": listing,
+        "rows": [(c, selectors.case_row(c)) for c in listing.cases],
+        "statuses": [(s, rules.STATUS_NAMES[s]) for s in rules.STATUSES],
+        "colours": [(c, rules.COLOUR_NAMES[c]) for c in rules.COLOURS],
+        "query": query.urlencode(),
+        "error": error,
+    }
+    return render(request, "cases/center_cases.html", context)
+
+
 def _center(code: str):
     try:
         return get_center(code)
@@ -260,7 +333,9 @@ def supervision(request, code: str):
     """CAS-14: the director's board for the center and the centers below it."""
     center = _center(code)
     if not access.has_role(request.user, center, *selectors.OVERSEERS):
-        raise PermissionDenied(gettext("只有「%(name)s」的领导和监督人员可以查看电子监察。") % {"name": center.name})
+        raise PermissionDenied(
+            gettext("只有「%(name)s」的领导和监督人员可以查看电子监察。") % {"name": center.name}
+        )
     board = selectors.board(center)
     now = clock.now()
     notes = board_notes(center, now)  # other apps' flags: a missed suggestion-box opening, …

@@ -71,6 +71,13 @@ PRINCIPAL_LEADER = "principal_leader"
 STEP_ROLES = (WINDOW_STAFF, DEPARTMENT_HEAD, DEPUTY_LEADER, DIRECTOR, PRINCIPAL_LEADER)
 # A role's rank: who holds a higher one may act on a lower one's step (the director and the deputy
 # leader stand level: both lead the center below its principal leader).
+ROLE_NAMES = {
+    WINDOW_STAFF: "窗口工作人员",
+    DEPARTMENT_HEAD: "科室负责人",
+    DEPUTY_LEADER: "分管领导",
+    DIRECTOR: "中心主任",
+    PRINCIPAL_LEADER: "主要领导",
+}
 ROLE_RANKS = {WINDOW_STAFF: 1, DEPARTMENT_HEAD: 2, DEPUTY_LEADER: 3, DIRECTOR: 3, PRINCIPAL_LEADER: 4}
 
 

@@ -89,7 +89,7 @@ def test_cas_2_not_eligible_is_refused_in_writing_with_reason_and_basis(intake):
     ("kw", "code"),
     [
         ({"materials": ["M01", "M99"]}, "unknown_material"),
-        ({"item": "KY-SF-001"}, "item_not_authorised"),
+        ({"item": "KY-SF-001"}, "item_not_at_window"),
         ({"item": "NOPE"}, "item_not_found"),
         (
             {
@@ -134,9 +134,9 @@ def test_bad_intake_is_refused_and_nothing_is_saved(intake, kw, code):
 def test_cas_7_an_item_is_taken_in_only_at_an_authorised_window_by_its_staff(intake):
     with pytest.raises(Forbidden):
         intake(user="auditor")
-    with pytest.raises(Invalid) as exc:  # 谢珊红 sits at 司法所, not authorised for 残疾人证新办
+    with pytest.raises(Invalid) as exc:  # 谢珊红 sits at 司法所, which does not serve 残联's 残疾人证新办
         intake(user="xieshanhong")
-    assert exc.value.code == "item_not_authorised"
+    assert exc.value.code == "item_not_at_window"
 
 
 def test_cas_2_an_organisation_applies_with_its_credit_code(intake):
@@ -207,9 +207,10 @@ def test_cas_8_suspension_across_the_national_day(intake, user_named):
 
 def test_cas_5_extension_up_to_the_statutory_maximum_with_a_notice_copied_to_the_center(intake, user_named):
     case = intake()
-    case = act(
+    case = act(  # the center's director approves it at once (CAS-5: not the clerk alone)
         services.case_extend,
         user_named,
+        "wangmanshu",
         at="2026-12-01T10:00",
         case=case,
         new_due=D(2026, 12, 21),

@@ -50,8 +50,10 @@ COLUMNS = (
     "void_reason number query_code center_id window_id item_version_id kind status officer_id handler_id "
     "applicant_kind applicant_name applicant_number applicant_phone agent_name agent_id_number agent_phone "
     "received_at recorded_at backfilled backfill_reason accepted_at limit_days due_at due_date warn_date "
-    "statutory_due_date provisional suspended_at suspended_days finished_at result reason basis"
+    "statutory_due_date provisional suspended_at suspended_days finished_at result reason basis "
+    "authorised parallel step step_name extension_reason"
 ).split()
+PARALLEL_EVERY = 10  # one case in ten is a parallel approval (CAT-6)
 DATETIMES = [
     COLUMNS.index(c)
     for c in ("received_at", "recorded_at", "accepted_at", "due_at", "suspended_at", "finished_at")
@@ -325,6 +327,11 @@ def _row(number, query, ids, i, w, c) -> tuple:
         c["finished"],
         "已办结" if completed else "",
         "",
+        "",
+        int(number[-6:]) % PARALLEL_EVERY != 0,  # the parallel ones go through the items' steps
+        int(number[-6:]) % PARALLEL_EVERY == 0,
+        2 if c["status"] in rules.RUNNING else None,
+        "审核" if c["status"] in rules.RUNNING else "",
         "",
     )
 
