@@ -17,6 +17,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from servicehall.core.text import gettext_noop
+
 APPROVE, REJECT, RECTIFY = "approve", "reject", "rectify"
 REPORTED_UP, EXPLAINED = "reported_up", "explained"
 OPINIONS = (APPROVE, REJECT, RECTIFY, REPORTED_UP, EXPLAINED)
@@ -140,46 +142,59 @@ def check_opinion(
 ) -> None:
     """PAR-2, PAR-3, PAR-4: what a participant may say now. Raises RuleError."""
     if kind not in OPINIONS:
-        raise RuleError("invalid_opinion", "意见应为同意、不同意、需整改、已报上级审批或书面说明之一。")
+        raise RuleError(
+            "invalid_opinion", gettext_noop("意见应为同意、不同意、需整改、已报上级审批或书面说明之一。")
+        )
     if kind in NEEDS_NOTE and not (note or "").strip():
         names = {
-            REJECT: "不同意须写明理由。",
-            RECTIFY: "需整改须写明整改要求。",
-            REPORTED_UP: "报上级审批须写明报批情况。",
-            EXPLAINED: "书面说明须写明延期理由。",
+            REJECT: gettext_noop("不同意须写明理由。"),
+            RECTIFY: gettext_noop("需整改须写明整改要求。"),
+            REPORTED_UP: gettext_noop("报上级审批须写明报批情况。"),
+            EXPLAINED: gettext_noop("书面说明须写明延期理由。"),
         }
         raise RuleError("reason_required", names[kind])
     if s.answer is not None:
-        raise RuleError("already_answered", "本站所在本轮已经答复，不能再次答复。", conflict=True)
+        raise RuleError(
+            "already_answered", gettext_noop("本站所在本轮已经答复，不能再次答复。"), conflict=True
+        )
     if kind in ANSWERS:
         return  # in time or late: kept either way (a late one is marked late)
     if expected is None:
-        raise RuleError("expected_date_required", "报上级审批或书面说明须写明预计办结日期。")
+        raise RuleError("expected_date_required", gettext_noop("报上级审批或书面说明须写明预计办结日期。"))
     if now > s.deadline:
         raise RuleError(
             "limit_passed",
-            f"办理期限已于 {s.due_date:%Y-%m-%d} 届满，已视为默认同意；期限届满后不能再书面说明延期。",
+            gettext_noop(
+                "办理期限已于 %(due)s 届满，已视为默认同意；期限届满后不能再书面说明延期。",
+                due=f"{s.due_date:%Y-%m-%d}",
+            ),
             conflict=True,
         )
     if expected <= s.due_date or expected <= today:
         raise RuleError(
-            "expected_date_not_later", f"预计办结日期须晚于现办理期限 {s.due_date:%Y-%m-%d} 和今天。"
+            "expected_date_not_later",
+            gettext_noop("预计办结日期须晚于现办理期限 %(due)s 和今天。", due=f"{s.due_date:%Y-%m-%d}"),
         )
     if not is_workday(expected):
-        raise RuleError("not_a_workday", f"{expected:%Y-%m-%d} 不是工作日。")
+        raise RuleError("not_a_workday", gettext_noop("%(day)s 不是工作日。", day=f"{expected:%Y-%m-%d}"))
     if maximum is not None and expected > maximum:
-        raise RuleError("past_statutory_maximum", f"预计办结日期不得超过法定最长期限 {maximum:%Y-%m-%d}。")
+        raise RuleError(
+            "past_statutory_maximum",
+            gettext_noop("预计办结日期不得超过法定最长期限 %(maximum)s。", maximum=f"{maximum:%Y-%m-%d}"),
+        )
 
 
 def check_decide(standings: dict[str, Standing], result: str) -> None:
     """PAR-4: the lead decides once every participant has answered or is deemed to approve."""
     if not (result or "").strip():
-        raise RuleError("result_required", "请填写审批决定内容。")
+        raise RuleError("result_required", gettext_noop("请填写审批决定内容。"))
     pending = [name for name, s in standings.items() if s.pending]
     if pending:
         raise RuleError(
             "participants_pending",
-            "以下协办站所尚未答复且未超过办理期限，不能作出决定：" + "、".join(pending),
+            gettext_noop(
+                "以下协办站所尚未答复且未超过办理期限，不能作出决定：%(names)s", names="、".join(pending)
+            ),
             conflict=True,
         )
 
@@ -187,35 +202,41 @@ def check_decide(standings: dict[str, Standing], result: str) -> None:
 def check_urge(s: Standing, note: str) -> None:
     """PAR-3: the lead urges a participant that has not answered (催办)."""
     if not (note or "").strip():
-        raise RuleError("note_required", "请填写催办内容。")
+        raise RuleError("note_required", gettext_noop("请填写催办内容。"))
     if s.answer is not None:
-        raise RuleError("participant_answered", "该站所本轮已经答复，无需催办。", conflict=True)
+        raise RuleError("participant_answered", gettext_noop("该站所本轮已经答复，无需催办。"), conflict=True)
 
 
 def check_resubmit(standings: Iterable[Standing]) -> None:
     """PAR-2: after a rectification is asked for, the corrected application starts a new round."""
     if not any(s.answer == RECTIFY for s in standings):
-        raise RuleError("no_rectification", "本轮没有站所提出整改要求，不需要二次申请。", conflict=True)
+        raise RuleError(
+            "no_rectification", gettext_noop("本轮没有站所提出整改要求，不需要二次申请。"), conflict=True
+        )
 
 
 def check_meeting(kind: str, place: str, departments: list[str]) -> None:
     """PAR-5: a joint review meeting or site inspection names its kind, place and invitees."""
     if kind not in MEETING_KINDS:
-        raise RuleError("invalid_meeting_kind", "会议类型应为联审会议（review）或联合踏勘（site）。")
+        raise RuleError(
+            "invalid_meeting_kind", gettext_noop("会议类型应为联审会议（review）或联合踏勘（site）。")
+        )
     if not (place or "").strip():
-        raise RuleError("place_required", "请填写会议或踏勘地点。")
+        raise RuleError("place_required", gettext_noop("请填写会议或踏勘地点。"))
     if not departments:
-        raise RuleError("departments_required", "请至少邀请一个站所。")
+        raise RuleError("departments_required", gettext_noop("请至少邀请一个站所。"))
     if len(set(departments)) != len(departments):
-        raise RuleError("duplicate_department", "同一站所只能邀请一次。")
+        raise RuleError("duplicate_department", gettext_noop("同一站所只能邀请一次。"))
 
 
 def check_attendance(*, at: dt.datetime, now: dt.datetime, recorded: bool) -> None:
     """PAR-5: attendance is recorded once per invited department, once the meeting has begun."""
     if recorded:
-        raise RuleError("attendance_recorded", "该站所的出席情况已经登记。", conflict=True)
+        raise RuleError("attendance_recorded", gettext_noop("该站所的出席情况已经登记。"), conflict=True)
     if now < at:
-        raise RuleError("meeting_not_started", "会议尚未开始，不能登记出席情况。", conflict=True)
+        raise RuleError(
+            "meeting_not_started", gettext_noop("会议尚未开始，不能登记出席情况。"), conflict=True
+        )
 
 
 def unexcused(present: bool | None, excuse: str) -> bool:

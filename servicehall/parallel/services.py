@@ -19,6 +19,7 @@ from servicehall.cases.models import Case
 from servicehall.core import audit, clock, pdf
 from servicehall.core.errors import Conflict, Forbidden, Invalid
 from servicehall.core.rules import mask_name
+from servicehall.core.text import gettext_noop as _
 from servicehall.org import access
 from servicehall.org.models import Department, Staff
 from servicehall.parallel import rules, selectors
@@ -42,7 +43,10 @@ def _department(case: Case, code: str) -> Department:
     """A participating department of the case (PAR-1), or 403 for any other."""
     department = Department.objects.filter(center=case.center, code=(code or "")[:42]).first()
     if department is None or not any(v.department.pk == department.pk for v in _views(case)):
-        raise Forbidden(f"「{(code or '')[:42]}」不是办件 {case.number} 的协办站所。", code="not_participant")
+        raise Forbidden(
+            _("「%(code)s」不是办件 %(number)s 的协办站所。", code=(code or "")[:42], number=case.number),
+            code="not_participant",
+        )
     return department
 
 
@@ -52,9 +56,9 @@ def _views(case: Case, now: dt.datetime | None = None):
 
 def _parallel(case: Case) -> None:
     if not selectors.is_parallel(case):
-        raise Conflict("not_parallel", f"办件 {case.number} 的事项不是并联审批事项。")
+        raise Conflict("not_parallel", _("办件 %(number)s 的事项不是并联审批事项。", number=case.number))
     if case.accepted_at is None:
-        raise Conflict("not_sent", f"办件 {case.number} 尚未受理，还没有抄告协办站所。")
+        raise Conflict("not_sent", _("办件 %(number)s 尚未受理，还没有抄告协办站所。", number=case.number))
 
 
 def _lead(actor, case: Case) -> Staff | None:
@@ -64,7 +68,11 @@ def _lead(actor, case: Case) -> Staff | None:
     access.require(actor, case.center, *case_services.RECEIVERS)
     if not selectors.is_lead(actor, case):
         raise Forbidden(
-            f"只有牵头窗口（{case.window}）的在岗人员、经办人或中心领导可以办理此项。", code="not_lead"
+            _(
+                "只有牵头窗口（%(window)s）的在岗人员、经办人或中心领导可以办理此项。",
+                window=str(case.window),
+            ),
+            code="not_lead",
         )
     return Staff.objects.filter(user=actor, center=case.center).first()
 
@@ -85,7 +93,9 @@ def opinion_give(
     access.require(actor, case.center, *case_services.RECEIVERS)
     staff = Staff.objects.filter(user=actor, center=case.center, active=True).first() if actor else None
     if staff is None or staff.department_id != dept.pk:
-        raise Forbidden(f"只有{dept.name}的工作人员可以答复本站所的意见。", code="not_of_department")
+        raise Forbidden(
+            _("只有%(name)s的工作人员可以答复本站所的意见。", name=dept.name), code="not_of_department"
+        )
     note = (note or "").strip()
     with transaction.atomic():
         locked = _lock(case)
@@ -129,7 +139,7 @@ def urge(*, actor, case: Case, department: str, note: str) -> Urge:
     with transaction.atomic():
         locked = _lock(case)
         if selectors.decision_of(locked) is not None:
-            raise Conflict("case_decided", f"办件 {case.number} 已经作出并联审批决定。")
+            raise Conflict("case_decided", _("办件 %(number)s 已经作出并联审批决定。", number=case.number))
         now = clock.now()
         view = _view(locked, dept, now)
         try:
@@ -151,11 +161,11 @@ def resubmit(*, actor, case: Case, note: str) -> Resubmission:
     _parallel(case)
     staff = _lead(actor, case)
     if not (note or "").strip():
-        raise Invalid("note_required", "请填写整改情况。")
+        raise Invalid("note_required", _("请填写整改情况。"))
     with transaction.atomic():
         locked = _lock(case)
         if selectors.decision_of(locked) is not None:
-            raise Conflict("case_decided", f"办件 {case.number} 已经作出并联审批决定。")
+            raise Conflict("case_decided", _("办件 %(number)s 已经作出并联审批决定。", number=case.number))
         now = clock.now()
         views = _views(locked, now)
         try:
@@ -254,9 +264,11 @@ def decide(*, actor, case: Case, result: str, approve: bool) -> Decision:
     with transaction.atomic():
         locked = _lock(case)
         if selectors.decision_of(locked) is not None:
-            raise Conflict("already_decided", f"办件 {case.number} 已经作出并联审批决定。")
+            raise Conflict("already_decided", _("办件 %(number)s 已经作出并联审批决定。", number=case.number))
         if locked.status != case_rules.ACCEPTED:
-            raise Conflict("case_not_open", f"办件 {case.number} 当前不在办理中，不能作出决定。")
+            raise Conflict(
+                "case_not_open", _("办件 %(number)s 当前不在办理中，不能作出决定。", number=case.number)
+            )
         now = clock.now()
         views = selectors.participants(locked, now)
         try:
@@ -264,14 +276,16 @@ def decide(*, actor, case: Case, result: str, approve: bool) -> Decision:
         except rules.RuleError as error:
             raise _error(error) from None
         if len(result) > 2000:
-            raise Invalid("too_long", "决定内容不能超过 2000 字。")
+            raise Invalid("too_long", _("决定内容不能超过 2000 字。"))
         year = clock.local(now).year
         seq = case_notices.next_number(locked.center, year, "parallel")
         number = f"{case_rules.short_name(locked.center.name)}并审决〔{year}〕第{seq:04d}号"
         content = decision_content(locked, views, result, approve, staff, number, now)
         missing = pdf.unprintable(pdf.text_of(_document(content)))
         if missing:
-            raise Invalid("unprintable_character", "决定书中有无法打印的字符：" + "、".join(missing))
+            raise Invalid(
+                "unprintable_character", _("决定书中有无法打印的字符：%(chars)s", chars="、".join(missing))
+            )
         decision = Decision.objects.create(
             case=locked, number=number, approve=approve, result=result, at=now, by=staff, content=content
         )
@@ -315,7 +329,10 @@ def meeting_convene(
     found = {d.code: d for d in Department.objects.filter(center=case.center, code__in=codes)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise Invalid("unknown_department", f"{case.center.name}没有站所「{unknown[0]}」。")
+        raise Invalid(
+            "unknown_department",
+            _("%(center)s没有站所「%(code)s」。", center=case.center.name, code=unknown[0]),
+        )
     with transaction.atomic():
         locked = _lock(case)
         meeting = Meeting.objects.create(
@@ -356,7 +373,8 @@ def attendance_record(
         )
         if invitation is None:
             raise Invalid(
-                "department_not_invited", f"「{(department or '')[:42]}」不在本次会议的邀请名单中。"
+                "department_not_invited",
+                _("「%(code)s」不在本次会议的邀请名单中。", code=(department or "")[:42]),
             )
         try:
             rules.check_attendance(
@@ -416,5 +434,5 @@ def guard_complete(case: Case) -> None:
     if pending:
         raise Conflict(
             "participants_pending",
-            "以下协办站所尚未答复且未超过办理期限，不能办结：" + "、".join(pending),
+            _("以下协办站所尚未答复且未超过办理期限，不能办结：%(names)s", names="、".join(pending)),
         )
