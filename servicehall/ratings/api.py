@@ -122,7 +122,9 @@ class RatingOut(Schema):
 
 
 def rating_out(r: Rating) -> dict:
-    revisit = Revisit.objects.filter(rating=r).values_list("pk", flat=True).first()
+    revisit = getattr(r, "revisit_id", None)
+    if not hasattr(r, "revisit_id"):
+        revisit = Revisit.objects.filter(rating=r).values_list("pk", flat=True).first()
     return {
         "id": r.pk,
         "kind": r.kind,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 
-from servicehall.core import audit, clock, limits
+from servicehall.core import audit, clock, limits, rows
 from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
 from servicehall.org import access
@@ -26,6 +26,8 @@ from servicehall.ratings.models import (
     RatingDevice,
     Revisit,
 )
+from servicehall.tickets import selectors as ticket_selectors
+from servicehall.tickets.models import Ticket
 
 CITIZEN = "citizen"  # the audit's actor name for a rating given with a token (no account)
 REVISITORS = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
@@ -77,8 +79,6 @@ def parse_token(token: str) -> tuple[str, int, str]:
 
 
 def ticket_matter(ticket) -> Matter:
-    from servicehall.tickets.models import Ticket
-
     staff = ticket.served_by
     return Matter(
         kind=Rating.Kind.TICKET,
@@ -120,17 +120,20 @@ def case_matter(case, step: str) -> Matter:
     )
 
 
+# the token's ticket, compiled once (the rating devices' hot path)
+_TICKET = rows.Prepared(
+    lambda pk: Ticket.objects.select_related("line", "center", "served_by").filter(pk=pk).order_by()
+)
+
+
 def matter_of(kind: str, matter_id: int, step: str) -> Matter:
     if kind == Rating.Kind.TICKET:
-        from servicehall.tickets.models import Ticket
-
-        ticket = (
-            Ticket.objects.select_related("line", "center", "window", "served_by")
-            .filter(pk=matter_id)
-            .first()
-        )
+        ticket = _TICKET.first(matter_id) if 0 < matter_id < 2**63 else None
         if ticket is None:
             raise NotFound("没有这项服务。", code="matter_not_found")
+        if ticket.window_id is not None:  # the window, its center and policy: kept by the queue
+            ticket.window = ticket_selectors.get_window(ticket.window_id)
+            ticket.center = ticket.window.center
         return ticket_matter(ticket)
     if kind == Rating.Kind.CASE:
         from servicehall.cases.models import Case
@@ -216,10 +219,11 @@ def _save_rating(matter: Matter, *, actor, level, reasons, comment, channel, now
                 insert=True,
                 after={"ref": rating.ref, "step": rating.step, "level": level, "channel": channel},
             )
-            _revisit_for(rating, now)
+            revisit = _revisit_for(rating, now)
     except IntegrityError:
         # the same matter rated at the same moment elsewhere: the constraint kept one
         raise Conflict("already_rated", "这项服务已经评价过了，每项服务只能评价一次。") from None
+    rating.revisit_id = revisit.pk if revisit is not None else None
     return rating
 
 
@@ -360,7 +364,7 @@ def hotline_complete(
         raise Invalid("level_required", "有评价原因或意见时须选择评价等级。")
     with transaction.atomic():
         order = (
-            HotlineOrder.objects.select_for_update()
+            HotlineOrder.objects.select_for_update(of=("self",))
             .select_related("center__policy", "handler")
             .get(pk=order.pk)
         )

@@ -27,6 +27,15 @@ from servicehall.ratings.models import Level, Rating, RatingDevice, Revisit
 from servicehall.tickets import selectors as ticket_selectors
 
 SUMMARY_ROLES = (*LEADERS, Role.SUPERVISOR, Role.COMPLAINT_OFFICER)
+# rules.REASONS and the levels, marked for the catalogue (rules.py imports no Django)
+_CATALOGUE = (
+    _("服务态度差"),
+    _("办理时间长、效率低"),
+    _("告知不清、多次跑"),
+    _("政策或流程不合理"),
+    _("大厅环境设施不便"),
+    _("其他"),
+)
 IDLE_SECONDS = 60  # the device returns to idle after this long without an answer
 
 
