@@ -14,6 +14,7 @@ class ParallelConfig(AppConfig):
 
         registry.register("todo", selectors.todo_items)
         registry.register("facts", selectors.conduct_facts)
+        registry.register("board", selectors.board_notes)
         registry.register("demo", demo.load)
         hooks.add(hooks.DETAIL_PROVIDERS, selectors.detail)
         hooks.add(hooks.PAGE_PANELS, views.panel)

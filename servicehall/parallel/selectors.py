@@ -406,3 +406,45 @@ def detail(case: Case) -> dict:
     if not is_parallel(case):
         return {}
     return {"participants": participants_out(case)}
+
+
+# --- the "board" protocol -------------------------------------------------------------------------
+
+
+def board_notes(center, now: dt.datetime) -> list:
+    """PAR-4 on the director's board: each parallel case of the center waiting for the lead's
+    decision with a participant deemed to approve (silent past its limit). Derived now."""
+    from servicehall.core.board import BoardNote
+
+    parallel = Participant.objects.filter(version_id=OuterRef("item_version_id"))
+    done = Decision.objects.filter(case_id=OuterRef("pk"), voided_at__isnull=True)
+    cases = list(
+        Case.objects.filter(
+            center=center, status=case_rules.ACCEPTED, voided_at__isnull=True, accepted_at__isnull=False
+        )
+        .filter(Exists(parallel))
+        .exclude(Exists(done))
+        .select_related("center", "item_version")
+        .order_by("accepted_at", "id")[:CANDIDATES]
+    )
+    views = _views(cases, now)
+    notes = []
+    for case in cases:
+        deemed = [v for v in views[case.pk] if v.deemed and not v.late]
+        if deemed:
+            notes.append(
+                BoardNote(
+                    kind="parallel_deemed",
+                    title=gettext("%(number)s %(item)s：%(names)s超时默认同意")
+                    % {
+                        "number": case.number,
+                        "item": case.item_version.name,
+                        "names": "、".join(v.department.name for v in deemed),
+                    },
+                    link=reverse("parallel:case", args=[case.number]),
+                    day=min(v.due_date for v in deemed),
+                    level="danger",
+                    detail=gettext("超时站所承担相应责任；请牵头站所作出决定。"),
+                )
+            )
+    return notes

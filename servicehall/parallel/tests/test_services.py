@@ -261,3 +261,19 @@ def test_par_5_an_unexcused_absence_is_a_fact_against_the_representative(paralle
 def pdf_text(data: bytes) -> str:
     done = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
     return done.stdout.decode()
+
+
+def test_par_4_the_directors_board_flags_a_deemed_participant_until_the_lead_decides(
+    parallel_case, user_named, shexi
+):
+    from servicehall.core.board import notes_for
+
+    case = parallel_case()
+    say(user_named, case, PLANNING, "guihua", "approve", "2026-11-30T10:00")
+    with clock.freeze(FRIDAY_AFTERNOON):
+        assert not [n for n in notes_for(shexi, clock.now()) if n.kind == "parallel_deemed"]
+    with clock.freeze(MONDAY_AFTER):
+        flagged = [n for n in notes_for(shexi, clock.now()) if n.kind == "parallel_deemed"]
+        assert len(flagged) == 1 and case.number in flagged[0].title and "农业综合服务站" in flagged[0].title
+        services.decide(actor=user_named(LEAD), case=case, result="准予建房", approve=True)
+        assert not [n for n in notes_for(shexi, clock.now()) if n.kind == "parallel_deemed"]
