@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated, Literal
 
-from ninja import Field, File, Path, Query, Router, Schema
+from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from servicehall.core.api import ErrorOut
@@ -25,7 +25,7 @@ HalfDay = Annotated[str, Field(**stated(pattern=HALF_DAY), description="a date a
 Username = Annotated[
     str, Field(**stated(minLength=1, maxLength=150), description="a staff member's user name")
 ]
-Text = Annotated[str, Field(**stated(minLength=1, maxLength=300, pattern=r"\S"))]
+Text = Annotated[str, Field(max_length=300, **stated(minLength=1, pattern=r"\S"))]
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 VIEWERS = (*LEADERS, Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 
@@ -33,25 +33,25 @@ VIEWERS = (*LEADERS, Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 # --- the roster (DUT-1) ------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class RosterPersonOut(Schema):
     username: str
     name: str
 
 
-class SeatOut(Schema):
+class RosterSeatOut(Schema):
     window: int
     window_name: str
-    staff: PersonOut | None
+    staff: RosterPersonOut | None
     source: str = Field(description="post (from the A/B posts), hand (changed by hand), substitute, gap")
-    absent: PersonOut | None = Field(description="who is on leave, when someone covers or nobody does")
+    absent: RosterPersonOut | None = Field(description="who is on leave, when someone covers or nobody does")
     uncovered: bool
 
 
 class RosterDayOut(Schema):
     date: dt.date
     workday: bool
-    duty_officer: PersonOut | None
-    seats: list[SeatOut]
+    duty_officer: RosterPersonOut | None
+    seats: list[RosterSeatOut]
 
 
 class RosterOut(Schema):
@@ -60,20 +60,20 @@ class RosterOut(Schema):
     days: list[RosterDayOut]
 
 
-class SeatIn(Schema):
+class RosterSeatIn(Schema):
     date: Day
     window: int = Field(ge=1, le=32767)
     staff: Username | None = Field(None, description="None leaves the window empty that day")
 
 
-class DutyIn(Schema):
+class RosterDutyIn(Schema):
     date: Day
     staff: Username | None = None
 
 
 class RosterIn(Schema):
-    seats: list[SeatIn] = Field(default_factory=list, max_length=2000)
-    duty: list[DutyIn] = Field(default_factory=list, max_length=400)
+    seats: list[RosterSeatIn] = Field(default_factory=list, max_length=2000)
+    duty: list[RosterDutyIn] = Field(default_factory=list, max_length=400)
 
 
 def _roster(center, month: str) -> dict:
@@ -107,7 +107,7 @@ def roster_put(request, code: str, payload: RosterIn, month: str = Path(..., pat
 # --- leave (DUT-2, DUT-3) ----------------------------------------------------------------------
 
 
-class StepOut(Schema):
+class LeaveStepOut(Schema):
     role: str
     action: str
     approver: str | None
@@ -125,7 +125,7 @@ class LeaveOut(Schema):
     registered_after: bool
     substitute: str | None
     cover_confirmed: bool
-    steps: list[StepOut]
+    steps: list[LeaveStepOut]
 
 
 class LeaveIn(Schema):
@@ -138,7 +138,7 @@ class LeaveIn(Schema):
     urgent: Flag = Field(False, description="an urgent trip registered afterwards (flagged)")
 
 
-class DecisionIn(Schema):
+class LeaveDecisionIn(Schema):
     note: str = Field("", max_length=300)
 
 
@@ -152,7 +152,7 @@ def leave_file(request, payload: LeaveIn):
     length (up to half a day: the deputy leader; one day or more: the deputy reviews, the
     principal approves). Refused: too_late, substitute_required, leave_overlaps."""
     leave = services.leave_file(actor=request.user, **payload.dict())
-    return 201, _leave_out(leave)
+    return Status(201, _leave_out(leave))
 
 
 def _may_see(user, leave: Leave) -> bool:
@@ -170,7 +170,7 @@ def leave_get(request, leave_id: Id):
 
 
 @router.post("/leave/{leave_id}/approve", response={200: LeaveOut, **ERRORS})
-def leave_approve(request, leave_id: Id, payload: DecisionIn | None = None):
+def leave_approve(request, leave_id: Id, payload: LeaveDecisionIn | None = None):
     """DUT-3: the current step approves (or reviews). Refused: own_leave, wrong_approver (403)."""
     leave = services.leave_decide(
         actor=request.user, leave_id=leave_id, approve=True, note=payload.note if payload else ""
@@ -179,7 +179,7 @@ def leave_approve(request, leave_id: Id, payload: DecisionIn | None = None):
 
 
 @router.post("/leave/{leave_id}/reject", response={200: LeaveOut, **ERRORS})
-def leave_reject(request, leave_id: Id, payload: DecisionIn | None = None):
+def leave_reject(request, leave_id: Id, payload: LeaveDecisionIn | None = None):
     leave = services.leave_decide(
         actor=request.user, leave_id=leave_id, approve=False, note=payload.note if payload else ""
     )
@@ -196,19 +196,19 @@ def leave_confirm_cover(request, leave_id: Id):
 # --- clock-ins (DUT-4) -------------------------------------------------------------------------
 
 
-class RowError(Schema):
+class ClockRowError(Schema):
     row: int
     column: str
     message: str
 
 
-class ImportOut(Schema):
+class ClockImportOut(Schema):
     added: int
     duplicates: int
-    errors: list[RowError]
+    errors: list[ClockRowError]
 
 
-@router.post("/centers/{code}/clock-ins/import", response={200: ImportOut, **ERRORS})
+@router.post("/centers/{code}/clock-ins/import", response={200: ClockImportOut, **ERRORS})
 def clock_import(request, code: str, file: File[UploadedFile]):
     """DUT-4: the fingerprint machine's export (CSV in UTF-8 or GBK, or xlsx). All or nothing: a
     file with bad rows is refused (400 bad_rows) with every bad row in ``errors``; the same file
@@ -219,7 +219,7 @@ def clock_import(request, code: str, file: File[UploadedFile]):
     )
 
 
-class LayoutIn(Schema):
+class ClockLayoutIn(Schema):
     username: str = Field("", max_length=40)
     badge: str = Field("", max_length=40)
     name: str = Field("", max_length=40)
@@ -227,7 +227,7 @@ class LayoutIn(Schema):
     device: str = Field("", max_length=40)
 
 
-class LayoutOut(Schema):
+class ClockLayoutOut(Schema):
     username: str
     badge: str
     name: str
@@ -235,8 +235,8 @@ class LayoutOut(Schema):
     device: str
 
 
-@router.put("/centers/{code}/clock-ins/layout", response={200: LayoutOut, **ERRORS})
-def clock_layout(request, code: str, payload: LayoutIn):
+@router.put("/centers/{code}/clock-ins/layout", response={200: ClockLayoutOut, **ERRORS})
+def clock_layout(request, code: str, payload: ClockLayoutIn):
     """DUT-4: another machine's column names (kept per center)."""
     center = get_center(code)
     row = services.layout_set(actor=request.user, center=center, **payload.dict())
@@ -258,7 +258,7 @@ class ClockInOut(Schema):
     void: bool
 
 
-class VoidIn(Schema):
+class ClockVoidIn(Schema):
     reason: Text
 
 
@@ -279,11 +279,11 @@ def clock_in_add(request, code: str, payload: ClockInIn):
     """DUT-4: a manual correction (a punch the machine missed), with a reason; audited."""
     center = get_center(code)
     row = services.clock_in_add(actor=request.user, center=center, **payload.dict())
-    return 201, _clock_out(row)
+    return Status(201, _clock_out(row))
 
 
 @router.post("/clock-ins/{clock_in_id}/void", response={200: ClockInOut, **ERRORS})
-def clock_in_void(request, clock_in_id: Id, payload: VoidIn):
+def clock_in_void(request, clock_in_id: Id, payload: ClockVoidIn):
     """DUT-4: a wrong punch voided with a reason; audited."""
     row = services.clock_in_void(actor=request.user, clock_in_id=clock_in_id, reason=payload.reason)
     return _clock_out(row)
@@ -292,7 +292,7 @@ def clock_in_void(request, clock_in_id: Id, payload: VoidIn):
 # --- attendance (DUT-5) ------------------------------------------------------------------------
 
 
-class DayOut(Schema):
+class AttendanceDayOut(Schema):
     date: dt.date
     status: str = Field(
         description="on_time, late, early_leave, late_early_leave, absent_half_day, absent_day, leave, trip, rest, not_due"
@@ -301,16 +301,16 @@ class DayOut(Schema):
     covered: bool | None
 
 
-class PersonMonthOut(Schema):
+class AttendancePersonOut(Schema):
     username: str
     name: str
-    days: list[DayOut]
+    days: list[AttendanceDayOut]
 
 
-class CenterMonthOut(Schema):
+class AttendanceCenterOut(Schema):
     center: str
     month: str
-    staff: list[PersonMonthOut]
+    staff: list[AttendancePersonOut]
 
 
 def _person_month(row) -> dict:
@@ -321,7 +321,7 @@ def _person_month(row) -> dict:
     }
 
 
-@router.get("/centers/{code}/attendance", response={200: CenterMonthOut, **ERRORS})
+@router.get("/centers/{code}/attendance", response={200: AttendanceCenterOut, **ERRORS})
 def center_attendance(request, code: str, month: str = Query(..., pattern=MONTH)):
     """DUT-5: every person's days of the month, derived when read."""
     center = get_center(code)
@@ -331,7 +331,7 @@ def center_attendance(request, code: str, month: str = Query(..., pattern=MONTH)
     return {"center": center.code, "month": month, "staff": [_person_month(r) for r in rows]}
 
 
-@router.get("/staff/{staff_username}/attendance", response={200: PersonMonthOut, **ERRORS})
+@router.get("/staff/{staff_username}/attendance", response={200: AttendancePersonOut, **ERRORS})
 def staff_attendance(request, staff_username: str, month: str = Query(..., pattern=MONTH)):
     """DUT-5: a person's days of the month (the person, or the center's leaders)."""
     staff = (

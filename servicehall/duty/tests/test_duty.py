@@ -557,3 +557,49 @@ def test_dut_5_rules_judge_a_day_alone():
         rules.DayInput(day, True, sessions, [], leave_halves={"am": ("trip", True), "pm": ("trip", True)})
     )
     assert r.status == "trip"
+
+
+def test_dut_3_the_leave_api(kaiyuan, client, bearer):
+    body = {
+        "staff": "chenshaoli",
+        "kind": "personal",
+        "start": "2026-11-24am",
+        "end": "2026-11-25am",
+        "reason": "家中有事",
+        "substitute": "xuqingqing",
+    }
+    clerk = bearer("chenshaoli")
+    r = client.post("/api/v1/leave", json.dumps(body), content_type="application/json", headers=clerk)
+    assert r.status_code == 201, r.content
+    out = r.json()
+    assert out["status"] == "pending"
+    assert [(s["role"], s["approver"], s["status"]) for s in out["steps"][:2]] == [
+        ("deputy_leader", "kewenbo", "pending"),
+        ("principal_leader", "guojianping", "waiting"),
+    ]
+    url = f"/api/v1/leave/{out['id']}"
+    r = client.post(f"{url}/approve", "{}", content_type="application/json", headers=clerk)
+    assert (r.status_code, r.json()["code"]) == (403, "own_leave")
+    r = client.post(f"{url}/approve", "{}", content_type="application/json", headers=bearer("guojianping"))
+    assert (r.status_code, r.json()["code"]) == (403, "wrong_approver")
+    assert (
+        client.post(
+            f"{url}/approve", "{}", content_type="application/json", headers=bearer("kewenbo")
+        ).status_code
+        == 200
+    )
+    r = client.post(f"{url}/approve", "{}", content_type="application/json", headers=bearer("guojianping"))
+    assert r.json()["status"] == "approved"
+    r = client.post(f"{url}/confirm-cover", headers=bearer("xuqingqing"))
+    assert r.status_code == 200 and r.json()["cover_confirmed"]
+    r = client.post("/api/v1/leave", json.dumps(body), content_type="application/json", headers=clerk)
+    assert (r.status_code, r.json()["code"]) == (409, "leave_overlaps")
+    late = {**body, "start": "2026-11-20pm", "end": "2026-11-20pm"}
+    r = client.post("/api/v1/leave", json.dumps(late), content_type="application/json", headers=clerk)
+    assert (r.status_code, r.json()["code"]) == (400, "too_late")
+    alone = {**body, "start": "2026-12-01am", "end": "2026-12-01am", "substitute": None}
+    r = client.post("/api/v1/leave", json.dumps(alone), content_type="application/json", headers=clerk)
+    assert (r.status_code, r.json()["code"]) == (400, "substitute_required")
+    other = {**body, "staff": "weixiaojing", "start": "2026-12-01am", "end": "2026-12-01am"}
+    r = client.post("/api/v1/leave", json.dumps(other), content_type="application/json", headers=clerk)
+    assert r.status_code == 403  # a clerk files only their own
