@@ -13,12 +13,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
+import annotated_types
 from django.db import transaction
 from django.http import HttpResponse
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 
-from servicehall.core.api_contract import Day, Flag, Id, Number, stated
+from servicehall.core.api_contract import Day, Flag, Id, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.roles import Role
 from servicehall.org import access, selectors, services, staff_excel
@@ -32,6 +34,41 @@ from servicehall.tickets.api import router as tickets_router
 # line is created on the queue's router, beside its ``GET /centers/{code}/lines``, for the same
 # reason; the queue's own service writes it.
 
+
+def _whole(value):
+    """A JSON number without a fraction (``3.0`` is the integer 3); text stays text, refused."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def Whole(ge: int, le: int):  # noqa: N802 (a type, written like one)
+    """An integer as JSON Schema has it: 3 or 3.0, never "3" or true; between ``ge`` and ``le``."""
+    return Annotated[
+        int,
+        BeforeValidator(_whole),
+        Field(strict=True),
+        annotated_types.Ge(ge),
+        annotated_types.Le(le),
+        WithJsonSchema({"type": "integer", "minimum": ge, "maximum": le}),
+    ]
+
+
+def _decimal(value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return value
+
+
+# A share between 1 % and 100 %, sent as a JSON number.
+Ratio = Annotated[
+    Decimal,
+    BeforeValidator(_decimal),
+    Field(strict=True),
+    annotated_types.Ge(Decimal("0.01")),
+    annotated_types.Le(Decimal("1")),
+    WithJsonSchema({"type": "number", "minimum": 0.01, "maximum": 1}),
+]
 CODE_PATTERN = r"^[a-z][a-z0-9-]{1,40}$"
 TEXT = r"\S"
 Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=42)]
@@ -97,7 +134,7 @@ Clock = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
 MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 
 
-class PolicyIn(Schema):
+class PolicyIn(BaseModel):
     """Any of the settings; those left out keep their value. ``preset`` first resets every setting
     to that preset's, then the others given here apply on top."""
 
@@ -112,25 +149,23 @@ class PolicyIn(Schema):
     summer_pm_end: Clock | None = None
     summer_from: MonthDay | None = None
     summer_to: MonthDay | None = None
-    brief_absence_minutes: Annotated[Number, Field(ge=0, le=240)] | None = None
+    brief_absence_minutes: Whole(0, 240) | None = None
     absence_counts_as_late: Flag | None = None
-    leave_notice_days: Annotated[Number, Field(ge=0, le=60)] | None = None
-    complaint_answer_days: Annotated[Number, Field(ge=1, le=60)] | None = None
-    committed_ratio_max: (
-        Annotated[Decimal, Field(ge=Decimal("0.01"), le=Decimal("1.00"), decimal_places=2)] | None
-    ) = None
-    referral_decision_days: Annotated[Number, Field(ge=1, le=60)] | None = None
-    revisit_below_level: Annotated[Number, Field(ge=1, le=5)] | None = None
-    hotline_sample_percent: Annotated[Number, Field(ge=0, le=100)] | None = None
+    leave_notice_days: Whole(0, 60) | None = None
+    complaint_answer_days: Whole(1, 60) | None = None
+    committed_ratio_max: Ratio | None = None  # rounded to 0.01
+    referral_decision_days: Whole(1, 60) | None = None
+    revisit_below_level: Whole(1, 5) | None = None
+    hotline_sample_percent: Whole(0, 100) | None = None
     assessment_rulebook: str | None = Field(None, min_length=1, max_length=40, pattern=TEXT)
-    training_hours_per_year: Annotated[Number, Field(ge=0, le=1000)] | None = None
+    training_hours_per_year: Whole(0, 1000) | None = None
     monthly_training_session: Flag | None = None
-    priority_run_limit: Annotated[Number, Field(ge=1, le=20)] | None = None
-    backfill_tolerance_minutes: Annotated[Number, Field(ge=0, le=1440)] | None = None
-    backfill_max_workdays: Annotated[Number, Field(ge=0, le=60)] | None = None
+    priority_run_limit: Whole(1, 20) | None = None
+    backfill_tolerance_minutes: Whole(0, 1440) | None = None
+    backfill_max_workdays: Whole(0, 60) | None = None
     lunch_appointments: Flag | None = None
     holiday_appointments: Flag | None = None
-    green_channel_wait_minutes: Annotated[Number, Field(ge=1, le=240)] | None = None
+    green_channel_wait_minutes: Whole(1, 240) | None = None
     denial_escalation_to: str | None = Field(None, min_length=1, max_length=60, pattern=TEXT)
 
 
@@ -152,8 +187,10 @@ def policy_put(request, code: str, payload: PolicyIn):
     after. Hours out of order are ``hours_out_of_order``, a summer bound that is no day of the
     year ``invalid_month_day``."""
     center = _center(request, code)
-    changes = payload.dict(exclude_none=True)
+    changes = payload.model_dump(exclude_none=True)
     preset = changes.pop("preset", None)
+    if "committed_ratio_max" in changes:
+        changes["committed_ratio_max"] = changes["committed_ratio_max"].quantize(Decimal("0.01"))
     with transaction.atomic():
         if preset is not None:
             values = services._policy_values(preset)
@@ -196,7 +233,7 @@ def _departments(center: Center, codes: list[str]) -> list[Department]:
 
 
 class WindowIn(Schema):
-    number: Annotated[Number, Field(ge=1, le=999)]
+    number: Whole(1, 999)
     name: str = Field(min_length=1, max_length=100, pattern=TEXT)
     kind: Literal["independent", "comprehensive"] = "independent"
     departments: list[Code] = Field(default_factory=list, max_length=50)
