@@ -72,7 +72,7 @@ class RosterDutyIn(Schema):
 
 
 class RosterIn(Schema):
-    seats: list[RosterSeatIn] = Field(default_factory=list, max_length=2000)
+    seats: list[RosterSeatIn] = Field(..., max_length=2000, description="may be empty")
     duty: list[RosterDutyIn] = Field(default_factory=list, max_length=400)
 
 

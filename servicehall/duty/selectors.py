@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from servicehall.core import clock
 from servicehall.core.board import BoardNote
@@ -337,15 +338,15 @@ def attendance(center: Center, year: int, month: int, staff: Staff | None = None
 
 
 STATUS_LABELS = {
-    rules.ON_TIME: "正常",
-    rules.LATE: "迟到",
-    rules.EARLY: "早退",
-    rules.LATE_EARLY: "迟到早退",
-    rules.ABSENT_HALF: "旷工半天",
-    rules.ABSENT_DAY: "旷工一天",
-    rules.LEAVE: "请假",
-    rules.TRIP: "下乡/出差",
-    rules.REST: "休息日",
+    rules.ON_TIME: gettext_noop("正常"),
+    rules.LATE: gettext_noop("迟到"),
+    rules.EARLY: gettext_noop("早退"),
+    rules.LATE_EARLY: gettext_noop("迟到早退"),
+    rules.ABSENT_HALF: gettext_noop("旷工半天"),
+    rules.ABSENT_DAY: gettext_noop("旷工一天"),
+    rules.LEAVE: gettext_noop("请假"),
+    rules.TRIP: gettext_noop("下乡/出差"),
+    rules.REST: gettext_noop("休息日"),
     rules.NOT_DUE: "—",
 }
 
