@@ -11,6 +11,7 @@ and its applicant an SMS when the due date changed.
 import datetime as dt
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from servicehall.cases import rules, sms
 from servicehall.cases.models import Case, CaseEvent
@@ -112,14 +113,14 @@ def _apply(change: CalendarChange, case: Case, center, due, statutory, suspended
             "suspended_days",
         ]
     )
-    verb = "调回" if change.reopened else "顺延至"
+    verb = gettext("调回") if change.reopened else gettext("顺延至")
     parts = []
     if due != old_due:
-        parts.append(f"办结日期由 {_words(old_due)} {verb} {_words(due)}")
+        parts.append(gettext("办结日期由 %(value)s %(verb)s %(value1)s") % {"value": _words(old_due), "verb": verb, "value1": _words(due)})
     if statutory != old_statutory:
-        parts.append(f"法定最长期限由 {_words(old_statutory)} {verb} {_words(statutory)}")
+        parts.append(gettext("法定最长期限由 %(value)s %(verb)s %(value1)s") % {"value": _words(old_statutory), "verb": verb, "value1": _words(statutory)})
     if not parts:
-        parts.append(f"累计挂起改为 {suspended} 个工作日")
+        parts.append(gettext("累计挂起改为 %(suspended)s 个工作日") % {"suspended": suspended})
     CaseEvent.objects.create(
         case=case,
         at=clock.now(),
@@ -151,13 +152,12 @@ def _tell(change: CalendarChange, case: Case, center, old_due: dt.date, staff) -
             actor=staff,
             action="notify_by_phone",
             status=case.status,
-            note=f"无手机号码，请电话告知新的办结日期：{case.applicant_phone}",
+            note=gettext("无手机号码，请电话告知新的办结日期：%(applicant_phone)s") % {"applicant_phone": case.applicant_phone},
         )
         return
-    moved = "提前至" if change.reopened else "顺延至"
+    moved = gettext("提前至") if change.reopened else gettext("顺延至")
     text = (
-        f"【{center.name}】因{change.note}，您申请的“{case.item_version.name}”（办件编号{case.number}）"
-        f"办结日期由{old_due:%Y年%m月%d日}{moved}{case.due_date:%Y年%m月%d日}。"
+        gettext("【%(name)s】因%(note)s，您申请的“%(name1)s”（办件编号%(number)s）办结日期由%(old_due)s%(moved)s%(due_date)s。") % {"name": center.name, "note": change.note, "name1": case.item_version.name, "number": case.number, "old_due": format(old_due, gettext("%Y年%m月%d日")), "moved": moved, "due_date": format(case.due_date, gettext("%Y年%m月%d日"))}
     )
     sms.send(phone=phone, text=text, reference=case.number)
     CaseEvent.objects.create(
@@ -166,5 +166,5 @@ def _tell(change: CalendarChange, case: Case, center, old_due: dt.date, staff) -
         actor=staff,
         action="notified",
         status=case.status,
-        note=f"已短信告知新的办结日期 {mask_phone(phone)}",
+        note=gettext("已短信告知新的办结日期 %(value)s") % {"value": mask_phone(phone)},
     )

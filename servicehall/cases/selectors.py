@@ -146,7 +146,7 @@ def monthly_summary(center: Center, year: int, month: int, window: Window | None
     if window is not None:
         rows, windows = rows.filter(window=window), windows.filter(pk=window.pk)
     by_window: dict[int | None, WindowMonth] = {w.pk: WindowMonth(str(w)) for w in windows}
-    total = WindowMonth("合计")
+    total = WindowMonth(gettext("合计"))
     for key, counts in (("category", "categories"), ("outcome", "outcomes"), ("channel", "channels")):
         for row in rows.values("window_id", key).annotate(n=Count("id")).order_by():
             month = by_window.setdefault(row["window_id"], WindowMonth("（未指定窗口）"))
@@ -779,7 +779,7 @@ def conduct_facts(center_ids, start: dt.datetime, end: dt.datetime) -> list:
                 staff_id=case.handler.user_id,
                 window_id=case.window_id,
                 quantity=Decimal(max(days, 1)),
-                note=f"超期{max(days, 1)}个工作日",
+                note=gettext("超期%(value)s个工作日") % {"value": max(days, 1)},
                 source="cases",
             )
         )
@@ -818,7 +818,7 @@ def conduct_facts(center_ids, start: dt.datetime, end: dt.datetime) -> list:
                     evidence=_evidence(notice.case.number),
                     staff_id=notice.issued_by.user_id if notice.issued_by else None,
                     window_id=notice.case.window_id,
-                    note="再次告知：" + "、".join(names),
+                    note=gettext("再次告知：") + "、".join(names),
                     source="cases",
                 )
             )

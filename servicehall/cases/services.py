@@ -285,14 +285,13 @@ def _tell_completed(case: Case, staff) -> None:
     """CAS-7: the applicant (or their agent) is told by SMS; without a mobile number, by phone."""
     phone = next((p for p in (case.applicant_phone, case.agent_phone) if rules.is_mobile(p)), "")
     if not phone:
-        _event(case, staff, "notify_by_phone", f"无手机号码，请电话告知：{case.applicant_phone}")
+        _event(case, staff, "notify_by_phone", gettext("无手机号码，请电话告知：%(applicant_phone)s") % {"applicant_phone": case.applicant_phone})
         return
     text = (
-        f"【{case.center.name}】您申请的“{case.item_version.name}”（办件编号{case.number}）已办结，"
-        f"请凭办结通知书到{case.window}领取结果。"
+        gettext("【%(name)s】您申请的“%(name1)s”（办件编号%(number)s）已办结，请凭办结通知书到%(window)s领取结果。") % {"name": case.center.name, "name1": case.item_version.name, "number": case.number, "window": case.window}
     )
     sms.send(phone=phone, text=text, reference=case.number)
-    _event(case, staff, "notified", f"已短信告知 {mask_phone(phone)}")
+    _event(case, staff, "notified", gettext("已短信告知 %(value)s") % {"value": mask_phone(phone)})
 
 
 def case_intake(
@@ -342,7 +341,7 @@ def case_intake(
     if not authorised and not serves_item(version, window):
         raise Invalid(
             "item_not_at_window",
-            f"{window}不受理「{version.name}」，请到{version.department.name}的窗口办理。",
+            gettext("%(window)s不受理「%(name)s」，请到%(name1)s的窗口办理。") % {"window": window, "name": version.name, "name1": version.department.name},
         )
     people = {**_checked_applicant(applicant, today), **_checked_agent(agent, today)}
     listed = list(version.materials.all())
@@ -404,7 +403,7 @@ def case_intake(
                 for m in listed
             ]
         )
-        note = f"补录：{case.backfill_reason}" if backfilled else ""
+        note = gettext("补录：%(backfill_reason)s") % {"backfill_reason": case.backfill_reason} if backfilled else ""
         _event(case, officer, "intake", note)
         received_rows = _materials(case)[1]
         if status == rules.AWAITING:
@@ -513,7 +512,7 @@ def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
         if accepting:
             _start_clock(case, now)
         case.save()
-        _event(case, staff, "materials", "收到：" + "、".join(r.material.name for r in new))
+        _event(case, staff, "materials", gettext("收到：") + "、".join(r.material.name for r in new))
         if accepting:
             _event(case, staff, "accept")
             notices.issue(case, Notice.Kind.ACCEPTANCE, notices.acceptance(case, _materials(case)[1]), staff)
@@ -523,7 +522,7 @@ def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
 
 def case_suspend(*, actor, case: Case, reason: str) -> Case:
     """CAS-8: the applicant acts (supplements, corrects); the clock stops from now."""
-    reason = _required_text(reason, "reason_required", "挂起须写明理由。")
+    reason = _required_text(reason, "reason_required", gettext("挂起须写明理由。"))
     with _step(actor, case, rules.SUSPEND) as (case, staff, after):
         case.status, case.suspended_at = after, clock.now()
         case.save()
@@ -542,7 +541,7 @@ def case_resume(*, actor, case: Case) -> Case:
         case.status, case.suspended_at = after, None
         case.suspended_days += days
         case.save()
-        _event(case, staff, "resume", f"挂起{days}个工作日，办结日期顺延至{case.due_date:%Y-%m-%d}")
+        _event(case, staff, "resume", gettext("挂起%(days)s个工作日，办结日期顺延至%(due_date)s") % {"days": days, "due_date": format(case.due_date, "%Y-%m-%d")})
     return case
 
 
@@ -578,7 +577,7 @@ def _apply_extension(case: Case, staff, new_due, reason: str, added: int) -> Non
     _set_due(case, new_due, cal)
     case.extension_due, case.extension_reason, case.extension_by = None, "", None
     case.save()
-    _event(case, staff, "extend", f"{reason}；{old_due:%Y-%m-%d} 延至 {new_due:%Y-%m-%d}")
+    _event(case, staff, "extend", gettext("%(reason)s；%(old_due)s 延至 %(new_due)s") % {"reason": reason, "old_due": format(old_due, "%Y-%m-%d"), "new_due": format(new_due, "%Y-%m-%d")})
     notices.issue(case, Notice.Kind.EXTENSION, notices.extension(case, old_due, reason), staff)
 
 
@@ -599,7 +598,7 @@ def case_extend(*, actor, case: Case, new_due, reason: str) -> Case:
                 staff,
             )
             case.save()
-            _event(case, staff, "extend_request", f"申请延至 {new_due:%Y-%m-%d}：{reason.strip()}")
+            _event(case, staff, "extend_request", gettext("申请延至 %(new_due)s：%(value)s") % {"new_due": format(new_due, "%Y-%m-%d"), "value": reason.strip()})
     return case
 
 
@@ -608,14 +607,14 @@ def case_decide_extension(*, actor, case: Case, approve: bool, note: str = "") -
     issued then) or declines it with a note."""
     with _step(actor, case, rules.EXTEND) as (case, staff, after):
         if case.extension_due is None:
-            raise Conflict("no_extension_requested", "本办件没有待审批的延期申请。")
+            raise Conflict("no_extension_requested", gettext("本办件没有待审批的延期申请。"))
         if not _may_approve_extension(actor, staff, case):
-            raise Forbidden("延期须由本事项所属科室负责人或中心领导审批。", code="not_authorised_for_step")
+            raise Forbidden(gettext("延期须由本事项所属科室负责人或中心领导审批。"), code="not_authorised_for_step")
         if approve:
             added = _checked_extension(case, case.extension_due, case.extension_reason)
             _apply_extension(case, staff, case.extension_due, case.extension_reason, added)
         else:
-            note = _required_text(note, "note_required", "不同意延期须写明意见。")
+            note = _required_text(note, "note_required", gettext("不同意延期须写明意见。"))
             case.extension_due, case.extension_reason, case.extension_by = None, "", None
             case.save()
             _event(case, staff, "extend_declined", note)
@@ -624,13 +623,13 @@ def case_decide_extension(*, actor, case: Case, approve: bool, note: str = "") -
 
 def case_deny(*, actor, case: Case, reason: str, basis: str) -> Case:
     """CAS-6: a case that cannot be done is registered and escalated to the authority the policy names."""
-    reason = _required_text(reason, "reason_required", "否定报备须写明不能办理的理由。")
-    basis = _required_text(basis, "basis_required", "否定报备须写明依据。")
+    reason = _required_text(reason, "reason_required", gettext("否定报备须写明不能办理的理由。"))
+    basis = _required_text(basis, "basis_required", gettext("否定报备须写明依据。"))
     with _step(actor, case, rules.DENY) as (case, staff, after):
         case.status, case.reason, case.basis = after, reason, basis
         case.save()
         _event(
-            case, staff, "deny", f"已报备{case.center.policy.denial_escalation_to}：{reason}（依据：{basis}）"
+            case, staff, "deny", gettext("已报备%(denial_escalation_to)s：%(reason)s（依据：%(basis)s）") % {"denial_escalation_to": case.center.policy.denial_escalation_to, "reason": reason, "basis": basis}
         )
     return case
 
@@ -640,11 +639,11 @@ def case_decide_denial(*, actor, case: Case, approve: bool, note: str = "") -> C
     access.require(actor, case.center, *DECIDERS)
     action = rules.APPROVE_DENIAL if approve else rules.REJECT_DENIAL
     if not approve:
-        note = _required_text(note, "note_required", "退回否定报备须写明意见。")
+        note = _required_text(note, "note_required", gettext("退回否定报备须写明意见。"))
     with _step(actor, case, action, roles=DECIDERS) as (case, staff, after):
         if approve:
             _finish(case, staff, after, note.strip())
-            decided_by = staff.name if staff else "中心"
+            decided_by = staff.name if staff else gettext("中心")
             notice = notices.denial(case, case.center.policy.denial_escalation_to, decided_by)
             notices.issue(case, Notice.Kind.DENIAL, notice, staff)
         else:
@@ -656,8 +655,8 @@ def case_decide_denial(*, actor, case: Case, approve: bool, note: str = "") -> C
 
 def case_refuse(*, actor, case: Case, reason: str, basis: str) -> Case:
     """CAS-2: a case awaiting materials found not eligible is refused in writing."""
-    reason = _required_text(reason, "reason_required", "不予受理须写明理由。")
-    basis = _required_text(basis, "basis_required", "不予受理须写明依据。")
+    reason = _required_text(reason, "reason_required", gettext("不予受理须写明理由。"))
+    basis = _required_text(basis, "basis_required", gettext("不予受理须写明依据。"))
     with _step(actor, case, rules.REFUSE) as (case, staff, after):
         case.reason, case.basis = reason, basis
         _finish(case, staff, after, reason)
@@ -668,7 +667,7 @@ def case_refuse(*, actor, case: Case, reason: str, basis: str) -> Case:
 def case_complete(*, actor, case: Case, result: str) -> Case:
     """CAS-12, CAS-7: complete only with every required material in, with its result; the
     applicant is told by SMS."""
-    result = _required_text(result, "result_required", "办结须填写办理结果。")
+    result = _required_text(result, "result_required", gettext("办结须填写办理结果。"))
     with _step(actor, case, rules.COMPLETE) as (case, staff, after):
         if _materials(case)[0]:
             raise Conflict("materials_missing", gettext("必需材料尚未补齐，不能办结。"))
@@ -677,7 +676,7 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
             if case.step < len(plan):
                 raise Conflict(
                     "steps_pending",
-                    f"本办件须按审批环节办理，当前在「{case.step_name}」环节，尚未到最后一个环节。",
+                    gettext("本办件须按审批环节办理，当前在「%(step_name)s」环节，尚未到最后一个环节。") % {"step_name": case.step_name},
                 )
             _check_step_authority(actor, staff, case, plan[-1])
         hooks.guard_complete(case)
@@ -718,7 +717,7 @@ def _enter_steps(case: Case, staff) -> None:
             decision=StepAction.Decision.APPROVE,
             actor=staff,
             at=now,
-            note="窗口受理",
+            note=gettext("窗口受理"),
         )
         case.step, case.step_name = plan[1].position, plan[1].name
     case.save(update_fields=["step", "step_name", "step_since"])
@@ -744,7 +743,7 @@ def _check_step_authority(actor, staff, case: Case, step: rules.PlannedStep) -> 
     if step.role == rules_catalog.DEPARTMENT_HEAD and Role.DEPARTMENT_HEAD in held and own:
         return
     raise Forbidden(
-        f"「{step.name}」环节须由{rules_catalog.ROLE_NAMES[step.role]}审批，您没有该环节的审批权限。",
+        gettext("「%(name)s」环节须由%(value)s审批，您没有该环节的审批权限。") % {"name": step.name, "value": rules_catalog.ROLE_NAMES[step.role]},
         code="not_authorised_for_step",
     )
 
@@ -754,12 +753,12 @@ def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
     returned to the previous one with a reason — by the authority the item names for the step."""
     note = (note or "").strip()
     if decision not in rules.DECISIONS:
-        raise Invalid("invalid_decision", "请选择同意或退回。")
+        raise Invalid("invalid_decision", gettext("请选择同意或退回。"))
     if decision == rules.RETURN and not note:
-        raise Invalid("reason_required", "退回须写明理由。")
+        raise Invalid("reason_required", gettext("退回须写明理由。"))
     with _step(actor, case, rules.ADVANCE) as (case, staff, after):
         if case.step is None:
-            raise Conflict("no_step", "本办件没有待审批的环节。")
+            raise Conflict("no_step", gettext("本办件没有待审批的环节。"))
         plan = planned_steps(case)
         current = plan[case.step - 1]
         _check_step_authority(actor, staff, case, current)
@@ -770,7 +769,7 @@ def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
             raise rule_error(error) from None
         if nxt is None:
             if _materials(case)[0]:
-                raise Conflict("materials_missing", "必需材料尚未补齐，不能办结。")
+                raise Conflict("materials_missing", gettext("必需材料尚未补齐，不能办结。"))
             hooks.guard_complete(case)
         now = clock.now()
         StepAction.objects.create(
@@ -784,7 +783,7 @@ def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
             note=note[:500],
         )
         if nxt is None:
-            case.result = note or f"经{rules_catalog.ROLE_NAMES[current.role]}审批同意，准予办理。"
+            case.result = note or gettext("经%(value)s审批同意，准予办理。") % {"value": rules_catalog.ROLE_NAMES[current.role]}
             case.step, case.step_name, case.step_since = None, "", None
             _event(case, staff, "step_approve", f"{current.name}：{note or '同意'}")
             _finish(case, staff, rules.COMPLETED, case.result)
@@ -808,7 +807,7 @@ def case_urge(*, actor, case: Case, note: str) -> Urge:
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
         if locked.status in rules.FINISHED:
-            raise Conflict("case_finished", f"本办件已{rules.STATUS_NAMES[locked.status]}，无需催办。")
+            raise Conflict("case_finished", gettext("本办件已%(value)s，无需催办。") % {"value": rules.STATUS_NAMES[locked.status]})
         staff = Staff.objects.filter(user=actor).first() if actor is not None else None
         urge = Urge.objects.create(
             case=locked, at=clock.now(), actor=staff, step=locked.step, step_name=locked.step_name, note=note
@@ -824,7 +823,7 @@ def case_notify_again(*, actor, case: Case, materials: list[str]) -> Case:
     not is a breach of the one-time rule, kept against the handler (``selectors.one_time_breaches``)."""
     codes = list(dict.fromkeys(materials or []))
     if not codes:
-        raise Invalid("materials_required", "请选择仍缺少或不符合要求的材料。")
+        raise Invalid("materials_required", gettext("请选择仍缺少或不符合要求的材料。"))
     with _step(actor, case, rules.NOTIFY) as (case, staff, after):
         rows = {r.material.code: r for r in case.materials.select_related("material")}
         try:
@@ -834,7 +833,7 @@ def case_notify_again(*, actor, case: Case, materials: list[str]) -> Case:
         CaseMaterial.objects.filter(pk__in=[rows[c].pk for c in codes]).update(received_at=None)
         case.status = after
         case.save()
-        _event(case, staff, rules.NOTIFY, "仍需：" + "、".join(rows[c].material.name for c in codes))
+        _event(case, staff, rules.NOTIFY, gettext("仍需：") + "、".join(rows[c].material.name for c in codes))
         received = _materials(case)[1]
         notices.issue(
             case, Notice.Kind.ONE_TIME, notices.one_time(case, missing_materials(case), received), staff
@@ -852,7 +851,7 @@ class LookUpThrottled(DomainError):
 
     def __init__(self, minutes: int):
         super().__init__(
-            "look_up_throttled", f"查询码输错次数过多，为保护申请人信息，请 {minutes} 分钟后再查询。"
+            "look_up_throttled", gettext("查询码输错次数过多，为保护申请人信息，请 %(minutes)s 分钟后再查询。") % {"minutes": minutes}
         )
         self.minutes = minutes
 

@@ -242,7 +242,7 @@ def mine(request):
     if staff is None:
         raise PermissionDenied(gettext("只有工作人员有自己的办件。"))
     cases = selectors.handler_cases(staff)
-    return render(request, "cases/list.html", {"center": staff.center, "title": "我的在办件", "cases": cases})
+    return render(request, "cases/list.html", {"center": staff.center, "title": gettext("我的在办件"), "cases": cases})
 
 
 @login_required
@@ -266,7 +266,7 @@ def window_cases(request, code: str, number: int):
     last = history[-1] if len(history) == selectors.PAGE else None
     context = {
         "center": center,
-        "title": f"{window} 办件",
+        "title": gettext("%(window)s 办件") % {"window": window},
         "cases": selectors.window_open_cases(window) if before is None else [],
         "history": history,
         "more": f"{last.received_at.isoformat()}_{last.pk}" if last else "",

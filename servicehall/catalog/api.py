@@ -247,7 +247,7 @@ def item_versions(request, code: str, item_code: str):
         {
             "number": v.number,
             "created_at": clock.local(v.created_at).isoformat(),
-            "created_by": v.created_by.get_full_name() or v.created_by.username if v.created_by else "系统",
+            "created_by": v.created_by.get_full_name() or v.created_by.username if v.created_by else gettext("系统"),
             "reason": v.reason,
             "content": selectors.content(v),
         }

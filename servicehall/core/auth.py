@@ -39,7 +39,7 @@ class AccountLocked(DomainError):
         local = clock.local(until)
         super().__init__(
             "account_locked",
-            f"登录失败次数过多，此用户名已锁定至 {local:%H:%M}，请届时再试，或请系统管理员解锁。",
+            gettext("登录失败次数过多，此用户名已锁定至 %(local)s，请届时再试，或请系统管理员解锁。") % {"local": format(local, "%H:%M")},
         )
         self.until = until
 
@@ -240,7 +240,7 @@ class PasswordChangeMiddleware:
             if request.user.is_authenticated:
                 if request.path.startswith("/api/"):
                     return JsonResponse(
-                        {"code": "password_change_required", "message": "请先修改管理员设置的初始密码。"},
+                        {"code": "password_change_required", "message": gettext("请先修改管理员设置的初始密码。")},
                         status=403,
                     )
                 return redirect("password_change")

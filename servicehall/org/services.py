@@ -90,7 +90,7 @@ def _check_policy(policy: Policy) -> None:
         if not is_month_day(value):
             label = Policy._meta.get_field(name).verbose_name
             raise Invalid("invalid_month_day", gettext("「%(label)s」应为一年中的某一天（月-日，如 05-01），收到「%(value)s」。") % {"label": label, "value": value})
-    for season, label in (("winter", "冬令"), ("summer", "夏令")):
+    for season, label in (("winter", gettext("冬令")), ("summer", gettext("夏令"))):
         times = [_as_time(getattr(policy, f"{season}_{part}")) for part in HOURS]
         if not all(a < b for a, b in zip(times, times[1:], strict=False)):
             raise Invalid(

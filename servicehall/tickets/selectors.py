@@ -57,7 +57,7 @@ def get_line(center: Center | str, prefix: str) -> Line:
     if line is None:
         if isinstance(center, str):
             center = get_center(center)
-        names = "、".join(f"{x.prefix}（{x.name}）" for x in lines_of(center)) or "无"
+        names = "、".join(f"{x.prefix}（{x.name}）" for x in lines_of(center)) or gettext("无")
         raise NotFound(gettext("本中心没有业务线「%(value)s」。可选：%(names)s。") % {"value": (prefix or '')[:10], "names": names}, code="line_not_found")
     return line
 
@@ -425,7 +425,7 @@ def statistics(center: Center, start: dt.date, end: dt.date) -> dict:
         "by_line": rules.tally(rows, lambda r: f"{r['line__prefix']} {r['line__name']}"),
         "by_window": rules.tally(
             [r for r in rows if r["window__number"] is not None],
-            lambda r: f"{r['window__number']:02d}号 {r['window__name']}",
+            lambda r: gettext("%(value)s号 %(value1)s") % {"value": format(r['window__number'], "02d"), "value1": r['window__name']},
         ),
         "by_day": rules.tally(rows, lambda r: r["day"]),
         "extended": list(

@@ -153,10 +153,10 @@ def closed_message(center: Center, now) -> str:
     opening = clock.local(workdays.next_opening(center, now))
     closing = workdays.closing_time(center, clock.local(now).date())
     if closing is not None and now >= closing:
-        reason = f"今日办公时间已于 {closing:%H:%M} 结束"
+        reason = gettext("今日办公时间已于 %(closing)s 结束") % {"closing": format(closing, "%H:%M")}
     else:
-        reason = "现在不是办公时间"
-    return f"{reason}，现场取号已停止。请于 {opening:%m月%d日 %H:%M} 后再来，或预约办理。"
+        reason = gettext("现在不是办公时间")
+    return gettext("%(reason)s，现场取号已停止。请于 %(opening)s 后再来，或预约办理。") % {"reason": reason, "opening": format(opening, gettext("%m月%d日 %H:%M"))}
 
 
 def _green(value: str | None) -> str:

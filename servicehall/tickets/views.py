@@ -156,7 +156,7 @@ def _console_action(request, window, action: str):
     user, post = request.user, request.POST
     if action == "call_next":
         ticket = services.ticket_call_next(actor=user, window=window)
-        return f"已叫号 {ticket.number}" if ticket else "当前没有等候的群众。"
+        return gettext("已叫号 %(number)s") % {"number": ticket.number} if ticket else gettext("当前没有等候的群众。")
     if action == "pick":
         ticket = services.ticket_call(
             actor=user,
@@ -164,7 +164,7 @@ def _console_action(request, window, action: str):
             ticket=_ticket_at(window, post.get("ticket")),
             reason=post.get("reason", ""),
         )
-        return f"已指定叫号 {ticket.number}"
+        return gettext("已指定叫号 %(number)s") % {"number": ticket.number}
     ticket_actions = {
         "recall": services.ticket_recall,
         "no_show": services.ticket_no_show,
@@ -180,7 +180,7 @@ def _console_action(request, window, action: str):
         ticket = services.ticket_transfer(
             actor=user, ticket=_ticket_at(window, post.get("ticket")), line=line, window=target
         )
-        return f"{ticket.number} 已转至 {ticket.line.name if line else target}"
+        return gettext("%(number)s 已转至 %(value)s") % {"number": ticket.number, "value": ticket.line.name if line else target}
     if action == "take":
         ticket = services.ticket_take(
             actor=user,
@@ -188,7 +188,7 @@ def _console_action(request, window, action: str):
             green_channel=post.get("green_channel") or None,
             source=Ticket.Source.CONSOLE,
         )
-        return f"已代取 {ticket.number}（前面 {ticket.waiting_ahead} 人）"
+        return gettext("已代取 %(number)s（前面 %(waiting_ahead)s 人）") % {"number": ticket.number, "waiting_ahead": ticket.waiting_ahead}
     if action in rules.TRANSITIONS:
         state = services.window_action(actor=user, window=window, action=action)
         return f"{window}：{selectors.state_label(state.state)}"
@@ -435,7 +435,7 @@ def _service_action(request, center: Center) -> str:
             phone=post.get("phone", ""),
             channel=post.get("channel", "phone"),
         )
-        return f"已预约，预约码 {appointment.code}"
+        return gettext("已预约，预约码 %(code)s") % {"code": appointment.code}
     if action in ("check_in", "cancel"):
         appointment = Appointment.objects.filter(
             center=center, pk=_int_or_none(post.get("appointment"), "预约")
@@ -444,9 +444,9 @@ def _service_action(request, center: Center) -> str:
             raise NotFound(gettext("没有这个预约。"), code="appointment_not_found")
         if action == "cancel":
             booking.appointment_cancel(actor=user, appointment=appointment, reason=post.get("reason", ""))
-            return "已取消预约。"
+            return gettext("已取消预约。")
         ticket = booking.appointment_check_in(actor=user, center=center, code=appointment.code)
-        return f"已签到，号码 {ticket.number}"
+        return gettext("已签到，号码 %(number)s") % {"number": ticket.number}
     if action == "visit":
         booking.home_visit_request(
             actor=user,
@@ -458,7 +458,7 @@ def _service_action(request, center: Center) -> str:
             age=_int_or_none(post.get("age"), "年龄"),
             severely_disabled=bool(post.get("severely_disabled")),
         )
-        return "已登记上门服务申请。"
+        return gettext("已登记上门服务申请。")
     visit = HomeVisit.objects.filter(center=center, pk=_int_or_none(post.get("visit"), "记录")).first()
     if visit is None:
         raise NotFound(gettext("没有这条上门服务记录。"), code="home_visit_not_found")
@@ -468,10 +468,10 @@ def _service_action(request, center: Center) -> str:
             raise Invalid("staff_of_other_center", gettext("请选择本中心的工作人员。"))
         day = _date_param(post.get("visit_on"), clock.today())
         booking.home_visit_assign(actor=user, visit=visit, staff=staff, visit_on=day)
-        return f"已安排 {staff.name} 于 {day:%m月%d日} 上门。"
+        return gettext("已安排 %(name)s 于 %(day)s 上门。") % {"name": staff.name, "day": format(day, gettext("%m月%d日"))}
     if action == "outcome":
         booking.home_visit_record_outcome(actor=user, visit=visit, outcome=post.get("outcome", ""))
-        return "已登记办理结果。"
+        return gettext("已登记办理结果。")
     raise Invalid("unknown_action", gettext("未知的操作。"))
 
 

@@ -84,7 +84,7 @@ def next_opening(center, moment: dt.datetime | None = None) -> dt.datetime:
 # --- the calendar itself: pages, the API, administrators ------------------------------------
 
 
-def parse_date(text: str, label: str = "日期") -> dt.date:
+def parse_date(text: str, label: str = gettext("日期")) -> dt.date:
     """A YYYY-MM-DD date from a form or a query, inside 2004–2099, or a 400 in Chinese."""
     try:
         d = dt.date.fromisoformat((text or "").strip())

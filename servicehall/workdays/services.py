@@ -40,7 +40,7 @@ def _in_range(d: dt.date) -> None:
 def _text(value: str, label: str, limit: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise Invalid("missing_field", gettext("请填写%(label)s。") % {"label": label}, fields={label: ["必填"]})
+        raise Invalid("missing_field", gettext("请填写%(label)s。") % {"label": label}, fields={label: [gettext("必填")]})
     if len(value) > limit:
         raise Invalid("too_long", gettext("%(label)s不能超过 %(limit)s 个字。") % {"label": label, "limit": limit})
     return value
@@ -150,13 +150,12 @@ def impact_of(change: shifts.CalendarChange, center, moved: list[shifts.MovedDea
 def _confirm_message(impact: dict) -> str:
     runs = "、".join(
         r["start"] if r["start"] == r["end"] else f"{r['start']} 至 {r['end']}" for r in impact["kiosk"][:5]
-    ) + ("等" if len(impact["kiosk"]) > 5 else "")
-    verb = "恢复办公" if impact["reopening"] else "停止办公"
-    past = f"，其中 {impact['past_days']} 天已经过去" if impact["past_days"] else ""
-    kinds = "、".join(f"{k} {n} 件" for k, n in impact["by_kind"].items()) or "无"
+    ) + (gettext("等") if len(impact["kiosk"]) > 5 else "")
+    verb = gettext("恢复办公") if impact["reopening"] else gettext("停止办公")
+    past = gettext("，其中 %(value)s 天已经过去") % {"value": impact['past_days']} if impact["past_days"] else ""
+    kinds = "、".join(f"{k} {n} 件" for k, n in impact["by_kind"].items()) or gettext("无")
     return (
-        f"请确认：将{verb} {impact['working_days']} 个工作日{past}（取号机{'重新开放' if impact['reopening'] else '停止取号'}："
-        f"{runs or '无'}），期限{'提前' if impact['reopening'] else '顺延'}的未办结事项：{kinds}。确认后再提交一次。"
+        gettext("请确认：将%(verb)s %(value)s 个工作日%(past)s（取号机%(value1)s：%(value2)s），期限%(value3)s的未办结事项：%(kinds)s。确认后再提交一次。") % {"verb": verb, "value": impact['working_days'], "past": past, "value1": '重新开放' if impact['reopening'] else '停止取号', "value2": runs or '无', "value3": '提前' if impact['reopening'] else '顺延', "kinds": kinds}
     )
 
 
@@ -208,7 +207,7 @@ def closure_add(
     with the impact, and nothing is saved. ``appointments``: booked appointments go on.
     """
     access.require(actor, center, *access.CONFIGURERS)
-    reason = _text(reason, "原因", 60)
+    reason = _text(reason, gettext("原因"), 60)
     _in_range(start)
     _in_range(end)
     if end < start:
@@ -235,14 +234,14 @@ def closure_add(
             created_by=actor if getattr(actor, "pk", None) else None,
             created_at=clock.now(),
         )
-        span = str(start) if start == end else f"{start}至{end}"
+        span = str(start) if start == end else gettext("%(start)s至%(end)s") % {"start": start, "end": end}
         closure.impact = _calendar_change(
             actor=actor,
             center=center,
             first=start,
             last=end,
             reopened=False,
-            note=f"{span}停止办公（{reason}）",
+            note=gettext("%(span)s停止办公（%(reason)s）") % {"span": span, "reason": reason},
             confirm=confirm,
             old=old,
         )
@@ -260,21 +259,21 @@ def closure_void(*, actor, closure: Closure, reason: str, confirm: bool = False)
     """Reopen: withdraw a closure (SEC-2: voided with a reason, never deleted). The deadlines it
     moved move back the same way; a long or past closure needs ``confirm`` like adding one."""
     access.require(actor, closure.center, *access.CONFIGURERS)
-    reason = _text(reason, "作废原因", 300)
+    reason = _text(reason, gettext("作废原因"), 300)
     with _calendar_write() as old:
         closure = Closure.objects.select_for_update().select_related("center").get(pk=closure.pk)
         if closure.is_void:
             raise Conflict("already_void", gettext("该停止办公登记已作废。"))
         before = audit.snapshot(closure)
         closure.mark_void(actor, reason)
-        span = str(closure.start) if closure.start == closure.end else f"{closure.start}至{closure.end}"
+        span = str(closure.start) if closure.start == closure.end else gettext("%(start)s至%(end)s") % {"start": closure.start, "end": closure.end}
         closure.impact = _calendar_change(
             actor=actor,
             center=closure.center,
             first=closure.start,
             last=closure.end,
             reopened=True,
-            note=f"{span}停止办公（{closure.reason}）已撤销",
+            note=gettext("%(span)s停止办公（%(reason)s）已撤销") % {"span": span, "reason": closure.reason},
             confirm=confirm,
             old=old,
         )
@@ -296,8 +295,8 @@ def day_correct(*, actor, date: dt.date, workday: bool, name: str, reason: str) 
     """Set one day of the national calendar by hand; the day stops being provisional."""
     _require_calendar_admin(actor)
     _in_range(date)
-    name = _text(name, "名称", 60, required=False)
-    reason = _text(reason, "更正原因", 200)
+    name = _text(name, gettext("名称"), 60, required=False)
+    reason = _text(reason, gettext("更正原因"), 200)
     new = rules.day_as(date, workday, name)
     with transaction.atomic():
         _ensure_seeded()
@@ -387,8 +386,8 @@ def schedule_load(
     deadlines they move come from ``review.deadlines_to_review``.
     """
     _require_calendar_admin(actor)
-    document = _text(document, "文号", 80, required=False)
-    file_name = _text(file_name, "文件名", 200, required=False)
+    document = _text(document, gettext("文号"), 80, required=False)
+    file_name = _text(file_name, gettext("文件名"), 200, required=False)
     if len(content) > MAX_SCHEDULE_BYTES:
         raise Invalid("file_too_large", gettext("文件过大（不超过 1 MB）。"))
     if file_name.lower().endswith(".xlsx"):

@@ -62,9 +62,9 @@ def _short(name: str) -> str:
 
 def _cell(d: dt.date, day, today: dt.date, selected: dt.date, corrected: set) -> dict:
     if day.kind == "adjusted_workday":
-        label = "班"
+        label = gettext("班")
     elif day.kind in ("holiday", "closure"):
-        label = "补休" if day.name.endswith("补休") else _short(day.name) or KIND_LABELS[day.kind]
+        label = gettext("补休") if day.name.endswith("补休") else _short(day.name) or KIND_LABELS[day.kind]
     else:
         label = ""
     classes = [f"wd-{day.kind.replace('_', '-')}"]
@@ -77,7 +77,7 @@ def _cell(d: dt.date, day, today: dt.date, selected: dt.date, corrected: set) ->
     if d == selected:
         classes.append("wd-selected")
     title = f"{d.month}月{d.day}日 {KIND_LABELS[day.kind]} {day.name}".rstrip() + (
-        "（暂定）" if day.provisional else ""
+        gettext("（暂定）") if day.provisional else ""
     )
     return {"date": d, "day": day, "label": label, "classes": " ".join(classes), "title": title}
 
