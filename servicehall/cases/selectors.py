@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from servicehall.cases import rules
 from servicehall.cases.models import Case, Visit
@@ -149,7 +149,7 @@ def monthly_summary(center: Center, year: int, month: int, window: Window | None
     total = WindowMonth(gettext("合计"))
     for key, counts in (("category", "categories"), ("outcome", "outcomes"), ("channel", "channels")):
         for row in rows.values("window_id", key).annotate(n=Count("id")).order_by():
-            month = by_window.setdefault(row["window_id"], WindowMonth("（未指定窗口）"))
+            month = by_window.setdefault(row["window_id"], WindowMonth(gettext("（未指定窗口）")))
             getattr(month, counts)[row[key]] = row["n"]
             bucket = getattr(total, counts)
             bucket[row[key]] = bucket.get(row[key], 0) + row["n"]
@@ -399,13 +399,13 @@ def case_file(case: Case) -> dict:
 
 
 NEXT_STEPS = {
-    rules.AWAITING: "请按一次性告知单补齐材料，补齐后即予受理。",
-    rules.ACCEPTED: "正在办理，将在办结日期前办结，办结后以短信或电话告知。",
-    rules.SUSPENDED: "已挂起，等待申请人补正或处理后恢复办理，办结日期相应顺延。",
-    rules.DENIAL_FILED: "正在审核，审核结果将书面告知。",
-    rules.COMPLETED: "已办结，请凭办结通知书到受理窗口领取结果。",
-    rules.REFUSED: "不予受理，理由和依据见不予受理通知书。",
-    rules.DENIED: "不予办理，理由和依据见不予办理告知书。",
+    rules.AWAITING: gettext_noop("请按一次性告知单补齐材料，补齐后即予受理。"),
+    rules.ACCEPTED: gettext_noop("正在办理，将在办结日期前办结，办结后以短信或电话告知。"),
+    rules.SUSPENDED: gettext_noop("已挂起，等待申请人补正或处理后恢复办理，办结日期相应顺延。"),
+    rules.DENIAL_FILED: gettext_noop("正在审核，审核结果将书面告知。"),
+    rules.COMPLETED: gettext_noop("已办结，请凭办结通知书到受理窗口领取结果。"),
+    rules.REFUSED: gettext_noop("不予受理，理由和依据见不予受理通知书。"),
+    rules.DENIED: gettext_noop("不予办理，理由和依据见不予办理告知书。"),
 }
 
 
@@ -438,7 +438,7 @@ def public_case(number: str, code: str) -> dict:
         "due_date": shown,
         "provisional": case.provisional,
         "finished_on": clock.local(case.finished_at).date() if case.finished_at else None,
-        "next_step": NEXT_STEPS[case.status],
+        "next_step": gettext(NEXT_STEPS[case.status]),
         "missing": missing,
     }
 
