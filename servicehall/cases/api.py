@@ -625,6 +625,8 @@ class UrgentOut(Schema):
     overdue_days: int
     days_left: int
     backfilled: bool
+    step: str  # CAS-9: the current step ("" for a case outside its steps)
+    parallel: bool
 
 
 class BoardOut(Schema):
@@ -664,6 +666,8 @@ def supervision(request, code: str):
                 "overdue_days": c.overdue_days,
                 "days_left": c.days_left,
                 "backfilled": c.backfilled,
+                "step": c.step_name,
+                "parallel": c.parallel,
             }
             for c in board.urgent
         ],

@@ -680,16 +680,21 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
                 )
             _check_step_authority(actor, staff, case, plan[-1])
         hooks.guard_complete(case)
-        if case.step is not None:
-            StepAction.objects.create(
-                case=case,
-                position=case.step,
-                name=case.step_name,
-                role=planned_steps(case)[case.step - 1].role,
-                decision=StepAction.Decision.APPROVE,
-                actor=staff,
-                at=clock.now(),
-                note=result[:500],
+        if case.step is not None:  # the window decides the steps left at once (003 art.9)
+            StepAction.objects.bulk_create(
+                [
+                    StepAction(
+                        case=case,
+                        position=p.position,
+                        name=p.name,
+                        role=p.role,
+                        decision=StepAction.Decision.APPROVE,
+                        actor=staff,
+                        at=clock.now(),
+                        note=result[:500],
+                    )
+                    for p in planned_steps(case)[case.step - 1 :]
+                ]
             )
         case.result = result
         case.step, case.step_name, case.step_since = None, "", None
