@@ -92,7 +92,7 @@ def _facts(center, first_user: int) -> None:
     else:
         series = f"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {FACTS - 1}) SELECT i FROM n"  # noqa: S608
         moment = "datetime('2026-11-01 01:00:00', '+' || (i % 29) || ' days', '+' || (i % 9) || ' hours')"
-    rule = f"CASE WHEN i % 99991 = 0 THEN 'S2-complaint' ELSE CASE i % {len(RULES)} {cases} END END"
+    rule = f"CASE WHEN i % 99991 = 0 THEN 'S2-complaint' ELSE CASE (i / {STAFF} + i) % {len(RULES)} {cases} END END"
     sql = f"""
         INSERT INTO {table} (void_reason, center_id, source, kind, rule, staff_id, at, quantity, event, note,
                              evidence, photo, recorded_at)

@@ -96,7 +96,7 @@ def rulebook(request, code: str, period: Period | None = None):
     center = get_center(code)
     if not access.roles_in(request.user, center):
         raise Forbidden(f"您不是「{center.name}」的工作人员。")
-    if period:
+    if period is not None:
         year, month = services.period_of(period)
         day = dt.date(year, month, 1)
     else:
@@ -206,7 +206,7 @@ class FailureIn(Schema):
 
 class ClosingIn(Schema):
     day: Day | None = None
-    failures: list[FailureIn] = Field(default_factory=list, max_length=200)
+    failures: list[FailureIn] = Field(max_length=200, description="what was left on or open; [] for none")
     note: Annotated[str, Field(max_length=200)] = ""
 
 

@@ -277,6 +277,7 @@ class Index:
     book: dict
     rules: dict = field(default_factory=dict)  # code -> rule (with "part")
     by_kind: dict = field(default_factory=dict)  # kind -> rule code
+    disq: frozenset = frozenset()  # the rules that disqualify from awards
 
     @classmethod
     def of(cls, book: dict) -> "Index":
@@ -286,6 +287,7 @@ class Index:
                 ix.rules[rule["code"]] = {**rule, "part": part["code"]}
                 for kind in rule.get("kinds", ()):
                     ix.by_kind.setdefault(kind, rule["code"])
+        ix.disq = frozenset(code for code, r in ix.rules.items() if r.get("disqualifies"))
         return ix
 
     def resolve(self, kind: str, rule: str) -> str | None:
@@ -300,8 +302,11 @@ class Index:
                 return part["max"]
         return None
 
-    def disqualifying(self) -> set[str]:
-        return {code for code, r in self.rules.items() if r.get("disqualifies")}
+    def disqualifying(self) -> frozenset[str]:
+        return self.disq
+
+    def event_rules(self) -> list[str]:
+        return [code for code, r in self.rules.items() if r["unit"] == "event"]
 
 
 def rating_points(book: dict, ratings: int, satisfied: int) -> int:
@@ -334,7 +339,7 @@ def score(ix: Index, entries, rating: int) -> Score:
     and a praised event counts once at its highest level however many facts record it)."""
     sums: dict[str, Decimal] = {}
     events: dict[str, Decimal] = {}
-    disq = ix.disqualifying()
+    disq = ix.disq
     disqualified = False
     for code, quantity, event in entries:
         rule = ix.rules[code]

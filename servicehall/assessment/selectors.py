@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 from django.urls import reverse
 
 from servicehall.assessment import rules
@@ -152,22 +152,26 @@ def _holder_by_window(people: list[Person]) -> dict[int, int]:
     return {p.window_id: p.user_id for p in reversed(people) if p.window_id}
 
 
-def _disqualified(center, ix, year: int, end: dt.datetime, month_facts: list[Fact], start) -> set[int]:
-    """ASM-6: who is out of this year's awards by the end of ``end`` (a disqualifying fact from
-    1 January on)."""
+def _disqualified(
+    center, ix, year: int, start: dt.datetime, month_facts: list[Fact], entries: dict
+) -> set[int]:
+    """ASM-6: who is out of this year's awards by the end of the month: a disqualifying fact from
+    1 January on (this month's already gathered; the earlier months read here)."""
     codes = ix.disqualifying()
-    kinds = {k for k, code in ix.by_kind.items() if code in codes}
+    out = {uid for uid, rows in entries.items() if any(code in codes for code, _, _ in rows)}
     jan = dt.datetime(year, 1, 1, tzinfo=clock.TZ)
-    out = set(
+    if start <= jan:
+        return out
+    kinds = {k for k, code in ix.by_kind.items() if code in codes}
+    out |= set(
         Entry.objects.filter(
-            center=center, at__gte=jan, at__lt=end, voided_at__isnull=True, staff__isnull=False
+            center=center, at__gte=jan, at__lt=start, voided_at__isnull=True, staff__isnull=False
         )
         .filter(Q(rule__in=codes) | Q(kind__in=kinds))
         .values_list("staff_id", flat=True)
         .distinct()
     )
-    earlier = _other_facts([center.pk], jan, start) if start > jan else []
-    for f in (*month_facts, *earlier):
+    for f in _other_facts([center.pk], jan, start):
         if f.staff_id and ix.resolve(f.kind, f.rule) in codes:
             out.add(f.staff_id)
     return out
@@ -196,17 +200,29 @@ def month_of(center, year: int, month: int, *, with_lines: bool = False, only: i
         for e in own.order_by("at", "pk"):
             _add(ix, entries, lines, e.staff_id, _fact(e), with_lines, e.event)
     else:
-        summed = own.values_list("staff_id", "kind", "rule", "event").annotate(q=Sum("quantity"))
-        for staff_id, kind, rule, event, q in summed:
+        # One GROUP BY (person, rule) over the month; a praised event counts once, so the few
+        # rules scored per event are summed per event too (their own, small, query).
+        events = ix.event_rules()
+        summed = (
+            own.exclude(rule__in=events)
+            .values_list("staff_id", "rule")
+            .annotate(k=Min("kind"), q=Sum("quantity"))
+        )
+        for staff_id, rule, kind, q in summed:
             code = ix.resolve(kind, rule)
             if code and staff_id in entries:
-                entries[staff_id].append((code, q * rules.KIND_WEIGHT.get(kind, 1), event))
+                entries[staff_id].append((code, q * rules.KIND_WEIGHT.get(kind, 1), ""))
+        for staff_id, rule, event, q in (
+            own.filter(rule__in=events).values_list("staff_id", "rule", "event").annotate(q=Sum("quantity"))
+        ):
+            if staff_id in entries and rule in ix.rules:
+                entries[staff_id].append((rule, q, event))
     others = _other_facts([center.pk], start, end)
     for f in others:
         staff_id = f.staff_id or holder.get(f.window_id)
         _add(ix, entries, lines, staff_id, f, with_lines)
     sat = satisfaction_for([center.pk], start, end)
-    disq = _disqualified(center, ix, year, end, others, start)
+    disq = _disqualified(center, ix, year, start, others, entries)
     rows = []
     for p in people:
         s = sat.get(p.user_id)
