@@ -11,7 +11,7 @@ import hashlib
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from servicehall.cases import rules
 from servicehall.cases.models import Case, Counter, Notice
@@ -19,10 +19,10 @@ from servicehall.core import clock, pdf
 from servicehall.core.errors import Invalid
 from servicehall.core.rules import mask_id_number
 
-QUERY_HINT = "凭办件编号和查询码，可在中心网站“办件查询”（{url}）或大厅查询机查询办理进度。"
-FILE_COPY = ("第一联  申请人留存", "第二联  窗口存档")
-CENTER_COPY = (*FILE_COPY, "第三联  抄送中心管理机构")
-REMEDY = "如对本决定不服，可自收到本告知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。"
+QUERY_HINT = gettext_noop("凭办件编号和查询码，可在中心网站“办件查询”（{url}）或大厅查询机查询办理进度。")
+FILE_COPY = (gettext_noop("第一联  申请人留存"), gettext_noop("第二联  窗口存档"))
+CENTER_COPY = (*FILE_COPY, gettext_noop("第三联  抄送中心管理机构"))
+REMEDY = gettext_noop("如对本决定不服，可自收到本告知书之日起六十日内依法申请行政复议，或者六个月内依法提起行政诉讼。")
 
 
 def look_up_url(center) -> str:
@@ -63,41 +63,41 @@ def material_line(material) -> str:
 
 
 def _applicant(case: Case) -> list[tuple[str, str]]:
-    label = "证件号码" if case.applicant_kind == Case.ApplicantKind.PERSON else "统一社会信用代码"
+    label = gettext_noop("证件号码") if case.applicant_kind == Case.ApplicantKind.PERSON else gettext_noop("统一社会信用代码")
     number = mask_id_number(case.applicant_number) if label == "证件号码" else case.applicant_number
-    rows = [("申请人", case.applicant_name), (label, number)]
+    rows = [(gettext_noop("申请人"), case.applicant_name), (label, number)]
     if case.agent_name:
-        rows.append(("代办人", f"{case.agent_name}（{mask_id_number(case.agent_id_number)}）"))
+        rows.append((gettext_noop("代办人"), f"{case.agent_name}（{mask_id_number(case.agent_id_number)}）"))
     return rows
 
 
 def _head(case: Case) -> list[tuple[str, str]]:
     version = case.item_version
     return [
-        ("承办单位", f"{case.center.name}  {version.department.name}"),
-        ("受理窗口", str(case.window)),
+        (gettext_noop("承办单位"), f"{case.center.name}  {version.department.name}"),
+        (gettext_noop("受理窗口"), str(case.window)),
         *_applicant(case),
-        ("申请事项", version.name),
-        ("申报时间", _minute(case.received_at)),
+        (gettext_noop("申请事项"), version.name),
+        (gettext_noop("申报时间"), _minute(case.received_at)),
     ]
 
 
 def _limit(version) -> str:
     if version.kind == rules.IMMEDIATE:
-        return "即办件，材料齐全当场办结"
+        return gettext_noop("即办件，材料齐全当场办结")
     return f"{version.committed_days}个工作日（法定时限{version.statutory_days or '—'}个工作日）"
 
 
 def _fee(version) -> str:
     if version.is_free:
-        return "免费"
+        return gettext_noop("免费")
     return (
         f"{version.fee_amount}元（依据：{version.fee_basis or '—'}；{version.fee_approval_document or ''}）"
     )
 
 
 def _due(case: Case) -> str:
-    return _date(case.due_date) + ("（含未公布的节假日安排，日期暂定）" if case.provisional else "")
+    return _date(case.due_date) + (gettext_noop("（含未公布的节假日安排，日期暂定）") if case.provisional else "")
 
 
 def one_time(case: Case, missing, received: list) -> dict:
@@ -111,23 +111,23 @@ def one_time(case: Case, missing, received: list) -> dict:
     return {
         "fields": [
             *_head(case),
-            ("办理程序", steps or "—"),
-            ("承诺时限", _limit(version) + "，自材料补齐、正式受理之日起计算"),
-            ("法定依据", version.legal_basis),
-            ("申请条件", version.conditions),
-            ("收费标准", _fee(version)),
-            ("联系方式", version.contact or case.center.phone),
+            (gettext_noop("办理程序"), steps or "—"),
+            (gettext_noop("承诺时限"), _limit(version) + gettext_noop("，自材料补齐、正式受理之日起计算")),
+            (gettext_noop("法定依据"), version.legal_basis),
+            (gettext_noop("申请条件"), version.conditions),
+            (gettext_noop("收费标准"), _fee(version)),
+            (gettext_noop("联系方式"), version.contact or case.center.phone),
         ],
         "lists": [
-            ("需补充的材料（请一次补齐）", [material_line(m) for m in missing.required]),
+            (gettext_noop("需补充的材料（请一次补齐）"), [material_line(m) for m in missing.required]),
             *(
-                [("如属下列情形，还须提交", [material_line(m) for m in missing.conditional])]
+                [(gettext_noop("如属下列情形，还须提交"), [material_line(m) for m in missing.conditional])]
                 if missing.conditional
                 else []
             ),
-            ("已收到的材料", [material_line(m) for m in received] or ["无"]),
+            (gettext_noop("已收到的材料"), [material_line(m) for m in received] or [gettext_noop("无")]),
         ],
-        "paragraphs": ["以上材料补齐后即予正式受理，办件编号和查询码不变。"],
+        "paragraphs": [gettext_noop("以上材料补齐后即予正式受理，办件编号和查询码不变。")],
     }
 
 
@@ -136,13 +136,13 @@ def acceptance(case: Case, received: list) -> dict:
     return {
         "fields": [
             *_head(case),
-            ("受理时间", _minute(case.accepted_at)),
-            ("承诺时限", _limit(case.item_version)),
-            ("办结日期", _due(case)),
+            (gettext_noop("受理时间"), _minute(case.accepted_at)),
+            (gettext_noop("承诺时限"), _limit(case.item_version)),
+            (gettext_noop("办结日期"), _due(case)),
         ],
-        "lists": [("已收到的材料", [material_line(m) for m in received])],
+        "lists": [(gettext_noop("已收到的材料"), [material_line(m) for m in received])],
         "paragraphs": [
-            "您的申请材料齐全，符合法定形式，予以受理。我们将在上述日期前办结，办结后以短信或电话告知。"
+            gettext_noop("您的申请材料齐全，符合法定形式，予以受理。我们将在上述日期前办结，办结后以短信或电话告知。")
         ],
     }
 
@@ -150,7 +150,7 @@ def acceptance(case: Case, received: list) -> dict:
 def refusal(case: Case) -> dict:
     """CAS-2: not eligible — the reason and the legal basis, in writing."""
     return {
-        "fields": [*_head(case), ("不予受理理由", case.reason), ("依据", case.basis)],
+        "fields": [*_head(case), (gettext_noop("不予受理理由"), case.reason), (gettext_noop("依据"), case.basis)],
         "paragraphs": [REMEDY],
     }
 
@@ -160,11 +160,11 @@ def extension(case: Case, old_due, reason: str) -> dict:
     return {
         "fields": [
             *_head(case),
-            ("受理时间", _minute(case.accepted_at)),
-            ("原办结日期", _date(old_due)),
-            ("延期至", _due(case)),
-            ("法定最长期限", _date(case.statutory_due_date)),
-            ("延期理由", reason),
+            (gettext_noop("受理时间"), _minute(case.accepted_at)),
+            (gettext_noop("原办结日期"), _date(old_due)),
+            (gettext_noop("延期至"), _due(case)),
+            (gettext_noop("法定最长期限"), _date(case.statutory_due_date)),
+            (gettext_noop("延期理由"), reason),
         ],
         "paragraphs": [f"抄送：{case.center.name}管理机构。"],
     }
@@ -175,10 +175,10 @@ def denial(case: Case, escalated_to: str, decided_by: str) -> dict:
     return {
         "fields": [
             *_head(case),
-            ("受理时间", _minute(case.accepted_at)),
-            ("否定报备", f"已报{escalated_to}，由{decided_by}决定"),
-            ("不予办理理由", case.reason),
-            ("依据", case.basis),
+            (gettext_noop("受理时间"), _minute(case.accepted_at)),
+            (gettext_noop("否定报备"), f"已报{escalated_to}，由{decided_by}决定"),
+            (gettext_noop("不予办理理由"), case.reason),
+            (gettext_noop("依据"), case.basis),
         ],
         "paragraphs": [REMEDY],
     }
@@ -188,11 +188,11 @@ def completion(case: Case) -> dict:
     return {
         "fields": [
             *_head(case),
-            ("受理时间", _minute(case.accepted_at or case.received_at)),
-            ("办结时间", _minute(case.finished_at)),
-            ("办理结果", case.result),
+            (gettext_noop("受理时间"), _minute(case.accepted_at or case.received_at)),
+            (gettext_noop("办结时间"), _minute(case.finished_at)),
+            (gettext_noop("办理结果"), case.result),
         ],
-        "paragraphs": ["您的申请已办结。请凭本通知书到受理窗口领取结果；如有疑问请致电受理窗口。"],
+        "paragraphs": [gettext_noop("您的申请已办结。请凭本通知书到受理窗口领取结果；如有疑问请致电受理窗口。")],
     }
 
 
@@ -234,13 +234,17 @@ def issue(case: Case, kind: str, content: dict, staff) -> Notice:
 
 
 def _document(content: dict) -> pdf.Notice:
+    """The notice as drawn. What it says is kept in Chinese (the checks read it); its labels,
+    headings and fixed sentences are drawn in the language of whoever issues it."""
     return pdf.Notice(
         **{
             **content,
+            "title": gettext(content["title"]) if content.get("title") else content.get("title"),
             "issued_at": dt.datetime.fromisoformat(content["issued_at"]),
-            "fields": [tuple(row) for row in content["fields"]],
-            "lists": [(heading, list(lines)) for heading, lines in content.get("lists", [])],
-            "copies": tuple(content["copies"]),
+            "fields": [(gettext(label), gettext(value) if value else value) for label, value in content["fields"]],
+            "lists": [(gettext(heading), list(lines)) for heading, lines in content.get("lists", [])],
+            "paragraphs": [gettext(p) for p in content.get("paragraphs", [])],
+            "copies": tuple(gettext(c) for c in content["copies"]),
         }
     )
 
