@@ -85,6 +85,13 @@ def links_for(user, center, roles: set[str]) -> list[dict]:
         links.append({"url": reverse("audit"), "label": _("审计日志"), "name": "audit"})
     if Role.SYSADMIN in roles:
         links.append({"url": reverse("accounts"), "label": _("账号管理"), "name": "accounts"})
+        links.append(
+            {
+                "url": reverse("center_setup", args=[center.code]),
+                "label": _("中心设置"),
+                "name": "center_setup",
+            }
+        )
     if Role.SYSADMIN in roles and user.is_staff:
         links.append({"url": reverse("admin:index"), "label": _("系统配置"), "name": "admin:index"})
     return links
