@@ -17,6 +17,7 @@ from servicehall.cases import rules
 from servicehall.cases.models import Case, Counter, Notice
 from servicehall.core import clock, pdf
 from servicehall.core.errors import Invalid
+from servicehall.core.i18n import translate
 from servicehall.core.rules import mask_id_number
 
 QUERY_HINT = gettext_noop("凭办件编号和查询码，可在中心网站“办件查询”（{url}）或大厅查询机查询办理进度。")
@@ -239,12 +240,12 @@ def _document(content: dict) -> pdf.Notice:
     return pdf.Notice(
         **{
             **content,
-            "title": gettext(content["title"]) if content.get("title") else content.get("title"),
+            "title": translate(content.get("title", "")),
             "issued_at": dt.datetime.fromisoformat(content["issued_at"]),
-            "fields": [(gettext(label), gettext(value) if value else value) for label, value in content["fields"]],
-            "lists": [(gettext(heading), list(lines)) for heading, lines in content.get("lists", [])],
-            "paragraphs": [gettext(p) for p in content.get("paragraphs", [])],
-            "copies": tuple(gettext(c) for c in content["copies"]),
+            "fields": [(translate(label), translate(value)) for label, value in content["fields"]],
+            "lists": [(translate(heading), list(lines)) for heading, lines in content.get("lists", [])],
+            "paragraphs": [translate(p) for p in content.get("paragraphs", [])],
+            "copies": tuple(translate(c) for c in content["copies"]),
         }
     )
 
