@@ -5,6 +5,7 @@ from typing import Annotated
 
 from django.http import HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import BaseModel
 
 from servicehall.cases.models import Case, Visit
 from servicehall.complaints import rules, selectors, services
@@ -21,18 +22,18 @@ from servicehall.org.selectors import get_center
 router = Router(tags=["complaints"])
 public_router = Router(tags=["public"], auth=None)  # mounted under /api/v1/public
 
-Text = Annotated[str, Field(**stated(minLength=1, maxLength=2000, pattern=r"\S"))]
-ShortText = Annotated[str, Field(**stated(maxLength=2000))]
+Text = Annotated[str, Field(max_length=2000, **stated(minLength=1, pattern=r"\S"))]
+ShortText = Annotated[str, Field(max_length=2000)]
 Phone = Annotated[str, Field(**stated(pattern=r"^\s*(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\s*$"))]
 UserName = Annotated[str, Field(description="a user name", max_length=150)]
 
 
-class ComplainantIn(Schema):
-    name: str = Field("", **stated(maxLength=40))
+class ComplainantIn(BaseModel):
+    name: str = Field("", max_length=40)
     phone: Phone | None = None
 
 
-class AgainstIn(Schema):
+class ComplaintAgainstIn(BaseModel):
     staff: UserName | None = None  # the user name of the staff member complained about
     window: Annotated[int, Field(ge=1, le=32767)] | None = None  # the window's number
     department: Annotated[str, Field(max_length=42)] | None = None  # the department's code
@@ -44,18 +45,18 @@ class ComplaintIn(Schema):
     complainant: ComplainantIn = ComplainantIn()
     content: Text
     category: str = Field(**stated(enum=Complaint.Category.values))
-    against: AgainstIn = AgainstIn()
+    against: ComplaintAgainstIn = ComplaintAgainstIn()
     received_at: Moment | None = None  # earlier than now only for box, letter and transfer
-    transfer_from: str = Field("", **stated(maxLength=100))
-    transfer_reference: str = Field("", **stated(maxLength=60))
-    reply_to: str = Field("", **stated(maxLength=200))
+    transfer_from: str = Field("", max_length=100)
+    transfer_reference: str = Field("", max_length=60)
+    reply_to: str = Field("", max_length=200)
 
 
 class PublicComplaintIn(Schema):
     complainant: ComplainantIn = ComplainantIn()
     content: Text
     category: str = Field(**stated(enum=Complaint.Category.values))
-    against: AgainstIn = AgainstIn()
+    against: ComplaintAgainstIn = ComplaintAgainstIn()
 
 
 class ComplaintCreated(Schema):
@@ -88,14 +89,14 @@ class ComplaintList(Schema):
     complaints: list[ComplaintRow]
 
 
-class EventOut(Schema):
+class ComplaintEventOut(Schema):
     at: dt.datetime
     action: str
     actor: str
     note: str
 
 
-class ExplanationOut(Schema):
+class ComplaintExplanationOut(Schema):
     id: int
     to: str
     question: str
@@ -118,33 +119,33 @@ class ComplaintDetail(ComplaintRow):
     answer: str
     answered_via: str
     transfer_reply: str
-    events: list[EventOut]
-    explanations: list[ExplanationOut]
+    events: list[ComplaintEventOut]
+    explanations: list[ComplaintExplanationOut]
 
 
-class ExplanationIn(Schema):
+class ComplaintExplanationIn(Schema):
     from_: str = Field(
-        ..., alias="from", **stated(minLength=1, maxLength=150)
+        ..., alias="from", max_length=150, **stated(minLength=1)
     )  # a user name or a department code
     due_date: Day
     question: Text
 
 
-class AnswerIn(Schema):
+class ComplaintAnswerIn(Schema):
     answer: Text
     proposal: ShortText = ""
 
 
-class EscalateIn(Schema):
+class ComplaintEscalateIn(Schema):
     to: str = Field(**stated(enum=[rules.TO_LEADER, rules.TO_DISCIPLINE]))
     note: ShortText = ""
 
 
-class DelayIn(Schema):
+class ComplaintDelayIn(Schema):
     explanation: Text
 
 
-class ConcludeIn(Schema):
+class ComplaintConcludeIn(Schema):
     substantiated: Flag
     finding: Text
     action: ShortText = ""
@@ -156,35 +157,35 @@ class ConcludeIn(Schema):
     case: str | None = Field(None, max_length=60)
 
 
-class OpeningIn(Schema):
+class ComplaintOpeningIn(Schema):
     opened_at: Moment
     letters: Annotated[Number, Field(ge=0, le=999)]
-    note: str = Field("", **stated(maxLength=300))
+    note: str = Field("", max_length=300)
 
 
-class OpeningOut(Schema):
+class ComplaintOpeningOut(Schema):
     id: int
     day: dt.date
     opened_at: dt.datetime
     letters: int
 
 
-class FailureIn(Schema):
+class ComplaintFailureIn(Schema):
     staff: UserName
     kind: str = Field(**stated(enum=FirstInquiryFailure.Kind.values))
     visit: Id | None = None
     case: str | None = Field(None, max_length=60)
-    note: str = Field("", **stated(maxLength=500))
+    note: str = Field("", max_length=500)
 
 
-class FailureOut(Schema):
+class ComplaintFailureOut(Schema):
     id: int
     staff: str
     kind: str
     at: dt.datetime
 
 
-class BoardOut(Schema):
+class ComplaintBoardOut(Schema):
     center: str
     at: dt.datetime
     open: int
@@ -213,7 +214,7 @@ class PublicComplaintOut(Schema):
     answered_via: str
 
 
-class LookUpIn(Schema):
+class ComplaintLookUpIn(Schema):
     number: str = Field(max_length=60)
     code: str = Field(max_length=12)
 
@@ -221,7 +222,7 @@ class LookUpIn(Schema):
 # --- helpers ---------------------------------------------------------------------------------------
 
 
-def _against(center, against: AgainstIn) -> services.Against:
+def _against(center, against: ComplaintAgainstIn) -> services.Against:
     staff = window = department = None
     if against.staff:
         staff = Staff.objects.filter(center=center, user__username=against.staff[:150]).first()
@@ -322,7 +323,7 @@ def complaint_list(request, code: str, status: str = "", page: int = Query(1, ge
     }
 
 
-@router.get("/centers/{code}/complaints/board", response={200: BoardOut, **ERRORS})
+@router.get("/centers/{code}/complaints/board", response={200: ComplaintBoardOut, **ERRORS})
 def complaint_board(request, code: str):
     """The officer's board: open, due soon, overdue (with working days), escalated — derived now."""
     center = get_center(code)
@@ -397,8 +398,8 @@ def _explanation(e) -> dict:
     }
 
 
-@router.post("/complaints/{complaint_number}/explanations", response={201: ExplanationOut, **ERRORS})
-def explanation_create(request, complaint_number: str, payload: ExplanationIn):
+@router.post("/complaints/{complaint_number}/explanations", response={201: ComplaintExplanationOut, **ERRORS})
+def explanation_create(request, complaint_number: str, payload: ComplaintExplanationIn):
     """CMP-6: ask a staff member (user name) or a department (code) for an explanation and proposed
     handling by a date; it shows in their to-do list."""
     complaint = _readable(request, complaint_number)
@@ -423,9 +424,9 @@ def explanation_create(request, complaint_number: str, payload: ExplanationIn):
 
 @router.post(
     "/complaints/{complaint_number}/explanations/{explanation_id}/answer",
-    response={200: ExplanationOut, **ERRORS},
+    response={200: ComplaintExplanationOut, **ERRORS},
 )
-def explanation_answer(request, complaint_number: str, explanation_id: Id, payload: AnswerIn):
+def explanation_answer(request, complaint_number: str, explanation_id: Id, payload: ComplaintAnswerIn):
     """CMP-6: the explanation and proposed handling, by the person or department asked."""
     complaint = selectors.get_complaint(complaint_number)
     e = (
@@ -448,7 +449,7 @@ def _handled(request, complaint_number: str) -> Complaint:
 
 
 @router.post("/complaints/{complaint_number}/escalate", response={200: ComplaintRow, **ERRORS})
-def complaint_escalate(request, complaint_number: str, payload: EscalateIn):
+def complaint_escalate(request, complaint_number: str, payload: ComplaintEscalateIn):
     """CMP-5: to the deputy leader (leader) or, for conduct, the discipline office (discipline)."""
     c = services.complaint_escalate(
         actor=request.user, complaint=_handled(request, complaint_number), to=payload.to, note=payload.note
@@ -457,7 +458,7 @@ def complaint_escalate(request, complaint_number: str, payload: EscalateIn):
 
 
 @router.post("/complaints/{complaint_number}/delay", response={200: ComplaintRow, **ERRORS})
-def complaint_delay(request, complaint_number: str, payload: DelayIn):
+def complaint_delay(request, complaint_number: str, payload: ComplaintDelayIn):
     """CMP-4: the explanation to the complainant when it cannot be answered in time; it stays open
     and visibly late until concluded."""
     c = services.complaint_delay(
@@ -467,7 +468,7 @@ def complaint_delay(request, complaint_number: str, payload: DelayIn):
 
 
 @router.post("/complaints/{complaint_number}/conclude", response={200: ComplaintRow, **ERRORS})
-def complaint_conclude(request, complaint_number: str, payload: ConcludeIn):
+def complaint_conclude(request, complaint_number: str, payload: ComplaintConcludeIn):
     """The conclusion: substantiated or not, finding, action, answer and how answered; the reply to
     the sending office for a transfer. Substantiated against a person: a conduct fact (CMP-7);
     a first-inquiry failure named: recorded against them with the visit or case (INQ-3).
@@ -500,8 +501,8 @@ def complaint_conclude(request, complaint_number: str, payload: ConcludeIn):
     return _row(selectors.with_deadlines([c])[0])
 
 
-@router.post("/centers/{code}/suggestion-box/openings", response={201: OpeningOut, **ERRORS})
-def box_opening(request, code: str, payload: OpeningIn):
+@router.post("/centers/{code}/suggestion-box/openings", response={201: ComplaintOpeningOut, **ERRORS})
+def box_opening(request, code: str, payload: ComplaintOpeningIn):
     """002 八(二): the day's suggestion-box opening at 17:00 and the letters found (each then
     registered with channel ``box``); a working day without one is flagged the next morning."""
     center = get_center(code)
@@ -515,8 +516,8 @@ def box_opening(request, code: str, payload: OpeningIn):
     return Status(201, {"id": o.pk, "day": o.day, "opened_at": o.opened_at, "letters": o.letters})
 
 
-@router.post("/centers/{code}/first-inquiry-failures", response={201: FailureOut, **ERRORS})
-def failure_create(request, code: str, payload: FailureIn):
+@router.post("/centers/{code}/first-inquiry-failures", response={201: ComplaintFailureOut, **ERRORS})
+def failure_create(request, code: str, payload: ComplaintFailureIn):
     """INQ-3: a leader records a first-inquiry failure against the officer, with the visit or case."""
     center = get_center(code)
     access.require(request.user, center, *services.FAILURE_RECORDERS)
@@ -583,7 +584,7 @@ def _look_up(request, number: str, code: str):
 
 
 @public_router.post("/complaints/look-up", response={200: PublicComplaintOut, **LOOK_UP_ERRORS})
-def public_complaint_look_up(request, payload: LookUpIn):
+def public_complaint_look_up(request, payload: ComplaintLookUpIn):
     """The complainant's look-up with the number and query code in the body: status, due date and
     the answer, nothing about the staff member beyond what the answer says (throttled, 429)."""
     return _look_up(request, payload.number, payload.code)

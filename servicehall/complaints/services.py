@@ -58,7 +58,10 @@ def _acting_staff(actor, center: Center) -> Staff | None:
 
 
 def _event(complaint: Complaint, staff, action: str, note: str = "") -> None:
-    ComplaintEvent.objects.create(complaint=complaint, at=clock.now(), actor=staff, action=action, note=note)
+    # the step's own record keeps the whole text; the process line may shorten it
+    ComplaintEvent.objects.create(
+        complaint=complaint, at=clock.now(), actor=staff, action=action, note=note[:2000]
+    )
 
 
 def _text(value: str) -> str:
