@@ -30,6 +30,7 @@ RULE_WORDS = (
     gettext_noop("登记受理"),
     gettext_noop("情况说明已答复"),
     gettext_noop("认定首问责任不落实"),
+    gettext_noop("我要投诉"),  # the public pages' link to the online form (public/base.html)
 )
 RELATED = ("center__policy", "against_staff", "against_window", "against_department", "received_by")
 
