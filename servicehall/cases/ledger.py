@@ -3,6 +3,7 @@ monthly summary, and the agency ledger of cases applied for on someone's behalf.
 
 import datetime as dt
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -42,18 +43,18 @@ def daily_workbook(center_name: str, day: dt.date, visits: list[Visit]) -> bytes
     """来访来电登记表 of one day: every visit and call in order, with its first-inquiry officer."""
     wb = Workbook()
     header = [
-        "序号",
-        "时间",
-        "方式",
-        "类别",
-        "窗口",
-        "首问责任人",
-        "来访人",
-        "联系电话",
-        "事由",
-        "处理结果",
-        "移交/引导/转送",
-        "说明",
+        gettext("序号"),
+        gettext("时间"),
+        gettext("方式"),
+        gettext("类别"),
+        gettext("窗口"),
+        gettext("首问责任人"),
+        gettext("来访人"),
+        gettext("联系电话"),
+        gettext("事由"),
+        gettext("处理结果"),
+        gettext("移交/引导/转送"),
+        gettext("说明"),
     ]
     rows = [
         [
@@ -72,7 +73,7 @@ def daily_workbook(center_name: str, day: dt.date, visits: list[Visit]) -> bytes
         ]
         for i, v in enumerate(visits, start=1)
     ]
-    heading = f"{center_name} 来访来电登记表 {day:%Y年%m月%d日}"
+    heading = gettext("%(center_name)s 来访来电登记表 %(day)s") % {"center_name": center_name, "day": format(day, gettext("%Y年%m月%d日"))}
     _sheet(wb, "来访来电登记", heading, header, rows, [6, 8, 6, 10, 18, 10, 10, 14, 40, 16, 18, 30])
     return _save(wb)
 
@@ -80,9 +81,9 @@ def daily_workbook(center_name: str, day: dt.date, visits: list[Visit]) -> bytes
 def monthly_workbook(center_name: str, year: int, month: int, summary: list[WindowMonth]) -> bytes:
     """月度汇总: per window, visits and calls by channel, category and outcome."""
     wb = Workbook()
-    header = ["窗口", *SUMMARY_COLUMNS]
+    header = [gettext("窗口"), *SUMMARY_COLUMNS]
     rows = [[m.label, *m.cells] for m in summary]
-    heading = f"{center_name} 来访来电月度汇总 {year}年{month}月"
+    heading = gettext("%(center_name)s 来访来电月度汇总 %(year)s年%(month)s月") % {"center_name": center_name, "year": year, "month": month}
     _sheet(wb, "月度汇总", heading, header, rows, [22] + [10] * (len(header) - 1))
     return _save(wb)
 
@@ -91,18 +92,18 @@ def agency_workbook(center_name: str, year: int, month: int, cases: list[Case]) 
     """代办台帐 (CAS-13, ANA-3): each case applied for by an agent, with the agent and the outcome."""
     wb = Workbook()
     header = [
-        "序号",
-        "办件编号",
-        "收件时间",
-        "事项",
-        "申请人",
-        "代办人",
-        "代办人证件号码",
-        "代办人电话",
-        "受理窗口",
-        "经办人",
-        "状态",
-        "办结时间",
+        gettext("序号"),
+        gettext("办件编号"),
+        gettext("收件时间"),
+        gettext("事项"),
+        gettext("申请人"),
+        gettext("代办人"),
+        gettext("代办人证件号码"),
+        gettext("代办人电话"),
+        gettext("受理窗口"),
+        gettext("经办人"),
+        gettext("状态"),
+        gettext("办结时间"),
     ]
     rows = [
         [
@@ -121,7 +122,7 @@ def agency_workbook(center_name: str, year: int, month: int, cases: list[Case]) 
         ]
         for i, c in enumerate(cases, start=1)
     ]
-    heading = f"{center_name} 代办台帐 {year}年{month}月"
+    heading = gettext("%(center_name)s 代办台帐 %(year)s年%(month)s月") % {"center_name": center_name, "year": year, "month": month}
     _sheet(wb, "代办台帐", heading, header, rows, [6, 22, 17, 30, 12, 10, 20, 14, 18, 10, 10, 17])
     return _save(wb)
 

@@ -3,6 +3,7 @@ uncovered absences."""
 
 import datetime as dt
 
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,7 +36,7 @@ def statistics_workbook(center, start: dt.date, end: dt.date, stats: dict) -> by
     _tally_sheet(book, "按窗口", "窗口", stats["by_window"])
     _tally_sheet(book, "按日", "日期", stats["by_day"])
     extended = book.create_sheet("延时服务")
-    extended.append(["日期", "窗口", "下班时间", "服务至", "延时分钟"])
+    extended.append([gettext("日期"), gettext("窗口"), gettext("下班时间"), gettext("服务至"), gettext("延时分钟")])
     for row in stats["extended"]:
         extended.append(
             [
@@ -48,7 +49,7 @@ def statistics_workbook(center, start: dt.date, end: dt.date, stats: dict) -> by
         )
     _style(extended)
     absences = book.create_sheet("无人顶岗离岗")
-    absences.append(["日期", "窗口", "人员", "离岗", "结束", "分钟", "允许分钟", "按迟到处理"])
+    absences.append([gettext("日期"), gettext("窗口"), gettext("人员"), gettext("离岗"), gettext("结束"), gettext("分钟"), gettext("允许分钟"), gettext("按迟到处理")])
     for a in stats["absences"]:
         absences.append(
             [
@@ -59,12 +60,12 @@ def statistics_workbook(center, start: dt.date, end: dt.date, stats: dict) -> by
                 f"{clock.local(a.ended_at):%H:%M}",
                 a.minutes,
                 a.threshold_minutes,
-                "是" if a.counts_as_late else "否",
+                gettext("是") if a.counts_as_late else gettext("否"),
             ]
         )
     _style(absences)
     for sheet in book.worksheets:
         sheet.insert_rows(1)
-        sheet["A1"] = f"{center.name} 排队叫号统计 {start:%Y-%m-%d} 至 {end:%Y-%m-%d}"
+        sheet["A1"] = gettext("%(name)s 排队叫号统计 %(start)s 至 %(end)s") % {"name": center.name, "start": format(start, "%Y-%m-%d"), "end": format(end, "%Y-%m-%d")}
         sheet["A1"].font = Font(bold=True, size=13)
     return xlsx.to_bytes(book)
