@@ -366,9 +366,10 @@ def attendance_record(
     staff = _lead(actor, case)
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("department", "representative")
             .filter(meeting=meeting, department__code=(department or "")[:42])
+            .order_by("id")
             .first()
         )
         if invitation is None:
