@@ -85,7 +85,9 @@ def load() -> bool:
         preset="zhaoqing-2012",
         address="泉州市鲤城区",
         phone="0595-22000000",
-        complaint_phone="0595-22000012345",
+        complaint_phone="0595-22000012",
+        # 003 art.4: a complaint (opinion) box in the hall; art.7 and 13: open to the public's scrutiny.
+        complaint_channels="现场投诉、投诉电话、大厅投诉（意见）箱；办结时限承诺在窗口公布，接受公众监督。",
     )
     kaiyuan = services.center_create(
         actor=None,

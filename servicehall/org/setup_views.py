@@ -41,7 +41,15 @@ def center_new(request):
     parents = _administered(request.user)
     if not parents:
         raise PermissionDenied(_("只有系统管理员可以新建中心。"))
-    form = {"code": "", "name": "", "parent": parents[0].code, "preset": "shexi-2022"}
+    form = {
+        "code": "",
+        "name": "",
+        "parent": parents[0].code,
+        "preset": "shexi-2022",
+        "address": "",
+        "phone": "",
+        "complaint_phone": "",
+    }
     if request.method == "POST":
         form = {k: request.POST.get(k, "").strip() for k in form}
         parent = next((c for c in parents if c.code == form["parent"]), None)
@@ -55,6 +63,9 @@ def center_new(request):
                 level=LEVEL_BELOW[parent.level],
                 preset=form["preset"],
                 parent=parent,
+                address=form["address"],
+                phone=form["phone"],
+                complaint_phone=form["complaint_phone"],
             )
         except DomainError as exc:
             messages.error(request, exc.message)

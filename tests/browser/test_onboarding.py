@@ -39,6 +39,8 @@ def test_org_1_county_administrator_sets_up_a_town_center_from_the_shexi_preset(
     page.fill("#code", "heping")
     page.fill("#name", "和平镇综合便民服务中心")
     page.select_option("#preset", "shexi-2022")
+    page.fill("#address", "和平镇人民政府一楼（演示地址）")
+    page.fill("#complaint_phone", "0797-6900012")
     page.click("[data-testid=center-new] button[type=submit]")
     page.wait_for_url("**/setup/centers/heping/")
     center = Center.objects.get(code="heping")
@@ -86,6 +88,7 @@ def test_org_1_county_administrator_sets_up_a_town_center_from_the_shexi_preset(
     page.goto(page.base + "/c/heping/staff/")
     board = page.inner_text("[data-testid=staff]")
     assert "何晓萍" in board and "周远" in board
+    assert "0797-6900012" in page.inner_text("[data-testid=complaints]")
     shot(page, "onboarding-public-staff")
 
 
