@@ -123,7 +123,8 @@ def attendance_day(x: DayInput) -> DayResult:
 
     Punches before the midpoint between the sessions belong to the morning, the rest to the
     afternoon; a session's first punch is the arrival, its last (when there are two or more)
-    the departure. A half on approved leave is not judged; leave without a confirmed substitute
+    the departure. A session with no arrival of its own but punches before its start and after
+    its end (a machine punched only morning and evening) counts as attended. A half on approved leave is not judged; leave without a confirmed substitute
     is an uncovered absence for the day (001 三(一)4(1)⑦)."""
     if not x.workday:
         return DayResult(x.day, REST)
@@ -150,6 +151,9 @@ def attendance_day(x: DayInput) -> DayResult:
         mine = [p for p in punches if (p < noon) == (half == AM)]
         due = start - dt.timedelta(minutes=x.early_minutes if half == AM else 0)
         arrival = mine[0] if mine else None
+        if (arrival is None or arrival >= end) and punches and punches[0] < start and punches[-1] >= end:
+            judged += 1  # a machine punched only on arrival and departure: present throughout
+            continue
         if arrival is None or arrival >= end:
             if x.now is not None and x.now < end:
                 continue  # the session still runs: not absent yet

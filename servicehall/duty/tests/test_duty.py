@@ -603,3 +603,12 @@ def test_dut_3_the_leave_api(kaiyuan, client, bearer):
     other = {**body, "staff": "weixiaojing", "start": "2026-12-01am", "end": "2026-12-01am"}
     r = client.post("/api/v1/leave", json.dumps(other), content_type="application/json", headers=clerk)
     assert r.status_code == 403  # a clerk files only their own
+
+
+def test_dut_5_two_punches_a_day_bracket_the_afternoon():
+    day = dt.date(2026, 11, 19)
+    sessions = ((dt.time(8), dt.time(12)), (dt.time(14, 30), dt.time(17, 30)))
+    both = [dt.datetime(2026, 11, 19, 7, 58), dt.datetime(2026, 11, 19, 17, 35)]
+    assert rules.attendance_day(rules.DayInput(day, True, sessions, both)).status == "on_time"
+    morning_only = [dt.datetime(2026, 11, 19, 7, 58), dt.datetime(2026, 11, 19, 11, 59)]
+    assert rules.attendance_day(rules.DayInput(day, True, sessions, morning_only)).status == "absent_half_day"
