@@ -10,12 +10,15 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext, gettext_noop
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from servicehall.core.i18n import translate
+
 FONTS = Path(__file__).resolve().parent / "fonts"
-TWO_COPIES = ("第一联  申请人留存", "第二联  窗口存档")
+TWO_COPIES = (gettext_noop("第一联  申请人留存"), gettext_noop("第二联  窗口存档"))
 MAIN_FONT = FONTS / "NotoSansSC-Regular.ttf"
 # Fonts for what Noto Sans SC lacks (rare characters in names: CJK Extensions B–G), tried in
 # order; those missing on a machine are skipped (fonts/README.md).
@@ -96,7 +99,7 @@ class Notice:
     lists: list[tuple[str, list[str]]] = field(default_factory=list)  # heading → numbered lines
     paragraphs: list[str] = field(default_factory=list)
     copies: tuple[str, ...] = TWO_COPIES
-    seal_text: str = "审批专用章"
+    seal_text: str = gettext_noop("审批专用章")
     handler: str = ""  # 经办人
 
 
@@ -143,13 +146,13 @@ def _seal_area(pdf: _Document, notice: Notice) -> None:
     pdf.set_text_color(200, 30, 30)
     pdf.set_font("cjk", "", 8)
     pdf.set_xy(right - 52, top + 17)
-    pdf.cell(40, 5, f"（{notice.seal_text}）", align="C")
+    pdf.cell(40, 5, f"（{gettext(notice.seal_text)}）", align="C")
     pdf.set_text_color(0, 0, 0)
     pdf.set_font("cjk", "", 10.5)
     pdf.set_xy(pdf.l_margin, top + 6)
-    pdf.cell(80, 7, f"经办人：{notice.handler or '________'}")
+    pdf.cell(80, 7, gettext("经办人：%(handler)s") % {"handler": notice.handler or "________"})
     pdf.set_xy(right - 100, top + 42)
-    when = notice.issued_at.strftime("%Y年%m月%d日") if notice.issued_at else "    年  月  日"
+    when = notice.issued_at.strftime(gettext("%Y年%m月%d日")) if notice.issued_at else gettext("    年  月  日")
     pdf.cell(88, 6, f"{notice.center_name}    {when}", align="R")
 
 
@@ -159,10 +162,10 @@ def _copy(pdf: _Document, notice: Notice, copy_label: str) -> None:
     pdf.cell(0, 5, notice.center_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if copy_label:
         pdf.set_xy(pdf.l_margin, pdf.t_margin)
-        pdf.cell(0, 5, copy_label, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(0, 5, gettext(copy_label), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     pdf.set_font("cjk", "B", 20)
-    pdf.cell(0, 12, notice.title, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 12, translate(notice.title), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font("cjk", "", 10)
     pdf.cell(0, 7, notice.number, align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(3)
@@ -185,7 +188,7 @@ def _copy(pdf: _Document, notice: Notice, copy_label: str) -> None:
     if notice.case_number or notice.query_code:
         pdf.ln(2)
         pdf.set_font("cjk", "B", 10.5)
-        query = f"办件编号：{notice.case_number}    查询码：{notice.query_code}"
+        query = gettext("办件编号：%(number)s    查询码：%(code)s") % {"number": notice.case_number, "code": notice.query_code}
         pdf.multi_cell(0, 7, query, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if notice.query_hint:
             pdf.set_font("cjk", "", 9.5)
