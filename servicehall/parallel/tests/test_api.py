@@ -74,6 +74,17 @@ def test_par_3_the_center_urges_a_participant_through_the_case_urge(case, client
     assert {p["department"]: p["urges"] for p in body["participants"]} == {"guihua": 0, "nongye": 1}
 
 
+def test_par_3_the_lead_window_urges_and_a_participant_may_not(case, client, bearer):
+    url = f"/api/v1/cases/{case.number}/urge"
+    with clock.freeze("2026-12-01T10:00"):
+        answer = post(client, url, {"department": "guihua", "note": "请尽快答复"}, bearer(LEAD))
+        assert answer.status_code == 201, answer.content
+        answer = post(client, url, {"department": "guihua", "note": "催"}, bearer(FARMING))
+        assert answer.status_code == 403 and answer.json()["code"] == "not_lead"
+        body = client.get(f"/api/v1/cases/{case.number}", headers=bearer(LEAD)).json()
+    assert {p["department"]: p["urges"] for p in body["participants"]} == {"guihua": 1, "nongye": 0}
+
+
 def test_par_4_decide_before_everyone_answered_is_409_then_the_deemed_decision_prints(case, client, bearer):
     url = f"/api/v1/cases/{case.number}/decide"
     with clock.freeze("2026-11-30T10:00"):
