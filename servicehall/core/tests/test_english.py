@@ -435,3 +435,26 @@ def test_openapi_descriptions_name_no_requirement_id(client):
     schema = client.get("/api/v1/openapi.json").content.decode()
     ids = sorted(set(re.findall(REQUIREMENT_ID, schema)))
     assert not ids, ids
+
+
+def test_the_schema_loses_requirement_ids_but_keeps_its_words():
+    from servicehall.core.api import without_requirement_ids
+
+    schema = {
+        "paths": {
+            "/x": {"post": {"description": "CAS-5: extend to a new date (CAS-5, CAS-6).", "tags": ["CAS-5"]}}
+        }
+    }
+    assert without_requirement_ids(schema)["paths"]["/x"]["post"]["description"] == "extend to a new date."
+
+
+@pytest.mark.parametrize("path", [*templates(), *catalogues()], ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_requirement_id_on_a_page(path):
+    text = (
+        TEMPLATE_SKIP.sub("", path.read_text(encoding="utf-8"))
+        if path.suffix == ".html"
+        else path.read_text()
+    )
+    if path.suffix == ".po":  # what a reader sees: the English, not the references in comments
+        text = "\n".join(line for line in text.splitlines() if line.startswith(("msgstr", '"')))
+    assert not re.findall(REQUIREMENT_ID, text)
