@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from servicehall.assessment import exports, rules, selectors, services
@@ -23,11 +24,11 @@ from servicehall.org.models import Staff, Window
 from servicehall.org.selectors import get_center
 
 PART_NAMES = {
-    "discipline": "工作纪律",
-    "service": "服务质量",
-    "cases": "办件管理",
-    "online": "网上办理",
-    "rating": "服务对象评议",
+    "discipline": _("工作纪律"),
+    "service": _("服务质量"),
+    "cases": _("办件管理"),
+    "online": _("网上办理"),
+    "rating": _("服务对象评议"),
 }
 
 
@@ -137,9 +138,14 @@ def person_page(request, username: str):
     if row:
         for code, name in PART_NAMES.items():
             groups.append((code, name, row.parts.get(code), [ln for ln in row.lines if ln["part"] == code]))
-        groups.append(("bonus", "加分项目", row.bonus, [ln for ln in row.lines if ln["part"] == "bonus"]))
+        groups.append(("bonus", _("加分项目"), row.bonus, [ln for ln in row.lines if ln["part"] == "bonus"]))
         groups.append(
-            ("eligibility", "取消评先评优资格", None, [ln for ln in row.lines if ln["part"] == "eligibility"])
+            (
+                "eligibility",
+                _("取消评先评优资格"),
+                None,
+                [ln for ln in row.lines if ln["part"] == "eligibility"],
+            )
         )
     book = m.book
     appeal_open = bool(
