@@ -411,7 +411,7 @@ def check_extension(
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 COLOURS = (GREEN, YELLOW, RED)
-COLOUR_NAMES = {GREEN: "正常", YELLOW: "黄牌预警", RED: "红牌超期"}
+COLOUR_NAMES = {GREEN: gettext_noop("正常"), YELLOW: gettext_noop("黄牌预警"), RED: gettext_noop("红牌超期")}
 
 
 def warn_days(limit_days: int) -> int:
@@ -485,7 +485,7 @@ def check_id_number(value: str, today: dt.date) -> IdCheck:
         ric.get_birth_place(number)
         warning = ""
     except NumberError:
-        warning = f"行政区划代码 {number[:6]} 不在已知目录中，请核对证件（号码校验无误，已接受）。"
+        warning = gettext_noop("行政区划代码 %(code)s 不在已知目录中，请核对证件（号码校验无误，已接受）。", code=number[:6])
     return IdCheck(number, born, warning)
 
 
@@ -583,11 +583,11 @@ OUTCOME_NEEDS = {
     DENIAL: "note",
 }
 NEED_MESSAGES = {
-    "colleague": "移交同事时须选择接手的同事。",
-    "window": "引导至其他窗口时须选择窗口。",
-    "leader": "请示领导时须选择领导。",
-    "agency": "转送其他部门时须写明部门名称。",
-    "note": "否定报备须写明不能办理的原因和依据。",
+    "colleague": gettext_noop("移交同事时须选择接手的同事。"),
+    "window": gettext_noop("引导至其他窗口时须选择窗口。"),
+    "leader": gettext_noop("请示领导时须选择领导。"),
+    "agency": gettext_noop("转送其他部门时须写明部门名称。"),
+    "note": gettext_noop("否定报备须写明不能办理的原因和依据。"),
 }
 
 

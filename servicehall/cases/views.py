@@ -19,6 +19,7 @@ from servicehall.core import clock
 from servicehall.core.api_contract import parse_day
 from servicehall.core.board import notes_for as board_notes
 from servicehall.core.errors import DomainError, NotFound
+from servicehall.core.i18n import translate
 from servicehall.core.request_context import ip_of
 from servicehall.org import access
 from servicehall.org.models import Staff, Window
@@ -313,7 +314,7 @@ def center_cases(request, code: str):
         "listing": listing,
         "rows": [(c, selectors.case_row(c)) for c in listing.cases],
         "statuses": [(s, rules.STATUS_NAMES[s]) for s in rules.STATUSES],
-        "colours": [(c, rules.COLOUR_NAMES[c]) for c in rules.COLOURS],
+        "colours": [(c, translate(rules.COLOUR_NAMES[c])) for c in rules.COLOURS],
         "query": query.urlencode(),
         "error": error,
     }
