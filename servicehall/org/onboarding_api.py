@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 import annotated_types
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
@@ -111,9 +112,9 @@ def center_create(request, payload: CenterIn):
     if payload.parent:
         parent = Center.objects.filter(code=payload.parent).first()
         if parent is None:
-            raise Invalid("parent_not_found", f"没有编码为「{payload.parent}」的上级中心。")
+            raise Invalid("parent_not_found", gettext("没有编码为「%(parent)s」的上级中心。") % {"parent": payload.parent})
         if not access.has_role(request.user, parent, Role.SYSADMIN):
-            raise Forbidden(f"只有「{parent.name}」或其上级的系统管理员可以在其下创建中心。")
+            raise Forbidden(gettext("只有「%(name)s」或其上级的系统管理员可以在其下创建中心。") % {"name": parent.name})
     level = payload.level or LEVEL_BELOW[parent.level if parent else None]
     center = services.center_create(
         actor=request.user,
@@ -171,7 +172,7 @@ class PolicyIn(BaseModel):
 
 def _policy_of(request, center: Center) -> dict:
     if not access.roles_in(request.user, center):
-        raise Forbidden(f"您在「{center.name}」没有任何角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有任何角色。") % {"name": center.name})
     return policy_dict(center.policy)
 
 
@@ -228,7 +229,7 @@ def _departments(center: Center, codes: list[str]) -> list[Department]:
     found = {d.code: d for d in Department.objects.filter(center=center, code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
-        raise Invalid("unknown_department", f"本中心没有编码为「{'、'.join(missing)[:200]}」的科室。")
+        raise Invalid("unknown_department", gettext("本中心没有编码为「%(value)s」的科室。") % {"value": '、'.join(missing)[:200]})
     return [found[c] for c in dict.fromkeys(codes)]
 
 
@@ -292,9 +293,9 @@ def _windows(center: Center, ids: list[int]) -> list[Window]:
     found = {w.pk: w for w in Window.objects.filter(pk__in=ids)}
     for pk in ids:
         if pk not in found:
-            raise Invalid("window_not_found", f"没有编号为 {pk} 的窗口。")
+            raise Invalid("window_not_found", gettext("没有编号为 %(pk)s 的窗口。") % {"pk": pk})
         if found[pk].center_id != center.pk:
-            raise Invalid("window_of_other_center", f"窗口 {pk}（{found[pk]}）不属于{center.name}。")
+            raise Invalid("window_of_other_center", gettext("窗口 %(pk)s（%(value)s）不属于%(name)s。") % {"pk": pk, "value": found[pk], "name": center.name})
     return [found[pk] for pk in dict.fromkeys(ids)]
 
 
@@ -423,9 +424,9 @@ class PostOut(Schema):
 def _staff(center: Center, username: str, what: str = "staff") -> Staff:
     staff = Staff.objects.filter(user__username=username).select_related("user").first()
     if staff is None:
-        raise Invalid(f"{what}_not_found", f"没有用户名为「{username[:50]}」的工作人员。")
+        raise Invalid(f"{what}_not_found", gettext("没有用户名为「%(value)s」的工作人员。") % {"value": username[:50]})
     if staff.center_id != center.pk:
-        raise Invalid(f"{what}_of_other_center", f"{staff.name} 不属于{center.name}。")
+        raise Invalid(f"{what}_of_other_center", gettext("%(name)s 不属于%(name1)s。") % {"name": staff.name, "name1": center.name})
     return staff
 
 
@@ -438,7 +439,7 @@ def post_create(request, window_id: Id, payload: PostIn):
     ``two_a_posts`` (409)."""
     window = Window.objects.filter(pk=window_id).select_related("center").first()
     if window is None:
-        raise NotFound(f"没有编号为 {window_id} 的窗口。", code="window_not_found")
+        raise NotFound(gettext("没有编号为 %(window_id)s 的窗口。") % {"window_id": window_id}, code="window_not_found")
     center = window.center
     access.require(request.user, center, *access.CONFIGURERS)
     staff = _staff(center, payload.staff)
