@@ -50,7 +50,12 @@ def test_par_1_to_par_4_lead_takes_participant_approves_other_deemed_lead_prints
         lead.wait_for_load_state("networkidle")
         case = Case.objects.get()
         assert case.status == "accepted"
-        lead.goto(lead.base + f"/parallel/cases/{case.number}/")
+        assert lead.url.endswith(f"/cases/{case.number}/")  # the case page shows its participants
+        assert lead.get_by_test_id("participants").locator("tr[data-department]").count() == 2
+        shot(lead, "parallel-case-page")
+        lead.get_by_test_id("parallel-page").click()
+        lead.wait_for_load_state("networkidle")
+        assert lead.url.endswith(f"/parallel/cases/{case.number}/")
         rows = lead.get_by_test_id("participants").locator("tr[data-department]")
         assert rows.count() == 2 and "2026-12-04" in rows.nth(1).inner_text()
         shot(lead, "parallel-lead-sent")
@@ -76,7 +81,7 @@ def test_par_1_to_par_4_lead_takes_participant_approves_other_deemed_lead_prints
         assert "超时默认同意" in row.inner_text()
         decide = lead.get_by_test_id("decide-form")
         decide.locator("input[name=result]").fill("准予建房，按批准的四至范围施工")
-        decide.locator("button[value='1']").click()
+        decide.locator("button[value='1']").click(timeout=60_000)  # the decision is rendered as it is issued
         lead.wait_for_load_state("networkidle")
         link = lead.get_by_test_id("print-decision")
         shot(lead, "parallel-lead-decided")
