@@ -335,7 +335,7 @@ def line_create(request, code: str, payload: LineIn):
 class StaffIn(Schema):
     username: str = Field(pattern=r"^[A-Za-z0-9_.@+-]{1,150}$")
     name: str = Field(min_length=1, max_length=40, pattern=TEXT)
-    password: str = Field(**stated(minLength=8, maxLength=128))
+    password: str = Field(max_length=128, **stated(minLength=8))
     department: Code | None = None
     roles: list[Literal[GRANTABLE]] = Field(default_factory=list, max_length=12)  # type: ignore[valid-type]
     title: str = Field("", max_length=60)
