@@ -145,7 +145,9 @@ def _decision_out(case: Case, decision) -> dict:
         "status": case.status,
         "approve": decision.approve,
         "deemed": [
-            line.split("：", 1)[0] for line in decision.content["lists"][0][1] if "超时默认同意" in line
+            line.split("：", 1)[0]
+            for line in services.opinion_lines(decision.content)
+            if "超时默认同意" in line
         ],
         "url": reverse("api:parallel_decision", kwargs={"number": case.number}),
     }

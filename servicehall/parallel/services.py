@@ -223,13 +223,22 @@ def decision_content(case: Case, views, result: str, approve: bool, staff, numbe
             ["牵头站所", f"{case.item_version.department.name}（{case.window}）"],
             ["受理时间", _day(case.accepted_at)],
             ["审批决定", ("准予许可：" if approve else "不予许可：") + result],
+            *[line.split("：", 1) for line in lines],  # one row per participant: its opinion
         ],
-        "lists": [["协办站所意见", lines]],
+        "lists": [],
         "paragraphs": [
             "本决定由牵头站所汇总各协办站所意见后作出（统一受理、抄告相关、同步审批、限时办结）。",
             case_notices.REMEDY,
         ],
     }
+
+
+HEAD_ROWS = 6  # the decision's rows before the participants' opinions
+
+
+def opinion_lines(content: dict) -> list[str]:
+    """Each participant's opinion as the decision prints it: "站所：意见"."""
+    return [f"{label}：{value}" for label, value in content["fields"][HEAD_ROWS:]]
 
 
 def _document(content: dict) -> pdf.Notice:

@@ -109,7 +109,7 @@ class ParallelMachine(RuleBasedStateMachine):
             return
         at_decision = selectors.participants(self.case, decision.at, with_handlers=False)
         assert not [v for v in at_decision if v.pending]
-        content = " ".join(decision.content["lists"][0][1])
+        content = " ".join(services.opinion_lines(decision.content))
         for v in at_decision:
             assert (f"{v.department.name}：超时默认同意" in content) == v.deemed
 

@@ -176,7 +176,7 @@ def test_par_4_shexi_one_approves_one_silent_deemed_after_its_limit_across_a_wee
         decision = services.decide(actor=user_named(LEAD), case=case, result="准予建房", approve=True)
     case.refresh_from_db()
     assert case.status == "completed"
-    lines = decision.content["lists"][0][1]
+    lines = services.opinion_lines(decision.content)
     assert any(line.startswith("农业综合服务站：超时默认同意") for line in lines)
     assert any(line.startswith("村镇规划建设站：同意") for line in lines)
     text = pdf_text(services.pdf_of(decision))
