@@ -290,7 +290,7 @@ def leave_file(
 
 def _open_leave(leave_id: int) -> Leave:
     leave = (
-        Leave.objects.select_for_update()
+        Leave.objects.select_for_update(of=("self",))
         .filter(pk=leave_id, voided_at__isnull=True)
         .select_related("center__policy", "center__parent", "staff__user", "substitute__user")
         .first()
@@ -510,7 +510,12 @@ def clock_in_void(*, actor, clock_in_id: int, reason: str) -> ClockIn:
     """A manual correction: a wrong punch voided with a reason, audited (nothing is deleted)."""
     reason = (reason or "").strip()
     with transaction.atomic():
-        row = ClockIn.objects.select_for_update().filter(pk=clock_in_id).select_related("center").first()
+        row = (
+            ClockIn.objects.select_for_update(of=("self",))
+            .filter(pk=clock_in_id)
+            .select_related("center")
+            .first()
+        )
         if row is None:
             raise NotFound("没有这条打卡记录。", code="clock_in_not_found")
         access.require(actor, row.center, *CLOCK_EDITORS)
