@@ -37,11 +37,45 @@ def insert_sql(model: type[models.Model]) -> str:
     return _statement(model, connection.vendor)[0]
 
 
+# Fields whose value goes to the database as it is when it is already of its plain Python type:
+# no ``pre_save`` of their own, and a prep that only converts other types (``to_python``).
+_PLAIN = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
+_TEXT, _NUMBER = frozenset({str, type(None)}), frozenset({int, bool, type(None)})
+
+
+def _kept_types(field: models.Field) -> frozenset:
+    """The value types that go to the database unchanged for this field (none: convert always)."""
+    if not isinstance(field, _PLAIN) or type(field).pre_save is not models.Field.pre_save:
+        return frozenset()
+    if isinstance(field, models.ForeignKey):  # the target's key decides: an integer one
+        integer = isinstance(field.target_field, models.AutoField | models.BigAutoField | models.IntegerField)
+        return _NUMBER if integer else frozenset()
+    return _TEXT if isinstance(field, models.CharField | models.TextField) else _NUMBER
+
+
+@cache
+def _preparers(model: type[models.Model], vendor: str) -> tuple:
+    """(field, attname, types kept as they are) per inserted field, in the statement's order."""
+    return tuple((f, f.attname, _kept_types(f)) for f in _statement(model, vendor)[1])
+
+
 def insert_values(obj: models.Model) -> list:
-    return [
-        f.get_db_prep_save(f.pre_save(obj, True), connection)
-        for f in _statement(type(obj), connection.vendor)[1]
-    ]
+    """The values the ORM would insert: a plain field's value of its own type as it is (what
+    ``get_db_prep_save`` returns for it), every other through the field's own conversion."""
+    values = []
+    state = obj.__dict__
+    for field, attname, as_is in _preparers(type(obj), connection.vendor):
+        if attname in state and type(state[attname]) in as_is:
+            values.append(state[attname])
+        else:
+            values.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
+    return values
 
 
 def insert(obj: models.Model) -> models.Model:

@@ -115,3 +115,40 @@ def test_update_writes_only_the_named_fields(django_user_model):
     rows.update(token, "revoked_at")
     back = ApiToken.objects.get(pk=token.pk)
     assert back.revoked_at == AT + dt.timedelta(minutes=5) and back.key_hash == "u" * 64
+
+
+def test_insert_values_equal_what_the_orm_prepares_for_every_field():
+    """The plain fast path gives exactly ``get_db_prep_save`` of each field, for plain values
+    and for values that need converting (a choice enum, a lazy text, a date-time, JSON)."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.utils.functional import lazy
+
+    from servicehall.core.models import AuditEvent
+
+    at = dt.datetime(2026, 11, 23, 1, 2, 3, tzinfo=dt.UTC)
+    lazy_text = lazy(lambda: "lazy", str)()
+    event = AuditEvent(
+        chain="kaiyuan",
+        seq=7,
+        at=at,
+        actor_id=None,
+        actor_name=lazy_text,
+        center_code="kaiyuan",
+        action="x.y",
+        object_type="",
+        object_id="12",
+        before={"a": 1},
+        after=None,
+        ip="",
+        prev_hash="p",
+        hash="h",
+    )
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    expected = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+
+    def plain(values):  # PostgreSQL wraps JSON in an adapter that compares by identity
+        return [getattr(v, "obj", v) for v in values]
+
+    assert plain(rows.insert_values(event)) == plain(expected)

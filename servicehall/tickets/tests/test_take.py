@@ -246,10 +246,16 @@ QUERIES_TAKE = {"sqlite": 10, "postgresql": 7}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="round trips to PostgreSQL's server")
-def test_a_kiosk_take_is_three_round_trips_on_postgresql(transactional_db, client, tmp_path):
+def test_a_kiosk_take_is_three_round_trips_on_postgresql(transactional_db, client, tmp_path, monkeypatch):
     """Issue 11: BEGIN with the counter's upsert, the ticket with its audit event (a statement
     prepared once per connection), COMMIT; no SELECT 1, no BEGIN of its own."""
     from django.db import close_old_connections
+
+    from servicehall.workdays import cache
+
+    # The calendar's stamp is read again after a second; on a loaded machine the two takes
+    # below can be further apart than that, and the stamp is not what is measured here.
+    monkeypatch.setattr(cache, "SHARED_SECONDS", 3600.0)
 
     from servicehall.org import demo as org_demo
     from servicehall.tickets import demo as tickets_demo
