@@ -200,23 +200,13 @@ def month_of(center, year: int, month: int, *, with_lines: bool = False, only: i
         for e in own.order_by("at", "pk"):
             _add(ix, entries, lines, e.staff_id, _fact(e), with_lines, e.event)
     else:
-        # One GROUP BY (person, rule) over the month; a praised event counts once, so the few
-        # rules scored per event are summed per event too (their own, small, query).
-        events = ix.event_rules()
-        summed = (
-            own.exclude(rule__in=events)
-            .values_list("staff_id", "rule")
-            .annotate(k=Min("kind"), q=Sum("quantity"))
-        )
-        for staff_id, rule, kind, q in summed:
+        # One GROUP BY (person, rule, event) over the month: ``event`` is filled only for the
+        # rules scored once per event (a praise), so every other rule is one group per person.
+        summed = own.values_list("staff_id", "rule", "event").annotate(k=Min("kind"), q=Sum("quantity"))
+        for staff_id, rule, event, kind, q in summed:
             code = ix.resolve(kind, rule)
             if code and staff_id in entries:
-                entries[staff_id].append((code, q * rules.KIND_WEIGHT.get(kind, 1), ""))
-        for staff_id, rule, event, q in (
-            own.filter(rule__in=events).values_list("staff_id", "rule", "event").annotate(q=Sum("quantity"))
-        ):
-            if staff_id in entries and rule in ix.rules:
-                entries[staff_id].append((rule, q, event))
+                entries[staff_id].append((code, q * rules.KIND_WEIGHT.get(kind, 1), event))
     others = _other_facts([center.pk], start, end)
     for f in others:
         staff_id = f.staff_id or holder.get(f.window_id)
@@ -269,6 +259,7 @@ def _add(ix, entries, lines, staff_id, f: Fact, with_lines: bool, event: str = "
                 "quantity": quantity,
                 "points": rules.line_points(rule, quantity),
                 "note": f.note,
+                "event": event,
                 "evidence": {"kind": f.evidence.kind, "ref": f.evidence.ref, "url": f.evidence.url},
                 "appeal": None,
                 "removed": False,
@@ -349,6 +340,7 @@ def _line_dict(ln: Line) -> dict:
         "quantity": ln.quantity,
         "points": ln.points,
         "note": ln.note,
+        "event": ln.event,
         "evidence": {"kind": ln.evidence_kind, "ref": ln.evidence_ref, "url": ln.evidence_url},
         "appeal": {"status": appeal.status, "reason": appeal.reason, "decision": appeal.decision}
         if appeal

@@ -188,8 +188,8 @@ def record_fact(
     if q <= 0 or q > 1000:
         raise Invalid("invalid_quantity", "数量应大于 0 且不超过 1000。")
     _not_published(center, at)
-    if r["unit"] == "event" and not (event or evidence):
-        event = note
+    # Only a rule scored once per event keeps the event (the month groups by it).
+    event = ((event or evidence or note) if r["unit"] == "event" else "")[:100]
     return _entry(
         actor,
         center,
@@ -202,7 +202,7 @@ def record_fact(
         note=note,
         quantity=q,
         evidence=evidence,
-        event=(event or evidence)[:100],
+        event=event,
     )
 
 
