@@ -188,17 +188,19 @@ class Case(Voidable):
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
         indexes = [
-            # CAS-14: the board counts and lists only open cases; history never enters the index.
+            # CAS-14: the board counts and lists only open cases; history never enters the index. The
+            # board's counts read the index alone (no row of the table): a county's board costs
+            # what its own open cases cost, however many cases the other centers hold.
             models.Index(
-                fields=["center", "status", "due_at"],
-                name="case_open_center_idx",
-                condition=models.Q(status__in=rules.OPEN),
+                fields=["center", "status", "due_at", "warn_date", "backfilled", "voided_at"],
+                name="case_open_center_cover_idx",
+                condition=models.Q(status__in=rules.OPEN, voided_at__isnull=True),
             ),
             # the running cases in deadline order: red counts, and the most urgent first.
             models.Index(
-                fields=["center", "due_at"],
-                name="case_running_center_idx",
-                condition=models.Q(status__in=rules.RUNNING),
+                fields=["center", "due_at", "due_date", "status", "voided_at"],
+                name="case_running_center_cover_idx",
+                condition=models.Q(status__in=rules.RUNNING, voided_at__isnull=True),
             ),
             models.Index(
                 fields=["handler", "due_at"],

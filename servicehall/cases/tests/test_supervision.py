@@ -92,7 +92,7 @@ def test_cas_14_board_and_lists_take_a_fixed_number_of_queries(kaiyuan, intake, 
         staff = Staff.objects.get(name="陈建伟")
         window = Case.objects.first().window
         selectors.board(center, at("2026-12-09T10:00"))  # warm the calendar cache
-        with django_assert_num_queries(5) as board:
+        with django_assert_num_queries(6) as board:
             selectors.board(center, at("2026-12-09T10:00"))
         with django_assert_num_queries(2) as own:
             selectors.handler_cases(staff, at("2026-12-09T10:00"))
