@@ -24,7 +24,8 @@ public_router = Router(tags=["public"], auth=None)  # mounted under /api/v1/publ
 
 Text = Annotated[str, Field(max_length=2000, **stated(minLength=1, pattern=r"\S"))]
 ShortText = Annotated[str, Field(max_length=2000)]
-Phone = Annotated[str, Field(**stated(pattern=r"^\s*(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\s*$"))]
+# empty for an anonymous complaint (a letter in the box); else checked by the service (invalid_phone)
+Phone = Annotated[str, Field(**stated(pattern=r"^\s*((1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\s*)?$"))]
 UserName = Annotated[str, Field(description="a user name", max_length=150)]
 
 
