@@ -372,3 +372,28 @@ def test_pages_show_the_month_the_person_and_the_awards(november, client, login,
     assert client.get("/assessment/staff/laizhenhua/?period=2026-11").status_code == 403
     client.logout()
     assert client.get("/assessment/shexi/honours/?quarter=2026Q4").status_code == 200
+
+
+def test_asm_end_to_end_with_the_duty_apps_real_attendance(shexi, client, bearer):
+    """The duty app's own provider (no fake): November's derived attendance of a clerk with one
+    clock-in becomes discipline lines with the duty app's evidence, capped at zero."""
+    from servicehall.core import registry
+
+    providers = {p.__module__ for p in registry.providers("facts")}
+    if "servicehall.duty.selectors" not in providers:
+        pytest.skip("the duty app offers no conduct facts in this tree")
+    from servicehall.duty.models import ClockIn
+    from servicehall.org.models import Staff
+
+    staff = Staff.objects.get(user__username="xiechunhua")
+    with clock.freeze(DECEMBER):
+        ClockIn.objects.create(
+            center=shexi, staff=staff, at=clock.parse_moment("2026-11-05T08:09"), device="fp-1"
+        )
+        body = client.get(
+            "/api/v1/staff/xiechunhua/assessment?period=2026-11", headers=bearer("xiechunhua")
+        ).json()
+    duty = [ln for ln in body["lines"] if ln["part"] == "discipline"]
+    assert duty and all(ln["evidence"]["url"] for ln in duty)
+    assert {ln["rule"] for ln in duty} <= {"D1-late", "D1-absent", "D7-uncovered"}
+    assert body["parts"]["discipline"] == max(0, 30 + sum(ln["points"] for ln in duty))
