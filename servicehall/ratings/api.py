@@ -4,10 +4,11 @@ from typing import Annotated, Literal
 
 from django.http import HttpResponseNotModified, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import PlainValidator, WithJsonSchema
 
 from servicehall.core import clock
 from servicehall.core.api import BearerToken, ErrorOut
-from servicehall.core.api_contract import Day, Id, Moment, session_auth, stated
+from servicehall.core.api_contract import Day, Flag, Id, Moment, session_auth, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.roles import Role
 from servicehall.org import access
@@ -19,7 +20,26 @@ from servicehall.tickets import selectors as ticket_selectors
 
 router = Router(tags=["ratings"])
 
-Level = Annotated[int, Field(strict=True, ge=1, le=5, description="1 非常满意 … 5 非常不满意")]
+
+def whole(low: int, high: int, description: str = ""):
+    """An integer as JSON has it (3 or 3.0; never true, "3" or 3.5) within [low, high]."""
+
+    def check(value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("应为整数")
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError("应为整数")
+        if not low <= value <= high:
+            raise ValueError(f"应在 {low} 至 {high} 之间")
+        return int(value)
+
+    schema = {"type": "integer", "minimum": low, "maximum": high}
+    if description:
+        schema["description"] = description
+    return Annotated[int, PlainValidator(check), WithJsonSchema(schema)]
+
+
+Level = whole(1, 5, "1 非常满意 … 5 非常不满意")
 Text = Annotated[str, Field(**stated(minLength=1, pattern=r"\S"))]
 Reason = Annotated[str, Field(**stated(enum=list(rules.REASONS)))]
 PERIOD_RE = r"^20(0[4-9]|[1-9][0-9])-(0[1-9]|1[0-2])$"
@@ -286,7 +306,7 @@ def hotline_complete(request, code: str, order_id: Id, payload: HotlineCompleteI
 
 class SampleIn(Schema):
     period: Period
-    seed: int | None = Field(None, ge=0, le=2**62)
+    seed: whole(0, 2**62) | None = None
 
 
 class SampleOut(Schema):
@@ -402,7 +422,7 @@ class RevisitIn(Schema):
     progress: Text
     opinion: str = Field("", **stated(maxLength=2000))
     suggestions: str = Field("", **stated(maxLength=2000))
-    justified: bool | None = None
+    justified: Flag | None = None
     rectification: str = Field("", **stated(maxLength=2000))
     rectified_on: Day | None = None
 
@@ -522,7 +542,7 @@ def appraisal_create(request, code: str, payload: AppraisalIn):
 
 
 class CodesIn(Schema):
-    count: int = Field(..., strict=True, ge=1, le=services.MAX_CODES)
+    count: whole(1, services.MAX_CODES)
 
 
 class CodesOut(Schema):
