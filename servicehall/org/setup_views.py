@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from servicehall.core import clock
 from servicehall.core.errors import DomainError, Invalid
 from servicehall.core.roles import Role
-from servicehall.org import access, selectors, services
+from servicehall.org import access, selectors, services, staff_excel
 from servicehall.org.models import Center, Department, RoleAssignment, Staff, Window
 from servicehall.org.presets import PRESETS
 from servicehall.org.staff_excel import ROLES
@@ -157,7 +157,30 @@ def center_setup(request, code: str):
         raise Http404 from None
     if not access.has_role(request.user, center, *access.CONFIGURERS):
         raise PermissionDenied(_("只有本中心或上级中心的系统管理员、中心主任可以设置中心。"))
-    if request.method == "POST":
+    imported = None
+    if request.method == "POST" and request.POST.get("action") == "import":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise Invalid("file_required", _("请选择要导入的人员名单（.xlsx）。"))
+            imported = staff_excel.import_file(actor=request.user, center=center, file=upload)
+        except staff_excel.ImportRefused as exc:
+            messages.error(request, _("人员名单有 %(n)s 处错误，未保存任何内容：") % {"n": len(exc.errors)})
+            imported = {"errors": [str(e) for e in exc.errors]}
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("已导入 %(d)s 个科室、%(w)s 个窗口、%(s)s 名工作人员、%(p)s 个岗位。")
+                % {
+                    "d": imported["departments"],
+                    "w": imported["windows"],
+                    "s": imported["staff"],
+                    "p": imported["posts"],
+                },
+            )
+    elif request.method == "POST":
         try:
             done = _act(request, center)
         except DomainError as exc:
@@ -166,6 +189,7 @@ def center_setup(request, code: str):
             messages.success(request, done)
             return redirect("center_setup", code=center.code)
     context = {
+        "imported": imported,
         "center": center,
         "departments": list(center.departments.all()),
         "windows": selectors.windows_with_holders(center, clock.today()),

@@ -1,0 +1,47 @@
+"""The center setup pages: a new center from a preset, and the staff list imported from a page."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from servicehall.core import clock
+from servicehall.org import staff_excel
+from servicehall.org.models import Center, Department, Staff
+
+TODAY = "2026-11-23T10:00"
+
+
+def test_org_1_setup_pages_create_a_center_and_import_its_staff_list(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    with clock.freeze(TODAY):
+        response = client.post(
+            "/setup/centers/new/",
+            {"parent": "county", "code": "heping", "name": "和平镇便民服务中心", "preset": "shexi-2022"},
+        )
+        assert response.status_code == 302 and response["Location"] == "/setup/centers/heping/"
+        center = Center.objects.get(code="heping")
+        assert center.policy.preset == "shexi-2022" and center.level == "town"
+        upload = SimpleUploadedFile("staff.xlsx", staff_excel.template())
+        page = client.post("/setup/centers/heping/", {"action": "import", "file": upload}).content.decode()
+    assert 'data-testid="initial-passwords"' in page and "zhangsan" in page
+    assert Staff.objects.filter(center=center, user__username="zhangsan").exists()
+
+
+def test_org_7_setup_page_lists_every_bad_cell_of_a_staff_list_and_saves_nothing(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    wb = load_workbook(io.BytesIO(staff_excel.template()))
+    wb[staff_excel.WINDOWS]["C2"] = "柜台"
+    out = io.BytesIO()
+    wb.save(out)
+    with clock.freeze(TODAY):
+        upload = SimpleUploadedFile("staff.xlsx", out.getvalue())
+        page = client.post("/setup/centers/kaiyuan/", {"action": "import", "file": upload}).content.decode()
+    assert "「窗口」表第 2 行 C 列" in page
+    assert not Department.objects.filter(center__code="kaiyuan", code="minzheng").exists()
+
+
+def test_org_1_only_system_administrators_create_centers_from_a_page(client, demo):
+    client.login(username="chenshaoli", password="Demo@2026")
+    assert client.get("/setup/centers/new/").status_code == 403
+    assert client.get("/setup/centers/kaiyuan/").status_code == 403
