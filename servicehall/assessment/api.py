@@ -192,10 +192,14 @@ def conduct_create(request, code: str, payload: ConductIn):
     against a person, from the rulebook's ledger items; each entry is a conduct fact."""
     center = get_center(code)
     e = services.record_conduct(
-        request.user, center=center, staff=payload.staff, rule=payload.rule, at=payload.at, note=payload.note
+        request.user,
+        center=center,
+        staff=payload.staff,
+        rule=payload.rule,
+        at=payload.at,
+        note=payload.note,
+        evidence=payload.photo or "",
     )
-    if payload.photo:
-        e.evidence = payload.photo
     return Status(201, _entry_out(e))
 
 
@@ -457,6 +461,38 @@ def publish(request, code: str, period: Period):
             "staff": pub.results.count(),
         },
     )
+
+
+class AdjustIn(Schema):
+    staff: Username
+    rule: RuleCode
+    quantity: Annotated[float, Field(gt=0, le=1000)] | None = None
+    note: Text
+    reason: LongText
+
+
+class AdjustOut(Schema):
+    staff: str
+    total: float
+    rank: int
+
+
+@router.post("/centers/{code}/assessment/{period}/adjustments", response={201: AdjustOut})
+def adjustment(request, code: str, period: Period, payload: AdjustIn):
+    """ASM-7: a correction of a published month: a line added to the person's frozen result, with
+    its reason (the result is scored again and recorded as an adjustment)."""
+    center = get_center(code)
+    r = services.adjust(
+        request.user,
+        center=center,
+        period=period,
+        staff=payload.staff,
+        rule=payload.rule,
+        quantity=payload.quantity,
+        note=payload.note,
+        reason=payload.reason,
+    )
+    return Status(201, {"staff": payload.staff, "total": float(r.total), "rank": r.rank})
 
 
 class AppealIn(Schema):

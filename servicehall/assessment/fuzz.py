@@ -28,6 +28,7 @@ RULES = {
     "appeal_exists",
     "no_appeal",
     "appeal_decided",
+    "not_published",  # an adjustment to a month not yet published
 }
 
 

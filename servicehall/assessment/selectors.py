@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Min, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from servicehall.assessment import rules
 from servicehall.assessment.models import ClosingCheck, Entry, Line, Meeting, Publication, Result, Rulebook
@@ -349,11 +350,26 @@ def _line_dict(ln: Line) -> dict:
     }
 
 
+EVIDENCE = {
+    "assessment_entry": _("考核记录"),
+    "adjustment": _("发布后调整"),
+    "case": _("办件"),
+    "complaint": _("投诉"),
+    "rating": _("评价"),
+    "clock_in": _("打卡"),
+    "attendance": _("考勤"),
+    "leave": _("请假"),
+    "training": _("培训"),
+    "meeting": _("联审会议"),
+}
+
+
 def name_lines(month: Month) -> None:
-    """Fill each line's rule name and article from the month's rulebook."""
+    """Fill each line's rule name and article from the month's rulebook, and name its evidence."""
     ix = rules.Index.of(month.book)
     for row in month.rows:
         for ln in row.lines:
+            ln["evidence_label"] = EVIDENCE.get(ln["evidence"]["kind"], ln["evidence"]["kind"])
             rule = ix.rules.get(ln["rule"], {})
             ln["rule_name"] = ln["rule_name"] or rule.get("name", ln["rule"])
             ln["article"] = ln["article"] or rule.get("article", "")

@@ -207,7 +207,9 @@ def record_fact(
 
 
 @transaction.atomic
-def record_conduct(actor, *, center, staff: str, rule: str, at: dt.datetime, note: str, photo=None) -> Entry:
+def record_conduct(
+    actor, *, center, staff: str, rule: str, at: dt.datetime, note: str, photo=None, evidence: str = ""
+) -> Entry:
     """DUT-6: the duty officer's ledger entry against a person, from the rulebook's items."""
     access.require(actor, center, Role.DUTY_OFFICER, Role.DIRECTOR)
     at = _moment(at)
@@ -225,6 +227,7 @@ def record_conduct(actor, *, center, staff: str, rule: str, at: dt.datetime, not
         at=at,
         note=note,
         photo=photo,
+        evidence=evidence,
     )
 
 
@@ -534,6 +537,48 @@ def decide(actor, *, line_id: int, decision: str, reason: str) -> Appeal:
         _rescore(actor, line.result, line, f"申诉成立：{reason.strip()}")
     audit.record(actor=actor, action="assessment.decide", obj=a, center=pub.center, after=audit.snapshot(a))
     return a
+
+
+@transaction.atomic
+def adjust(
+    actor, *, center, period: str, staff: str, rule: str, quantity=None, note: str, reason: str
+) -> Result:
+    """ASM-7: a correction of a published month: a line added to the person's frozen result,
+    with its reason; the result is scored again and the month re-ranked."""
+    access.require(actor, center, Role.DIRECTOR)
+    year, month = period_of(period)
+    pub = Publication.objects.filter(center=center, period=period).first()
+    if pub is None:
+        raise Conflict("not_published", f"{year}年{month}月尚未发布：未发布的月份直接录入事实即可。")
+    if not (reason or "").strip() or not (note or "").strip():
+        raise Invalid("reason_required", "请填写情况说明和调整理由。")
+    ix = rules.Index.of(selectors.book_by_version(center, pub.version))
+    if rule not in ix.rules:
+        raise Invalid("rule_unknown", f"考核细则「{pub.version}」中没有规则「{rule[:40]}」。")
+    user = _staff_in(center, staff)
+    result = Result.objects.select_for_update().filter(publication=pub, staff=user).first()
+    if result is None:
+        raise Invalid("not_assessed", "该工作人员不在该月的考核结果中。")
+    q = Decimal(str(quantity)) if quantity is not None else Decimal(1)
+    if q <= 0 or q > 1000:
+        raise Invalid("invalid_quantity", "数量应大于 0 且不超过 1000。")
+    r = ix.rules[rule]
+    line = Line.objects.create(
+        result=result,
+        rule=rule,
+        part=r["part"],
+        kind="manual",
+        at=clock.now(),
+        quantity=q,
+        points=rules.line_points(r, q),
+        event=(note.strip() if r["unit"] == "event" else "")[:100],
+        note=note.strip()[:500],
+        evidence_kind="adjustment",
+        evidence_ref=reason.strip()[:100],
+    )
+    _rescore(actor, result, line, f"发布后调整：{reason.strip()}")
+    result.refresh_from_db()
+    return result
 
 
 def _rescore(actor, result: Result, line: Line | None, reason: str) -> None:

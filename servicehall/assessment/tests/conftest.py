@@ -45,9 +45,13 @@ class Fakes:
 @pytest.fixture
 def fakes():
     saved = {name: list(providers) for name, providers in registry._providers.items()}
+    from servicehall.assessment.selectors import own_provider
+
     f = Fakes()
-    registry.register("facts", f.provide_facts)
-    registry.register("satisfaction", f.provide_satisfaction)
+    # Only this app's own facts and the fakes: the other apps' real providers are left out (they
+    # would derive, say, an absence for every day without a clock-in).
+    registry._providers["facts"][:] = [own_provider, f.provide_facts]
+    registry._providers["satisfaction"][:] = [f.provide_satisfaction]
     yield f
     for name, providers in saved.items():
         registry._providers[name][:] = providers

@@ -397,3 +397,32 @@ def test_asm_end_to_end_with_the_duty_apps_real_attendance(shexi, client, bearer
     assert duty and all(ln["evidence"]["url"] for ln in duty)
     assert {ln["rule"] for ln in duty} <= {"D1-late", "D1-absent", "D7-uncovered"}
     assert body["parts"]["discipline"] == max(0, 30 + sum(ln["points"] for ln in duty))
+
+
+def test_asm_7_a_correction_after_publication_is_an_adjustment_with_a_reason(november, client, bearer):
+    director = bearer("penglixin")
+    post(client, "/api/v1/centers/shexi/assessment/2026-11/publish", {}, director)
+    r = post(
+        client,
+        "/api/v1/centers/shexi/assessment/2026-11/adjustments",
+        {
+            "staff": "xiechunhua",
+            "rule": "B3-praise-county",
+            "note": "县政务办表扬（补报）",
+            "reason": "表扬文件12月1日才送达",
+        },
+        director,
+    )
+    assert r.status_code == 201, r.content
+    assert r.json()["total"] == 86
+    body = client.get(
+        "/api/v1/staff/xiechunhua/assessment?period=2026-11", headers=bearer("xiechunhua")
+    ).json()
+    assert body["total"] == 86 and any(ln["evidence"]["kind"] == "adjustment" for ln in body["lines"])
+    early = post(
+        client,
+        "/api/v1/centers/shexi/assessment/2026-10/adjustments",
+        {"staff": "xiechunhua", "rule": "B2-honour", "note": "x", "reason": "y"},
+        director,
+    )
+    assert (early.status_code, early.json()["code"]) == (409, "not_published")
