@@ -237,9 +237,10 @@ def _staff(center, departments, windows, person, badge, password):
     post = person["post"]
     if post:
         window = windows[post[0]]
+        counter = window.name if window.name.endswith("窗口") else f"{window.name}窗口"  # not 综合窗口窗口
         duties = (
             "首问责任人" if post[1] == A else "A岗辅岗，A岗离岗时顶岗"
-        ) + f"：负责{window.name}窗口业务的受理、审查、办理及咨询。"
+        ) + f"：负责{counter}业务的受理、审查、办理及咨询。"
     else:
         duties = "、".join(str(role.label) for role in person["roles"])
     staff = services.staff_create(
