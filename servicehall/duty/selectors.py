@@ -118,6 +118,9 @@ def roster(center: Center, year: int, month: int, days: list[dt.date] | None = N
         .select_related("staff__user")
         .order_by("start", "id")
     )
+    posts_of: dict[int, list[Post]] = defaultdict(list)
+    for p in posts:
+        posts_of[p.window_id].append(p)
     hand = {}
     for entry in (
         RosterEntry.objects.filter(center=center, day__range=(first, last), voided_at__isnull=True)
@@ -150,8 +153,8 @@ def roster(center: Center, year: int, month: int, days: list[dt.date] | None = N
             else:
                 holders = {
                     p.kind: p.staff
-                    for p in posts
-                    if p.window_id == window.pk and p.start <= day and (p.end is None or p.end >= day)
+                    for p in posts_of.get(window.pk, ())
+                    if p.start <= day and (p.end is None or p.end >= day)
                 }
                 staff, source = holders.get("A") or holders.get("B"), "post"
             if staff is None and source == "post":
