@@ -14,7 +14,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicehall.core import clock
@@ -25,8 +25,17 @@ from servicehall.workdays import review, selectors, services
 from servicehall.workdays.models import CalendarDay, Closure, OfficialSchedule
 from servicehall.workdays.rules import FIRST_DATE, LAST_DATE
 
-WEEKDAYS = "一二三四五六日"
-KIND_LABELS = dict(CalendarDay.Kind.choices) | {"closure": "停止办公"}
+# The days of the week as the calendar heads them (Monday first), translated where shown.
+WEEKDAYS = [
+    gettext_noop("一"),
+    gettext_noop("二"),
+    gettext_noop("三"),
+    gettext_noop("四"),
+    gettext_noop("五"),
+    gettext_noop("六"),
+    gettext_noop("日"),
+]
+KIND_LABELS = dict(CalendarDay.Kind.choices) | {"closure": gettext_lazy("停止办公")}
 
 
 def _center(request, code: str):
@@ -76,7 +85,8 @@ def _cell(d: dt.date, day, today: dt.date, selected: dt.date, corrected: set) ->
         classes.append("wd-today")
     if d == selected:
         classes.append("wd-selected")
-    title = f"{d.month}月{d.day}日 {KIND_LABELS[day.kind]} {day.name}".rstrip() + (
+    when = gettext("%(month)s月%(day)s日") % {"month": d.month, "day": d.day}
+    title = f"{when} {KIND_LABELS[day.kind]} {day.name}".rstrip() + (
         gettext("（暂定）") if day.provisional else ""
     )
     return {"date": d, "day": day, "label": label, "classes": " ".join(classes), "title": title}
@@ -102,7 +112,7 @@ def _day_context(request, center, d: dt.date, closures: list[Closure]) -> dict:
     return {
         "center": center,
         "selected": d,
-        "selected_weekday": WEEKDAYS[d.weekday()],
+        "selected_weekday": gettext(WEEKDAYS[d.weekday()]),
         "selected_day": day,
         "selected_kind": KIND_LABELS[day.kind],
         "national_day": national,
@@ -133,7 +143,7 @@ def _year_response(
         "year": year,
         "previous": year - 1 if year > FIRST_DATE.year else None,
         "next": year + 1 if year < LAST_DATE.year else None,
-        "weekdays": WEEKDAYS,
+        "weekdays": [gettext(w) for w in WEEKDAYS],
         "months": _months(cal, year, today, selected, corrected),
         "warning": selectors.schedule_warning(today),
         "first_provisional": selectors.first_provisional_day(),
@@ -319,7 +329,7 @@ def schedule_detail(request, pk: int):
         {
             **c,
             "date": dt.date.fromisoformat(c["date"]),
-            "weekday": WEEKDAYS[dt.date.fromisoformat(c["date"]).weekday()],
+            "weekday": gettext(WEEKDAYS[dt.date.fromisoformat(c["date"]).weekday()]),
             "moves_deadlines": c["before"]["workday"] != c["after"]["workday"],
             "before_kind": KIND_LABELS[c["before"]["kind"]],
             "after_kind": KIND_LABELS[c["after"]["kind"]],
