@@ -64,14 +64,14 @@ def appointment_book(
     if slot is None:
         closure = workdays.closure_on(center, start.date())
         if closure is not None:
-            raise Invalid("center_closed", gettext("%(start)s 停止办公（%(value)s），不接受预约。") % {"start": format(start, "%m月%d日"), "value": closure[0]})
-        raise Invalid("no_such_slot", gettext("%(start)s 不是可预约的时段。") % {"start": format(start, "%m月%d日 %H:%M")})
+            raise Invalid("center_closed", gettext("%(start)s 停止办公（%(value)s），不接受预约。") % {"start": format(start, gettext("%m月%d日")), "value": closure[0]})
+        raise Invalid("no_such_slot", gettext("%(start)s 不是可预约的时段。") % {"start": format(start, gettext("%m月%d日 %H:%M"))})
     with transaction.atomic():
         # one booking of a line at a time; NO KEY UPDATE leaves tickets free to reference the line
         Line.objects.select_for_update(no_key=True).filter(pk=line.pk).first()
         taken = Appointment.objects.filter(line=line, slot_start=start, voided_at__isnull=True).count()
         if taken >= selectors.slot_capacity(line):
-            raise Conflict("slot_full", gettext("%(start)s 的时段已约满，请选择其他时段。") % {"start": format(start, "%m月%d日 %H:%M")})
+            raise Conflict("slot_full", gettext("%(start)s 的时段已约满，请选择其他时段。") % {"start": format(start, gettext("%m月%d日 %H:%M"))})
         used = set(Appointment.objects.filter(center=center, day=start.date()).values_list("code", flat=True))
         code = next(c for c in iter(lambda: f"{secrets.randbelow(10**6):06d}", None) if c not in used)
         appointment = Appointment.objects.create(
