@@ -23,6 +23,7 @@ from servicehall.core.roles import Role
 from servicehall.core.todo import TodoItem, end_of_day, urgency_of
 from servicehall.duty import rules
 from servicehall.duty.models import ClockIn, Leave, LeaveStep, RosterEntry
+from servicehall.org import access
 from servicehall.org.models import Center, Post, RoleAssignment, Staff, Window
 from servicehall.tickets.models import Absence
 from servicehall.workdays import selectors as workdays
@@ -497,38 +498,48 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
 
 
 def _duty_day(user, now: dt.datetime) -> list[TodoItem]:
-    """The person's day as duty officer (值日), today: come early, keep the ledger, close up."""
+    """The person's day as duty officer (值日) today: by a hand change to the roster, or by the
+    rotation of a center where they hold the duty officer role. One query for a person without
+    that role (the roles are the ones the request has read already), four with it."""
     today = clock.local(now).date()
-    staff = Staff.objects.filter(user=user).select_related("center__policy", "center__parent").first()
-    if staff is None:
-        return []
-    center = staff.center
-    if not workdays.calendar_for(center).is_workday(today):
-        hand = RosterEntry.objects.filter(
-            center=center, day=today, kind=RosterEntry.Kind.DUTY, voided_at__isnull=True
-        ).order_by("-set_at", "-id")
-        entry = hand.first()
-        if entry is None or entry.staff_id != staff.pk:
-            return []
-    else:
-        day = roster(center, today.year, today.month, [today])
-        if not day or day[0].duty is None or day[0].duty.pk != staff.pk:
-            return []
-    sessions = workdays.hours_for(center).sessions_on(today)
-    due = end_of_day(today)
-    if sessions:
-        due = dt.datetime.combine(today, sessions[0].start, tzinfo=TZ) - dt.timedelta(
-            minutes=center.policy.duty_early_minutes
+    duty_centers = [cid for cid, held in access.held_roles(user).items() if Role.DUTY_OFFICER in held]
+    q = Q(staff__user=user)
+    if duty_centers:
+        q |= Q(center_id__in=duty_centers)
+    entries = RosterEntry.objects.filter(q, day=today, kind=RosterEntry.Kind.DUTY, voided_at__isnull=True)
+    decided: dict[int, RosterEntry] = {}
+    for entry in entries.select_related("staff", "center__policy", "center__parent").order_by("set_at", "id"):
+        decided[entry.center_id] = entry  # the latest change of the day decides
+    mine = [e.center for e in decided.values() if e.staff_id and e.staff.user_id == user.pk]
+    rest = [cid for cid in duty_centers if cid not in decided]
+    if rest:
+        officers = duty_officers(rest)
+        for center in Center.objects.filter(pk__in=rest).select_related("policy", "parent"):
+            cal = workdays.calendar_for(center)
+            if not cal.is_workday(today):
+                continue
+            index = sum(1 for d in month_days(today.year, today.month) if d < today and cal.is_workday(d))
+            officer = rules.duty_rotation(officers.get(center.pk, []), index)
+            if officer is not None and officer.user_id == user.pk:
+                mine.append(center)
+    items = []
+    for center in mine:
+        sessions = workdays.hours_for(center).sessions_on(today)
+        due = end_of_day(today)
+        if sessions:
+            due = dt.datetime.combine(today, sessions[0].start, tzinfo=TZ) - dt.timedelta(
+                minutes=center.policy.duty_early_minutes
+            )
+        items.append(
+            TodoItem(
+                kind="duty_day",
+                title=_("今天您值日：请提前 %(m)s 分钟到岗") % {"m": center.policy.duty_early_minutes},
+                due=due,
+                urgency=urgency_of(due, now),
+                link=reverse("duty:roster", kwargs={"code": center.code}) + f"?month={today:%Y-%m}",
+                ref=f"duty:{center.code}:{today.isoformat()}",
+                detail=center.name,
+                kind_name=_("值日"),
+            )
         )
-    return [
-        TodoItem(
-            kind="duty_day",
-            title=_("今天您值日：请提前 %(m)s 分钟到岗") % {"m": center.policy.duty_early_minutes},
-            due=due,
-            urgency=urgency_of(due, now),
-            link=reverse("duty:roster", kwargs={"code": center.code}) + f"?month={today:%Y-%m}",
-            ref=f"duty:{today.isoformat()}",
-            detail=center.name,
-            kind_name=_("值日"),
-        )
-    ]
+    return items

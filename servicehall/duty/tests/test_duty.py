@@ -15,6 +15,7 @@ from servicehall.core.errors import Conflict, Forbidden, Invalid
 from servicehall.core.models import AuditEvent
 from servicehall.duty import rules, selectors, services
 from servicehall.duty.models import ClockIn, Leave, LeaveStep
+from servicehall.org import access
 from servicehall.org import services as org_services
 from servicehall.org.models import Staff, Window
 from servicehall.tickets.models import Absence
@@ -612,3 +613,22 @@ def test_dut_5_two_punches_a_day_bracket_the_afternoon():
     assert rules.attendance_day(rules.DayInput(day, True, sessions, both)).status == "on_time"
     morning_only = [dt.datetime(2026, 11, 19, 7, 58), dt.datetime(2026, 11, 19, 11, 59)]
     assert rules.attendance_day(rules.DayInput(day, True, sessions, morning_only)).status == "absent_half_day"
+
+
+def test_dut_1_a_hand_change_moves_the_duty_day_and_the_todo_costs_few_queries(kaiyuan):
+    services.roster_set(
+        actor=user("wangmanshu"),
+        center=kaiyuan,
+        seats=[],
+        duty=[{"date": dt.date(2026, 11, 23), "staff": "weixiaojing"}],
+    )
+    with clock.freeze("2026-11-23T07:00"):
+        assert [i.kind for i in todo.todo_for(user("weixiaojing")).items if i.kind == "duty_day"] == [
+            "duty_day"
+        ]
+        assert not [i for i in todo.todo_for(user("xuqingqing")).items if i.kind == "duty_day"]
+        clerk = user("chenshaoli")
+        access.held_roles(clerk)
+        with CaptureQueriesContext(connection) as queries:
+            selectors.todo_items(clerk, clock.now(), 10)
+        assert len(queries) == 3  # leave steps, covers to confirm, the day's duty changes
