@@ -455,3 +455,18 @@ def test_eva_2_completing_a_case_sends_the_rating_link_by_sms(queue, user_named)
     assert any("/r/" in m.text for m in OutboxMessage.objects.filter(reference=case.number))
     token = services.matter_token("case", case.pk, "completed")
     assert services.rate(token=token, level=1, channel="sms").step == "completed"
+
+
+def test_eva_2_the_ticket_slip_carries_the_rating_qr_code(queue, login, client):
+    from servicehall.tickets import selectors as queue_selectors
+    from servicehall.tickets import services as queue_services
+
+    ticket = queue_services.ticket_take(
+        actor=None, line=queue_selectors.get_line(queue, "A"), green_channel=None
+    )
+    slip = login("wangmanshu").get(f"/tickets/kaiyuan/slip/{ticket.pk}/").content.decode()
+    token = services.matter_token("ticket", ticket.pk)
+    assert f"/r/{token}/qr.svg" in slip and 'data-testid="rating-qr"' in slip
+    assert client.get(f"/r/{token}/qr.svg").content.startswith(b"<svg")
+    with pytest.raises(Invalid):  # printed before the matter is done: it rates only once finished
+        services.rate(token=token, level=1, channel="qr")
