@@ -10,7 +10,22 @@ DECEMBER = "2026-12-02T10:00"
 
 
 @pytest.fixture
-def shexi(transactional_db):
+def own_facts_only():
+    """Only the assessment's own facts: the other apps' providers would derive, for a demo hall
+    with no clock-ins, an absence on every working day and leave discipline at zero."""
+    from servicehall.assessment.selectors import own_provider
+    from servicehall.core import registry
+
+    saved = {name: list(p) for name, p in registry._providers.items()}
+    registry._providers["facts"][:] = [own_provider]
+    registry._providers["satisfaction"][:] = []
+    yield
+    for name, providers in saved.items():
+        registry._providers[name][:] = providers
+
+
+@pytest.fixture
+def shexi(transactional_db, own_facts_only):
     from django.contrib.auth import get_user_model
 
     from servicehall.assessment import services
