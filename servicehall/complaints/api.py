@@ -15,6 +15,7 @@ from servicehall.core.api import ErrorOut
 from servicehall.core.api_contract import Day, Flag, Id, Moment, Number, stated
 from servicehall.core.errors import Invalid, NotFound
 from servicehall.core.request_context import ip_of
+from servicehall.core.text import gettext_noop
 from servicehall.org import access
 from servicehall.org.models import Department, Staff, Window
 from servicehall.org.selectors import get_center
@@ -229,17 +230,32 @@ def _against(center, against: ComplaintAgainstIn) -> services.Against:
         staff = Staff.objects.filter(center=center, user__username=against.staff[:150]).first()
         if staff is None:
             raise Invalid(
-                "staff_of_other_center", f"{center.name}没有用户名为「{against.staff[:40]}」的工作人员。"
+                "staff_of_other_center",
+                gettext_noop(
+                    "%(center)s没有用户名为「%(against)s」的工作人员。",
+                    center=center.name,
+                    against=against.staff[:40],
+                ),
             )
     if against.window is not None:
         window = Window.objects.filter(center=center, number=against.window).first()
         if window is None:
-            raise Invalid("window_not_found", f"{center.name}没有 {against.window} 号窗口。")
+            raise Invalid(
+                "window_not_found",
+                gettext_noop(
+                    "%(center)s没有 %(against)s 号窗口。", center=center.name, against=against.window
+                ),
+            )
     if against.department:
         department = Department.objects.filter(center=center, code=against.department[:42]).first()
         if department is None:
             raise Invalid(
-                "unknown_department", f"{center.name}没有编码为「{against.department[:42]}」的科室。"
+                "unknown_department",
+                gettext_noop(
+                    "%(center)s没有编码为「%(against)s」的科室。",
+                    center=center.name,
+                    against=against.department[:42],
+                ),
             )
     return services.Against(staff=staff, window=window, department=department)
 
@@ -313,7 +329,9 @@ def complaint_list(request, code: str, status: str = "", page: int = Query(1, ge
     center = get_center(code)
     selectors.require_center_reader(request.user, center)
     if status and status not in rules.FILTERS:
-        raise Invalid("invalid_status", "状态应为 open、overdue、due_soon、escalated 或 concluded。")
+        raise Invalid(
+            "invalid_status", gettext_noop("状态应为 open、overdue、due_soon、escalated 或 concluded。")
+        )
     rows, more = selectors.book(center, status, request.user, page=page)
     return {
         "center": center.code,
@@ -410,7 +428,12 @@ def explanation_create(request, complaint_number: str, payload: ComplaintExplana
     department = None if staff else Department.objects.filter(center=center, code=target[:42]).first()
     if staff is None and department is None:
         raise Invalid(
-            "explainer_not_found", f"{center.name}没有用户名或科室编码为「{target[:40]}」的人员或科室。"
+            "explainer_not_found",
+            gettext_noop(
+                "%(center)s没有用户名或科室编码为「%(target)s」的人员或科室。",
+                center=center.name,
+                target=target[:40],
+            ),
         )
     e = services.explanation_request(
         actor=request.user,
@@ -436,7 +459,7 @@ def explanation_answer(request, complaint_number: str, explanation_id: Id, paylo
         .first()
     )
     if e is None:
-        raise NotFound("没有这份情况说明。", code="explanation_not_found")
+        raise NotFound(gettext_noop("没有这份情况说明。"), code="explanation_not_found")
     e = services.explanation_answer(
         actor=request.user, explanation=e, answer=payload.answer, proposal=payload.proposal
     )
@@ -478,14 +501,14 @@ def complaint_conclude(request, complaint_number: str, payload: ComplaintConclud
     center = complaint.center
     visit = Visit.objects.filter(pk=payload.visit, center=center).first() if payload.visit else None
     if payload.visit and visit is None:
-        raise Invalid("visit_not_found", "本中心没有这条来访登记。")
+        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
     case = (
         Case.objects.filter(number=payload.case.strip().upper(), center=center).first()
         if payload.case
         else None
     )
     if payload.case and case is None:
-        raise Invalid("case_not_found", "本中心没有这个办件。")
+        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
     c = services.complaint_conclude(
         actor=request.user,
         complaint=complaint,
@@ -525,18 +548,23 @@ def failure_create(request, code: str, payload: ComplaintFailureIn):
     staff = Staff.objects.filter(center=center, user__username=payload.staff[:150]).first()
     if staff is None:
         raise Invalid(
-            "staff_of_other_center", f"{center.name}没有用户名为「{payload.staff[:40]}」的工作人员。"
+            "staff_of_other_center",
+            gettext_noop(
+                "%(center)s没有用户名为「%(payload)s」的工作人员。",
+                center=center.name,
+                payload=payload.staff[:40],
+            ),
         )
     visit = Visit.objects.filter(pk=payload.visit, center=center).first() if payload.visit else None
     if payload.visit and visit is None:
-        raise Invalid("visit_not_found", "本中心没有这条来访登记。")
+        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
     case = (
         Case.objects.filter(number=payload.case.strip().upper(), center=center).first()
         if payload.case
         else None
     )
     if payload.case and case is None:
-        raise Invalid("case_not_found", "本中心没有这个办件。")
+        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
     f = services.first_inquiry_failure_record(
         actor=request.user,
         center=center,
@@ -598,7 +626,9 @@ def public_complaint_get(request, complaint_number: str):
     if "code" in request.GET:
         raise Invalid(
             "code_in_url",
-            f"查询码不能放在网址中（网址会记入访问日志）：请放在 {QUERY_CODE_HEADER} 请求头中，"
-            "或使用 POST /api/v1/public/complaints/look-up。",
+            gettext_noop(
+                "查询码不能放在网址中（网址会记入访问日志）：请放在 %(QUERY)s 请求头中，或使用 POST /api/v1/public/complaints/look-up。",
+                QUERY=QUERY_CODE_HEADER,
+            ),
         )
     return _look_up(request, complaint_number, request.headers.get(QUERY_CODE_HEADER, "")[:12])

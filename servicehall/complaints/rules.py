@@ -8,6 +8,8 @@ the days a suggestion box must have been opened (002 八(二)). The calendar is 
 import datetime as dt
 from typing import Protocol
 
+from servicehall.core.text import gettext_noop
+
 
 class Calendar(Protocol):
     def add(self, start: dt.date, n: int) -> tuple[dt.date, bool]: ...
@@ -68,17 +70,19 @@ FILTERS = ("open", "overdue", "escalated", "concluded", "due_soon")
 def check_received(*, channel: str, received: dt.datetime, now: dt.datetime) -> None:
     """A receipt is never in the future; an earlier one only for the box, letters and transfers."""
     if received > now + dt.timedelta(minutes=1):
-        raise RuleError("received_in_future", "受理时间不能晚于现在。")
+        raise RuleError("received_in_future", gettext_noop("受理时间不能晚于现在。"))
     if received < now - dt.timedelta(minutes=5) and channel not in BACKDATED:
         raise RuleError(
             "received_at_not_allowed",
-            "只有意见箱、信函和转办的投诉可以登记较早的收到时间；其他渠道以登记时间为受理时间。",
+            gettext_noop(
+                "只有意见箱、信函和转办的投诉可以登记较早的收到时间；其他渠道以登记时间为受理时间。"
+            ),
         )
 
 
 def check_transfer(*, channel: str, transfer_from: str, reply_to: str) -> None:
     if channel == TRANSFER and not (transfer_from.strip() and reply_to.strip()):
-        raise RuleError("transfer_source_required", "转办投诉须写明转办单位和回复地址。")
+        raise RuleError("transfer_source_required", gettext_noop("转办投诉须写明转办单位和回复地址。"))
 
 
 # --- deadlines (CMP-4) ------------------------------------------------------------------------------
@@ -121,7 +125,11 @@ def latest_received(cal: Calendar, today: dt.date, days: int, *, before: dt.date
 
 def check_open(status: str, action: str) -> None:
     if status == CONCLUDED:
-        raise RuleError("already_concluded", "该投诉已办结，不能再" + action + "。", conflict=True)
+        raise RuleError(
+            "already_concluded",
+            gettext_noop("该投诉已办结，不能再%(action)s。", action=action),
+            conflict=True,
+        )
 
 
 def check_conclusion(
@@ -129,13 +137,15 @@ def check_conclusion(
 ):
     check_open(status, "办结")
     if not answer.strip():
-        raise RuleError("answer_required", "办结投诉须写明给投诉人的答复内容。")
+        raise RuleError("answer_required", gettext_noop("办结投诉须写明给投诉人的答复内容。"))
     if not finding.strip():
-        raise RuleError("finding_required", "办结投诉须写明调查结论。")
+        raise RuleError("finding_required", gettext_noop("办结投诉须写明调查结论。"))
     if not answered_via:
-        raise RuleError("answered_via_required", "请选择答复方式。")
+        raise RuleError("answered_via_required", gettext_noop("请选择答复方式。"))
     if channel == TRANSFER and not transfer_reply.strip():
-        raise RuleError("transfer_reply_required", "转办投诉须写明向转办单位的回复（002 八(五)6）。")
+        raise RuleError(
+            "transfer_reply_required", gettext_noop("转办投诉须写明向转办单位的回复（002 八(五)6）。")
+        )
 
 
 def escalation_target(category: str) -> str:
@@ -146,14 +156,16 @@ def escalation_target(category: str) -> str:
 def check_escalation(status: str, escalated_to: str, to: str) -> None:
     check_open(status, "上报")
     if escalated_to == to:
-        raise RuleError("already_escalated", "该投诉已上报到这里。", conflict=True)
+        raise RuleError("already_escalated", gettext_noop("该投诉已上报到这里。"), conflict=True)
 
 
 def check_explanation_due(*, due: dt.date, today: dt.date, is_workday: bool) -> None:
     if due < today:
-        raise RuleError("date_past", "说明期限不能早于今天。")
+        raise RuleError("date_past", gettext_noop("说明期限不能早于今天。"))
     if not is_workday:
-        raise RuleError("not_a_workday", f"{due:%Y-%m-%d} 不是工作日，请选择工作日。")
+        raise RuleError(
+            "not_a_workday", gettext_noop("%(due)s 不是工作日，请选择工作日。", due=format(due, "%Y-%m-%d"))
+        )
 
 
 # --- the suggestion box (002 八(二)) ---------------------------------------------------------------
@@ -178,8 +190,10 @@ def missed_openings(
 
 def check_opening(*, day: dt.date, today: dt.date, is_workday: bool, letters: int) -> None:
     if day > today:
-        raise RuleError("opened_in_future", "开箱日期不能晚于今天。")
+        raise RuleError("opened_in_future", gettext_noop("开箱日期不能晚于今天。"))
     if not is_workday:
-        raise RuleError("not_a_workday", f"{day:%Y-%m-%d} 不是工作日，无须开箱。")
+        raise RuleError(
+            "not_a_workday", gettext_noop("%(day)s 不是工作日，无须开箱。", day=format(day, "%Y-%m-%d"))
+        )
     if letters < 0 or letters > 999:
-        raise RuleError("invalid_letters", "信件数应为 0 至 999。")
+        raise RuleError("invalid_letters", gettext_noop("信件数应为 0 至 999。"))

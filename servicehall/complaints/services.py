@@ -20,6 +20,7 @@ from servicehall.complaints.models import (
 from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
+from servicehall.core.text import gettext_noop
 from servicehall.org import access
 from servicehall.org.models import Center, Department, Staff, Window
 from servicehall.workdays import selectors as workdays
@@ -71,7 +72,10 @@ def _text(value: str) -> str:
 def _check_against(center: Center, against: Against) -> None:
     for thing in (against.staff, against.window, against.department):
         if thing is not None and thing.center_id != center.pk:
-            raise Invalid("against_of_other_center", f"被投诉的人员、窗口或科室不属于{center.name}。")
+            raise Invalid(
+                "against_of_other_center",
+                gettext_noop("被投诉的人员、窗口或科室不属于%(center)s。", center=center.name),
+            )
 
 
 def complaint_register(
@@ -103,12 +107,12 @@ def complaint_register(
         access.require(actor, center, *RECEIVERS)
         staff = _acting_staff(actor, center)
     if channel not in rules.CHANNELS:
-        raise Invalid("invalid_channel", "投诉渠道不正确。")
+        raise Invalid("invalid_channel", gettext_noop("投诉渠道不正确。"))
     if category not in Complaint.Category.values:
-        raise Invalid("invalid_category", "投诉类别不正确。")
+        raise Invalid("invalid_category", gettext_noop("投诉类别不正确。"))
     content = _text(content)
     if not content:
-        raise Invalid("content_required", "请填写投诉内容。")
+        raise Invalid("content_required", gettext_noop("请填写投诉内容。"))
     now = clock.now()
     if received_at is not None and received_at.tzinfo is None:
         received_at = received_at.replace(tzinfo=clock.TZ)
@@ -210,9 +214,9 @@ def explanation_request(
     a date; it shows in their to-do list."""
     question = _text(question)
     if not question:
-        raise Invalid("question_required", "请写明需要说明的问题。")
+        raise Invalid("question_required", gettext_noop("请写明需要说明的问题。"))
     if (staff is None) == (department is None):
-        raise Invalid("explainer_required", "请指定一位工作人员或一个科室作出说明。")
+        raise Invalid("explainer_required", gettext_noop("请指定一位工作人员或一个科室作出说明。"))
     _check_against(complaint.center, Against(staff=staff, department=department))
     today = clock.today()
     try:
@@ -256,9 +260,9 @@ def may_answer(actor, explanation: Explanation) -> bool:
 def explanation_answer(*, actor, explanation: Explanation, answer: str, proposal: str = "") -> Explanation:
     answer = _text(answer)
     if not answer:
-        raise Invalid("answer_required", "请填写情况说明。")
+        raise Invalid("answer_required", gettext_noop("请填写情况说明。"))
     if not may_answer(actor, explanation):
-        raise Forbidden("只有被要求说明的人员、科室负责人或投诉处理人员可以答复这份说明。")
+        raise Forbidden(gettext_noop("只有被要求说明的人员、科室负责人或投诉处理人员可以答复这份说明。"))
     staff = _acting_staff(actor, explanation.complaint.center)
     with transaction.atomic():
         locked = (
@@ -267,9 +271,9 @@ def explanation_answer(*, actor, explanation: Explanation, answer: str, proposal
             .get(pk=explanation.pk)
         )
         if locked.answered_at is not None:
-            raise Conflict("already_answered", "这份情况说明已经答复。")
+            raise Conflict("already_answered", gettext_noop("这份情况说明已经答复。"))
         if locked.complaint.status == rules.CONCLUDED:
-            raise Conflict("already_concluded", "该投诉已办结，不能再答复说明。")
+            raise Conflict("already_concluded", gettext_noop("该投诉已办结，不能再答复说明。"))
         before = audit.snapshot(locked)
         locked.answer, locked.proposal = answer, _text(proposal)
         locked.answered_at, locked.answered_by = clock.now(), staff
@@ -291,7 +295,7 @@ def complaint_delay(*, actor, complaint: Complaint, explanation: str) -> Complai
     complaint stays open and followed, visibly late, until concluded."""
     explanation = _text(explanation)
     if not explanation:
-        raise Invalid("explanation_required", "请写明向投诉人说明的情况。")
+        raise Invalid("explanation_required", gettext_noop("请写明向投诉人说明的情况。"))
     with _step(actor, complaint, "delay") as (locked, staff):
         locked.delay_explanation, locked.delayed_at = explanation, clock.now()
         locked.save(update_fields=["delay_explanation", "delayed_at"])
@@ -302,7 +306,9 @@ def complaint_delay(*, actor, complaint: Complaint, explanation: str) -> Complai
 def complaint_escalate(*, actor, complaint: Complaint, to: str, note: str = "") -> Complaint:
     """CMP-5: a major complaint to the deputy leader, or to the discipline office for conduct."""
     if to not in CONCLUDERS:
-        raise Invalid("invalid_target", "上报对象应为分管领导（leader）或纪工委/效能办（discipline）。")
+        raise Invalid(
+            "invalid_target", gettext_noop("上报对象应为分管领导（leader）或纪工委/效能办（discipline）。")
+        )
     with _step(actor, complaint, "escalate") as (locked, staff):
         try:
             rules.check_escalation(locked.status, locked.escalated_to, to)
@@ -340,15 +346,19 @@ def complaint_conclude(
     person is a conduct fact against them (CMP-7), and a first-inquiry failure found is recorded
     against the person complained about with the visit or case (INQ-3)."""
     if answered_via and answered_via not in Complaint.AnsweredVia.values:
-        raise Invalid("invalid_answered_via", "答复方式不正确。")
+        raise Invalid("invalid_answered_via", gettext_noop("答复方式不正确。"))
     if first_inquiry_failure and first_inquiry_failure not in FirstInquiryFailure.Kind.values:
-        raise Invalid("invalid_failure_kind", "首问责任不落实的情形不正确。")
+        raise Invalid("invalid_failure_kind", gettext_noop("首问责任不落实的情形不正确。"))
     if actor is not None and actor != "public":
         roles = concluders(complaint)
         if not access.has_role(actor, complaint.center, *roles):
             if access.has_role(actor, complaint.center, *HANDLERS, Role.SUPERVISOR):
                 raise Forbidden(
-                    f"投诉 {complaint.number} 已上报{complaint.get_escalated_to_display()}，由其办结。",
+                    gettext_noop(
+                        "投诉 %(complaint)s 已上报%(complaint2)s，由其办结。",
+                        complaint=complaint.number,
+                        complaint2=complaint.get_escalated_to_display(),
+                    ),
                     code="escalated_elsewhere",
                 )
     with _step(
@@ -372,7 +382,7 @@ def complaint_conclude(
                 raise Conflict(error.code, error.message) from None
             raise rule_error(error) from None
         if first_inquiry_failure and locked.against_staff_id is None:
-            raise Invalid("failure_needs_staff", "认定首问责任不落实须有具体的被投诉人。")
+            raise Invalid("failure_needs_staff", gettext_noop("认定首问责任不落实须有具体的被投诉人。"))
         now = clock.now()
         locked.status, locked.concluded_at, locked.concluded_by = rules.CONCLUDED, now, staff
         locked.substantiated = bool(substantiated)
@@ -425,11 +435,13 @@ def first_inquiry_failure_record(
     """INQ-3: a leader records a first-inquiry failure directly, with the visit or case."""
     access.require(actor, center, *FAILURE_RECORDERS)
     if kind not in FirstInquiryFailure.Kind.values:
-        raise Invalid("invalid_failure_kind", "首问责任不落实的情形不正确。")
+        raise Invalid("invalid_failure_kind", gettext_noop("首问责任不落实的情形不正确。"))
     if visit is None and case is None:
-        raise Invalid("visit_or_case_required", "请指明所涉及的来访登记或办件。")
+        raise Invalid("visit_or_case_required", gettext_noop("请指明所涉及的来访登记或办件。"))
     if staff.center_id != center.pk or any(x is not None and x.center_id != center.pk for x in (visit, case)):
-        raise Invalid("staff_of_other_center", f"人员、来访或办件不属于{center.name}。")
+        raise Invalid(
+            "staff_of_other_center", gettext_noop("人员、来访或办件不属于%(center)s。", center=center.name)
+        )
     with transaction.atomic():
         failure = FirstInquiryFailure.objects.create(
             center=center,
@@ -460,7 +472,7 @@ def box_opening_record(
         opened_at = opened_at.replace(tzinfo=clock.TZ)
     day, now = clock.local(opened_at).date(), clock.now()
     if opened_at > now + dt.timedelta(minutes=1):
-        raise Invalid("opened_in_future", "开箱时间不能晚于现在。")
+        raise Invalid("opened_in_future", gettext_noop("开箱时间不能晚于现在。"))
     try:
         rules.check_opening(
             day=day,
@@ -472,7 +484,9 @@ def box_opening_record(
         raise rule_error(error) from None
     with transaction.atomic():
         if BoxOpening.objects.filter(center=center, day=day).exists():
-            raise Conflict("already_opened", f"{day:%Y-%m-%d} 的开箱已经登记。")
+            raise Conflict(
+                "already_opened", gettext_noop("%(day)s 的开箱已经登记。", day=format(day, "%Y-%m-%d"))
+            )
         opening = BoxOpening.objects.create(
             center=center,
             day=day,
