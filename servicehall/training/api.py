@@ -19,7 +19,7 @@ Hours = Field(gt=0, le=8, multiple_of=0.5, description="study hours, in half hou
 Year = Query(None, ge=2004, le=2099, description="the year; default this year")
 
 
-class SessionIn(Schema):
+class TrainingSessionIn(Schema):
     kind: str = Field(**stated(enum=list(rules.SESSION_KINDS)))
     subject: str = Field(**stated(enum=Session.Subject.values))
     topic: str = Text
@@ -29,7 +29,7 @@ class SessionIn(Schema):
     invited: list[str] | None = Field(None, description="user names; default every active staff member")
 
 
-class SessionOut(Schema):
+class TrainingSessionOut(Schema):
     id: int
     kind: str
     subject: str
@@ -43,25 +43,25 @@ class SessionOut(Schema):
     unexcused: int
 
 
-class AttendanceIn(Schema):
+class TrainingAttendanceIn(Schema):
     staff: str = Field(description="the person's user name")
     present: Flag
     excuse: str = Field("", max_length=300, description="why absent; none: an unexcused absence")
 
 
-class AttendanceOut(Schema):
+class TrainingAttendanceOut(Schema):
     staff: str
     status: str
     excuse: str
 
 
-class SelfStudyIn(Schema):
+class TrainingSelfStudyIn(Schema):
     day: Day
     topic: str = Text
     hours: float = Hours
 
 
-class SelfStudyOut(Schema):
+class TrainingSelfStudyOut(Schema):
     id: int
     staff: str
     day: str
@@ -70,12 +70,12 @@ class SelfStudyOut(Schema):
     status: str
 
 
-class DecisionIn(Schema):
+class TrainingDecisionIn(Schema):
     approve: Flag
     note: str = Field("", max_length=300)
 
 
-class PersonYearOut(Schema):
+class TrainingYearOut(Schema):
     year: int
     hours: str = Field(description="centralised study hours attended: what the yearly minimum counts")
     required: int
@@ -110,8 +110,8 @@ def _session(code: str, session_id: int) -> Session:
     return session
 
 
-@router.post("/centers/{code}/training/sessions", response={201: SessionOut})
-def session_create(request, code: str, payload: SessionIn):
+@router.post("/centers/{code}/training/sessions", response={201: TrainingSessionOut})
+def session_create(request, code: str, payload: TrainingSessionIn):
     """TRN-1: plan a session of the year's plan (by the center's leaders)."""
     session = services.session_create(
         actor=request.user,
@@ -127,7 +127,7 @@ def session_create(request, code: str, payload: SessionIn):
     return Status(201, _session_out(session))
 
 
-@router.get("/centers/{code}/training/sessions", response=list[SessionOut])
+@router.get("/centers/{code}/training/sessions", response=list[TrainingSessionOut])
 def session_list(request, code: str, year: int | None = Year):
     """The center's sessions of a year, in date order (staff of the center and above)."""
     center = get_center(code)
@@ -138,8 +138,8 @@ def session_list(request, code: str, year: int | None = Year):
     return [_session_out(s) for s in sessions.order_by("starts_at", "pk")]
 
 
-@router.post("/centers/{code}/training/sessions/{session_id}/attendance", response=AttendanceOut)
-def attendance_record(request, code: str, session_id: Id, payload: AttendanceIn):
+@router.post("/centers/{code}/training/sessions/{session_id}/attendance", response=TrainingAttendanceOut)
+def attendance_record(request, code: str, session_id: Id, payload: TrainingAttendanceIn):
     """TRN-3: record one invited person present, excused (with the excuse) or absent."""
     row = services.attendance_record(
         actor=request.user,
@@ -151,8 +151,8 @@ def attendance_record(request, code: str, session_id: Id, payload: AttendanceIn)
     return {"staff": row.staff.username, "status": row.status, "excuse": row.excuse}
 
 
-@router.post("/centers/{code}/training/self-study", response={201: SelfStudyOut})
-def self_study_declare(request, code: str, payload: SelfStudyIn):
+@router.post("/centers/{code}/training/self-study", response={201: TrainingSelfStudyOut})
+def self_study_declare(request, code: str, payload: TrainingSelfStudyIn):
     """The signed-in person declares self-study hours, for a leader to approve."""
     study = services.self_study_declare(
         actor=request.user, center=get_center(code), day=payload.day, topic=payload.topic, hours=payload.hours
@@ -160,8 +160,8 @@ def self_study_declare(request, code: str, payload: SelfStudyIn):
     return Status(201, _study_out(study))
 
 
-@router.post("/training/self-study/{study_id}/decide", response=SelfStudyOut)
-def self_study_decide(request, study_id: Id, payload: DecisionIn):
+@router.post("/training/self-study/{study_id}/decide", response=TrainingSelfStudyOut)
+def self_study_decide(request, study_id: Id, payload: TrainingDecisionIn):
     """A leader approves (or, with a reason, rejects) a self-study declaration."""
     study = SelfStudy.objects.filter(pk=study_id).select_related("center", "staff").first()
     if study is None or not access.roles_in(request.user, study.center):
@@ -183,7 +183,7 @@ def _study_out(study: SelfStudy) -> dict:
     }
 
 
-@router.get("/staff/{username}/training", response=PersonYearOut)
+@router.get("/staff/{username}/training", response=TrainingYearOut)
 def person_training(request, username: str, year: int | None = Year):
     """TRN-2: a person's hours this year against the minimum; the person, and the leaders of
     their center and above, may read it."""
