@@ -23,7 +23,7 @@ def menu_links() -> list[MenuLink]:
             "assessment:supervision",
             "code",
             _("督查与现场办公"),
-            frozenset({Role.SUPERVISOR, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER}),
+            frozenset({Role.SUPERVISOR}),
         ),
     ]
 

@@ -83,6 +83,7 @@ def month_page(request, code: str):
             "parts": PART_NAMES,
             "county": county,
             "may_publish": access.has_role(request.user, center, Role.DIRECTOR) and m.publication is None,
+            "is_director": access.has_role(request.user, center, Role.DIRECTOR),
         },
     )
 
