@@ -225,7 +225,10 @@ def issue(case: Case, kind: str, content: dict, staff) -> Notice:
         named = "、".join(f"「{c}」（U+{ord(c):04X}）" for c in missing)
         raise Invalid(
             "unprintable_character",
-            gettext("通知书中的字符%(named)s没有可用的字体，打印出来会缺字，因此不能出具。请核对用字；确属正确的生僻字，请系统管理员安装包含该字的字库后再办理。") % {"named": named},
+            gettext(
+                "通知书中的字符%(named)s没有可用的字体，打印出来会缺字，因此不能出具。请核对用字；确属正确的生僻字，请系统管理员安装包含该字的字库后再办理。"
+            )
+            % {"named": named},
         )
     notice = Notice.objects.create(
         case=case, kind=kind, number=number, issued_at=now, issued_by=staff, content=document

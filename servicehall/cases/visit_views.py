@@ -65,7 +65,10 @@ def _day(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text) if text else clock.today()
     except ValueError:
         raise BadRequest(
-            gettext("日期「%(value)s」不存在或格式不对：请按 YYYY-MM-DD 填写一个实际存在的日期，例如 %(value1)s。") % {"value": text[:20], "value1": format(clock.today(), "%Y-%m-%d")}
+            gettext(
+                "日期「%(value)s」不存在或格式不对：请按 YYYY-MM-DD 填写一个实际存在的日期，例如 %(value1)s。"
+            )
+            % {"value": text[:20], "value1": format(clock.today(), "%Y-%m-%d")}
         ) from None
 
 
@@ -73,7 +76,10 @@ def _month(text: str | None) -> tuple[int, int]:
     try:
         first = dt.date.fromisoformat(f"{text}-01") if text else clock.today().replace(day=1)
     except ValueError:
-        raise BadRequest(gettext("月份「%(value)s」不对：请按 YYYY-MM 填写，例如 %(value1)s。") % {"value": text[:20], "value1": format(clock.today(), "%Y-%m")}) from None
+        raise BadRequest(
+            gettext("月份「%(value)s」不对：请按 YYYY-MM 填写，例如 %(value1)s。")
+            % {"value": text[:20], "value1": format(clock.today(), "%Y-%m")}
+        ) from None
     return first.year, first.month
 
 
@@ -201,7 +207,9 @@ def agency_ledger(request):
     for those who read the whole center's registers."""
     center = center_of(request)
     if not access.has_role(request.user, center, *selectors.OVERSEERS):
-        raise PermissionDenied(gettext("只有「%(name)s」的领导和监督人员可以导出代办台帐。") % {"name": center.name})
+        raise PermissionDenied(
+            gettext("只有「%(name)s」的领导和监督人员可以导出代办台帐。") % {"name": center.name}
+        )
     year, month = _month(request.GET.get("month"))
     cases = selectors.agency_cases(center, *selectors.month_range(year, month))
     response = HttpResponse(ledger.agency_workbook(center.name, year, month, cases), content_type=XLSX)
