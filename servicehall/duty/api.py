@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.utils.translation import gettext
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -86,7 +87,7 @@ def roster_get(request, code: str, month: str = Path(..., pattern=MONTH)):
     """DUT-1: who sits at each window on each working day of the month, and the duty officer."""
     center = get_center(code)
     if not access.roles_in(request.user, center):
-        raise Forbidden(f"您在「{center.name}」没有角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有角色。") % {"name": center.name})
     return _roster(center, month)
 
 
@@ -99,7 +100,10 @@ def roster_put(request, code: str, payload: RosterIn, month: str = Path(..., pat
     duty = [d.dict() for d in payload.duty]
     for row in seats + duty:
         if (row["date"].year, row["date"].month) != (year, m):
-            raise Invalid("date_not_in_month", f"{row['date']} 不在 {month} 月内。")
+            raise Invalid(
+                "date_not_in_month",
+                gettext("%(day)s 不在 %(month)s 月内。") % {"day": row["date"], "month": month},
+            )
     services.roster_set(actor=request.user, center=center, seats=seats, duty=duty)
     return _roster(center, month)
 
@@ -165,7 +169,7 @@ def _may_see(user, leave: Leave) -> bool:
 def leave_get(request, leave_id: Id):
     leave = selectors.get_leave(leave_id)
     if not _may_see(request.user, leave) and not leave.steps.filter(approver=request.user).exists():
-        raise NotFound("没有这条请假记录。", code="leave_not_found")
+        raise NotFound(gettext("没有这条请假记录。"), code="leave_not_found")
     return selectors.leave_as_dict(leave, selectors.steps_of(leave))
 
 
@@ -340,10 +344,10 @@ def staff_attendance(request, staff_username: str, month: str = Query(..., patte
         .first()
     )
     if staff is None:
-        raise NotFound("没有这位工作人员。", code="staff_not_found")
+        raise NotFound(gettext("没有这位工作人员。"), code="staff_not_found")
     if request.user.pk != staff.user_id:
         if not access.roles_in(request.user, staff.center) & {*VIEWERS}:
-            raise NotFound("没有这位工作人员。", code="staff_not_found")
+            raise NotFound(gettext("没有这位工作人员。"), code="staff_not_found")
     year, m = selectors.parse_month(month)
     rows = selectors.attendance(staff.center, year, m, staff=staff)
     return _person_month(rows[0])

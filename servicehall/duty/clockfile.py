@@ -10,6 +10,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from openpyxl import Workbook, load_workbook
 
 from servicehall.core.errors import Invalid
@@ -48,19 +49,19 @@ def _decode(content: bytes) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise Invalid("bad_encoding", "文件既不是 UTF-8 也不是 GBK 编码的 CSV。")
+    raise Invalid("bad_encoding", gettext("文件既不是 UTF-8 也不是 GBK 编码的 CSV。"))
 
 
 def read(content: bytes, layout: Layout = DEFAULT) -> tuple[dict[str, int], list[tuple]]:
     """(header name → column index, the data rows as tuples). Raises Invalid for an unreadable
     file or a header without the columns the layout names."""
     if not content:
-        raise Invalid("empty_file", "文件为空。")
+        raise Invalid("empty_file", gettext("文件为空。"))
     if content[:2] == b"PK":
         try:
             wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - any broken workbook is bad input
-            raise Invalid("bad_file", "无法读取该 Excel 文件。") from None
+            raise Invalid("bad_file", gettext("无法读取该 Excel 文件。")) from None
         ws = wb.worksheets[0]
         it = ws.iter_rows(values_only=True)
         header = next(it, None)
@@ -72,14 +73,17 @@ def read(content: bytes, layout: Layout = DEFAULT) -> tuple[dict[str, int], list
         header = next(reader, None)
         rows = [tuple(r) for r in reader]
     if not header:
-        raise Invalid("bad_header", "文件没有表头。")
+        raise Invalid("bad_header", gettext("文件没有表头。"))
     if len(rows) > MAX_ROWS:
-        raise Invalid("too_many_rows", f"一次最多导入 {MAX_ROWS} 行。")
+        raise Invalid("too_many_rows", gettext("一次最多导入 %(n)s 行。") % {"n": MAX_ROWS})
     columns = {str(h).strip(): i for i, h in enumerate(header) if h is not None and str(h).strip()}
     who = [c for c in (layout.username, layout.badge) if c and c in columns]
     if not who or layout.time not in columns:
         wanted = "、".join(c for c in (layout.username or layout.badge, layout.time) if c)
-        raise Invalid("bad_header", f"表头缺少必需的列（{wanted}），请使用导入模板或设置列对应。")
+        raise Invalid(
+            "bad_header",
+            gettext("表头缺少必需的列（%(columns)s），请使用导入模板或设置列对应。") % {"columns": wanted},
+        )
     return columns, rows
 
 
@@ -129,11 +133,21 @@ def resolve(rows, layout: Layout, columns: dict, by_username: dict, by_badge: di
             column = layout.badge
         else:
             errors.append(
-                {"row": number, "column": layout.username or layout.badge, "message": "缺少用户名或工号"}
+                {
+                    "row": number,
+                    "column": layout.username or layout.badge,
+                    "message": gettext("缺少用户名或工号"),
+                }
             )
             continue
         if person is None:
-            errors.append({"row": number, "column": column, "message": f"本中心没有「{key[:40]}」"})
+            errors.append(
+                {
+                    "row": number,
+                    "column": column,
+                    "message": gettext("本中心没有「%(key)s」") % {"key": key[:40]},
+                }
+            )
             continue
         if name_col is not None and name_col < width and row[name_col] not in (None, ""):
             if str(row[name_col]).strip() != person[1]:
@@ -141,7 +155,8 @@ def resolve(rows, layout: Layout, columns: dict, by_username: dict, by_badge: di
                     {
                         "row": number,
                         "column": layout.name,
-                        "message": f"姓名与「{key[:40]}」不符（应为{person[1]}）",
+                        "message": gettext("姓名与「%(key)s」不符（应为%(name)s）")
+                        % {"key": key[:40], "name": person[1]},
                     }
                 )
                 continue
@@ -154,18 +169,26 @@ def resolve(rows, layout: Layout, columns: dict, by_username: dict, by_badge: di
                     cache[raw] = moment
         except (ValueError, TypeError):
             errors.append(
-                {"row": number, "column": layout.time, "message": "打卡时间应为 YYYY-MM-DD HH:MM[:SS]"}
+                {
+                    "row": number,
+                    "column": layout.time,
+                    "message": gettext("打卡时间应为 YYYY-MM-DD HH:MM[:SS]"),
+                }
             )
             continue
         if not 2004 <= moment.year <= 2099:
-            errors.append({"row": number, "column": layout.time, "message": "打卡时间超出日历范围"})
+            errors.append({"row": number, "column": layout.time, "message": gettext("打卡时间超出日历范围")})
             continue
         device = ""
         if device_col is not None and device_col < width and row[device_col] is not None:
             device = str(row[device_col]).strip()
             if len(device) > DEVICE_MAX:
                 errors.append(
-                    {"row": number, "column": layout.device, "message": f"设备名称超过 {DEVICE_MAX} 个字符"}
+                    {
+                        "row": number,
+                        "column": layout.device,
+                        "message": gettext("设备名称超过 %(n)s 个字符") % {"n": DEVICE_MAX},
+                    }
                 )
                 continue
         punches.append((person[0], moment, device))

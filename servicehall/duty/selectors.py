@@ -37,9 +37,13 @@ def parse_month(text: str) -> tuple[int, int]:
         year, month = (int(x) for x in (text or "").split("-"))
         dt.date(year, month, 1)
     except ValueError:
-        raise Invalid("bad_month", f"月份「{(text or '')[:20]}」无效，应为 YYYY-MM。") from None
+        raise Invalid(
+            "bad_month", _("月份「%(month)s」无效，应为 YYYY-MM。") % {"month": (text or "")[:20]}
+        ) from None
     if not 2004 <= year <= 2099:
-        raise Invalid("date_out_of_range", f"月份 {text} 超出工作日历范围（2004 至 2099 年）。")
+        raise Invalid(
+            "date_out_of_range", _("月份 %(month)s 超出工作日历范围（2004 至 2099 年）。") % {"month": text}
+        )
     return year, month
 
 
@@ -212,7 +216,7 @@ def get_leave(leave_id: int) -> Leave:
         .first()
     )
     if leave is None:
-        raise NotFound("没有这条请假记录。", code="leave_not_found")
+        raise NotFound(_("没有这条请假记录。"), code="leave_not_found")
     return leave
 
 

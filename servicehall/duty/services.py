@@ -9,6 +9,7 @@ import hashlib
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -37,13 +38,13 @@ def _staff_of(center: Center, username: str, field: str = "staff") -> Staff:
     if staff is None:
         raise Invalid(
             "staff_not_found",
-            f"没有用户名为「{(username or '')[:40]}」的工作人员。",
+            gettext("没有用户名为「%(username)s」的工作人员。") % {"username": (username or "")[:40]},
             fields={field: "not_found"},
         )
     if staff.center_id != center.pk:
         raise Invalid(
             "staff_of_other_center",
-            f"{staff.name} 不是「{center.name}」的工作人员。",
+            gettext("%(staff)s 不是「%(name)s」的工作人员。") % {"staff": staff.name, "name": center.name},
             fields={field: "other"},
         )
     return staff
@@ -63,7 +64,9 @@ def roster_set(*, actor, center: Center, seats: list[dict], duty: list[dict]) ->
     for seat in seats:
         window = windows.get(seat["window"])
         if window is None:
-            raise Invalid("window_not_found", f"本中心没有 {seat['window']} 号窗口。")
+            raise Invalid(
+                "window_not_found", gettext("本中心没有 %(window)s 号窗口。") % {"window": seat["window"]}
+            )
         staff = _staff_of(center, seat["staff"]) if seat.get("staff") else None
         entries.append(
             RosterEntry(
@@ -75,7 +78,7 @@ def roster_set(*, actor, center: Center, seats: list[dict], duty: list[dict]) ->
         entries.append(RosterEntry(center=center, day=row["date"], kind=RosterEntry.Kind.DUTY, staff=staff))
     keys = {(e.day, e.kind, e.window_id) for e in entries}
     if len(keys) != len(entries):
-        raise Invalid("duplicate_roster_entry", "同一天同一窗口（或值日）只能填写一次。")
+        raise Invalid("duplicate_roster_entry", gettext("同一天同一窗口（或值日）只能填写一次。"))
     with transaction.atomic():
         for e in entries:
             old = RosterEntry.objects.select_for_update().filter(
@@ -123,12 +126,12 @@ def chain_set(
     roles = set(Role.values) | {"director"}
     for rule in chain:
         if not isinstance(rule.get("min_half_days"), int) or not rule.get("steps"):
-            raise Invalid("bad_chain", "每条规则须有 min_half_days（整数）和至少一个审批步骤。")
+            raise Invalid("bad_chain", gettext("每条规则须有 min_half_days（整数）和至少一个审批步骤。"))
         for step in rule["steps"]:
             if step.get("role") not in roles or step.get("action") not in ("review", "approve"):
-                raise Invalid("bad_chain", "审批步骤的角色或动作无效。")
+                raise Invalid("bad_chain", gettext("审批步骤的角色或动作无效。"))
     if not any(r["min_half_days"] == 0 for r in chain):
-        raise Invalid("bad_chain", "须有一条从 0 个半天起适用的规则。")
+        raise Invalid("bad_chain", gettext("须有一条从 0 个半天起适用的规则。"))
     with transaction.atomic():
         last = LeaveChain.objects.select_for_update().filter(center=center).order_by("-version").first()
         made = LeaveChain.objects.create(
@@ -177,43 +180,46 @@ def leave_file(
     if person is None:
         raise Invalid(
             "staff_not_found",
-            f"没有用户名为「{(staff or '')[:40]}」的工作人员。",
+            gettext("没有用户名为「%(username)s」的工作人员。") % {"username": (staff or "")[:40]},
             fields={"staff": "not_found"},
         )
     center = person.center
     if actor is not None and actor.pk != person.user_id:
         access.require(actor, center, *LEAVE_FILERS)
     if kind not in Leave.Kind.values:
-        raise Invalid("bad_kind", "请假类别无效。", fields={"kind": "invalid"})
+        raise Invalid("bad_kind", gettext("请假类别无效。"), fields={"kind": "invalid"})
     try:
         start_day, start_half = rules.parse_half(start)
         end_day, end_half = rules.parse_half(end)
     except ValueError:
-        raise Invalid("bad_half_day", "起止时间应写成「2026-11-24am」或「2026-11-24pm」。") from None
+        raise Invalid("bad_half_day", gettext("起止时间应写成「2026-11-24am」或「2026-11-24pm」。")) from None
     for d in (start_day, end_day):
         if not dt.date(2004, 1, 1) <= d <= dt.date(2099, 12, 31):
-            raise Invalid("date_out_of_range", f"日期 {d} 超出工作日历范围。")
+            raise Invalid("date_out_of_range", gettext("日期 %(day)s 超出工作日历范围。") % {"day": d})
     if (end_day, end_half != "am") < (start_day, start_half != "am"):
-        raise Invalid("end_before_start", "结束时间早于开始时间。")
+        raise Invalid("end_before_start", gettext("结束时间早于开始时间。"))
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("reason_required", "请填写事由。", fields={"reason": "required"})
+        raise Invalid("reason_required", gettext("请填写事由。"), fields={"reason": "required"})
     cal = workdays.calendar_for(center)
     halves = rules.halves(start_day, start_half, end_day, end_half, cal.is_workday)
     if not halves:
-        raise Invalid("no_workday", "所请期间没有工作日。")
+        raise Invalid("no_workday", gettext("所请期间没有工作日。"))
     today = clock.today()
     late = not rules.filed_in_time(today, start_day, center.policy.leave_notice_days)
     if late and not (kind == Leave.Kind.TRIP and urgent):
         raise Invalid(
             "too_late",
-            f"请假须提前 {center.policy.leave_notice_days} 天提出（紧急下乡、出差可事后补办，须勾选“紧急”并说明事由）。",
+            gettext("请假须提前 %(days)s 天提出（紧急下乡、出差可事后补办，须勾选“紧急”并说明事由）。")
+            % {"days": center.policy.leave_notice_days},
         )
     if not substitute:
-        raise Invalid("substitute_required", "请安排顶岗人员。", fields={"substitute": "required"})
+        raise Invalid("substitute_required", gettext("请安排顶岗人员。"), fields={"substitute": "required"})
     cover = _staff_of(center, substitute, "substitute")
     if cover.pk == person.pk:
-        raise Invalid("substitute_is_requester", "顶岗人员不能是请假人本人。", fields={"substitute": "self"})
+        raise Invalid(
+            "substitute_is_requester", gettext("顶岗人员不能是请假人本人。"), fields={"substitute": "self"}
+        )
     version, chain = chain_of(center, start_day)
     rule = rules.chain_for(len(halves), chain)
     now = clock.now()
@@ -239,9 +245,14 @@ def leave_file(
             ):
                 if other.staff_id == person.pk:
                     raise Conflict(
-                        "leave_overlaps", f"与已有的请假（{other.start}{other.start_half} 起）时间重叠。"
+                        "leave_overlaps",
+                        gettext("与已有的请假（%(start)s%(half)s 起）时间重叠。")
+                        % {"start": other.start, "half": other.start_half},
                     )
-                raise Conflict("substitute_on_leave", f"顶岗人员 {cover.name} 在此期间也请了假。")
+                raise Conflict(
+                    "substitute_on_leave",
+                    gettext("顶岗人员 %(name)s 在此期间也请了假。") % {"name": cover.name},
+                )
         leave = Leave(
             center=center,
             staff=person,
@@ -296,7 +307,7 @@ def _open_leave(leave_id: int) -> Leave:
         .first()
     )
     if leave is None:
-        raise NotFound("没有这条请假记录。", code="leave_not_found")
+        raise NotFound(gettext("没有这条请假记录。"), code="leave_not_found")
     return leave
 
 
@@ -306,13 +317,16 @@ def leave_decide(*, actor, leave_id: int, approve: bool, note: str = "") -> Leav
     with transaction.atomic():
         leave = _open_leave(leave_id)
         if leave.status != Leave.Status.PENDING:
-            raise Conflict("leave_not_pending", "该申请已审批完毕。")
+            raise Conflict("leave_not_pending", gettext("该申请已审批完毕。"))
         if actor is not None and actor.pk == leave.staff.user_id:
-            raise Forbidden("不能审批本人的请假申请。", code="own_leave")
+            raise Forbidden(gettext("不能审批本人的请假申请。"), code="own_leave")
         steps = list(leave.steps.select_for_update().order_by("order"))
         current = next(s for s in steps if s.status == LeaveStep.Status.PENDING)
         if actor is not None and not access.has_role(actor, leave.center, current.role):
-            raise Forbidden(f"此步骤须由{Role(current.role).label}审批。", code="wrong_approver")
+            raise Forbidden(
+                gettext("此步骤须由%(role)s审批。") % {"role": Role(current.role).label},
+                code="wrong_approver",
+            )
         now = clock.now()
         current.status = LeaveStep.Status.APPROVED if approve else LeaveStep.Status.REJECTED
         current.decided_by = actor if getattr(actor, "pk", None) else None
@@ -351,11 +365,11 @@ def leave_confirm_cover(*, actor, leave_id: int) -> Leave:
     with transaction.atomic():
         leave = _open_leave(leave_id)
         if actor is not None and (not leave.substitute_id or actor.pk != leave.substitute.user_id):
-            raise Forbidden("只有申请中指定的顶岗人员可以确认顶岗。", code="not_the_substitute")
+            raise Forbidden(gettext("只有申请中指定的顶岗人员可以确认顶岗。"), code="not_the_substitute")
         if leave.status == Leave.Status.REJECTED:
-            raise Conflict("leave_not_open", "该申请未获批准。")
+            raise Conflict("leave_not_open", gettext("该申请未获批准。"))
         if leave.cover_confirmed_at is not None:
-            raise Conflict("cover_already_confirmed", "已确认过顶岗。")
+            raise Conflict("cover_already_confirmed", gettext("已确认过顶岗。"))
         leave.cover_confirmed_at = clock.now()
         leave.save(update_fields=["cover_confirmed_at"])
         audit.record(
@@ -385,7 +399,7 @@ def layout_set(
 ) -> ClockLayout:
     access.require(actor, center, *CLOCK_EDITORS)
     if not (time or "").strip() or not ((username or "").strip() or (badge or "").strip()):
-        raise Invalid("layout_incomplete", "须指定打卡时间列，以及用户名列或工号列。")
+        raise Invalid("layout_incomplete", gettext("须指定打卡时间列，以及用户名列或工号列。"))
     with transaction.atomic():
         row = ClockLayout.objects.select_for_update().filter(center=center).first() or ClockLayout(
             center=center
@@ -414,7 +428,10 @@ class BadRows(Invalid):
     """A clock-in file with bad rows: refused whole, each bad row named (row, column, message)."""
 
     def __init__(self, errors: list[dict]):
-        super().__init__("bad_rows", f"文件有 {len(errors)} 处错误，未导入任何记录，请修改后重新导入。")
+        super().__init__(
+            "bad_rows",
+            gettext("文件有 %(n)s 处错误，未导入任何记录，请修改后重新导入。") % {"n": len(errors)},
+        )
         self.errors = errors
 
     def as_dict(self) -> dict:
@@ -492,14 +509,14 @@ def clock_in_add(*, actor, center: Center, staff: str, at: dt.datetime, reason: 
     person = _staff_of(center, staff)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("reason_required", "补录打卡须说明原因。", fields={"reason": "required"})
+        raise Invalid("reason_required", gettext("补录打卡须说明原因。"), fields={"reason": "required"})
     if at.tzinfo is None:
         at = at.replace(tzinfo=clock.TZ)
     if at > clock.now():
-        raise Invalid("clock_in_in_future", "不能补录未来的打卡。")
+        raise Invalid("clock_in_in_future", gettext("不能补录未来的打卡。"))
     with transaction.atomic():
         if ClockIn.objects.filter(staff=person, at=at, voided_at__isnull=True).exists():
-            raise Conflict("clock_in_exists", "该时刻已有打卡记录。")
+            raise Conflict("clock_in_exists", gettext("该时刻已有打卡记录。"))
         made = ClockIn(center=center, staff=person, at=at, source=ClockIn.Source.MANUAL, reason=reason)
         made.save()
         audit.record(actor=actor, action="clock_in.add", obj=made, center=center, after=audit.snapshot(made))
@@ -517,12 +534,12 @@ def clock_in_void(*, actor, clock_in_id: int, reason: str) -> ClockIn:
             .first()
         )
         if row is None:
-            raise NotFound("没有这条打卡记录。", code="clock_in_not_found")
+            raise NotFound(gettext("没有这条打卡记录。"), code="clock_in_not_found")
         access.require(actor, row.center, *CLOCK_EDITORS)
         if not reason:
-            raise Invalid("reason_required", "作废打卡须说明原因。", fields={"reason": "required"})
+            raise Invalid("reason_required", gettext("作废打卡须说明原因。"), fields={"reason": "required"})
         if row.is_void:
-            raise Conflict("clock_in_void", "该打卡记录已作废。")
+            raise Conflict("clock_in_void", gettext("该打卡记录已作废。"))
         before = audit.snapshot(row)
         row.mark_void(actor, reason[:300])
         audit.record(
