@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from servicehall.assessment import rules, selectors, services
@@ -95,7 +96,7 @@ def rulebook(request, code: str, period: Period | None = None):
     maxima, rules with points, unit, article and the kinds of fact each counts."""
     center = get_center(code)
     if not access.roles_in(request.user, center):
-        raise Forbidden(f"您不是「{center.name}」的工作人员。")
+        raise Forbidden(gettext("您不是「%(name)s」的工作人员。") % {"name": center.name})
     if period is not None:
         year, month = services.period_of(period)
         day = dt.date(year, month, 1)
@@ -292,21 +293,21 @@ def finding_create(request, code: str, payload: FindingIn):
     )
 
 
-class MeetingIn(Schema):
+class AssessmentMeetingIn(Schema):
     kind: Literal["window_meeting", "on_site", "regular"]
     day: Day
     leader: Annotated[str, Field(**stated(minLength=1, maxLength=60, pattern=r"\S"))]
     note: LongText
 
 
-class MeetingOut(Schema):
+class AssessmentMeetingOut(Schema):
     id: int
     kind: str
     day: dt.date
 
 
-@router.post("/centers/{code}/meetings", response={201: MeetingOut})
-def meeting_create(request, code: str, payload: MeetingIn):
+@router.post("/centers/{code}/meetings", response={201: AssessmentMeetingOut})
+def meeting_create(request, code: str, payload: AssessmentMeetingIn):
     """SUP-2: a window meeting (003 art.16), a leader's on-site day (003 art.17) or a regular
     meeting (004 art.5)."""
     center = get_center(code)
@@ -403,7 +404,8 @@ def assessment(request, code: str, period: Period):
         or access.has_role(request.user, center, Role.DEPARTMENT_HEAD)
     ):
         raise Forbidden(
-            "只有中心领导、监督人员和科室负责人可以查看考核表；本人成绩请查看个人页面。", code="not_allowed"
+            gettext("只有中心领导、监督人员和科室负责人可以查看考核表；本人成绩请查看个人页面。"),
+            code="not_allowed",
         )
     m = selectors.month_of(center, year, month)
     return [_row_out(r) for r in selectors.visible_rows(request.user, center, m.rows)]
@@ -412,10 +414,10 @@ def assessment(request, code: str, period: Period):
 def person_month(user, username: str, period: str):
     staff = Staff.objects.filter(user__username=username).select_related("center__policy", "user").first()
     if staff is None:
-        raise NotFound("没有这位工作人员。", code="staff_not_found")
+        raise NotFound(gettext("没有这位工作人员。"), code="staff_not_found")
     year, month = services.period_of(period)
     if not selectors.may_read_person(user, staff.center, staff.user_id, staff.department_id):
-        raise Forbidden("您只能查看本人（或本科室）的考核成绩。", code="not_allowed")
+        raise Forbidden(gettext("您只能查看本人（或本科室）的考核成绩。"), code="not_allowed")
     m = selectors.month_of(staff.center, year, month, with_lines=True, only=staff.user_id)
     selectors.name_lines(m)
     return staff, m
@@ -426,7 +428,7 @@ def staff_assessment(request, staff_username: str, period: Period):
     """A person's month with every line: rule, quantity, points and a link to its evidence."""
     staff, m = person_month(request.user, staff_username, period)
     if not m.rows:
-        raise NotFound("该工作人员本月不在考核范围（未在窗口任岗）。", code="not_assessed")
+        raise NotFound(gettext("该工作人员本月不在考核范围（未在窗口任岗）。"), code="not_assessed")
     row = m.rows[0]
     return {
         **_row_out(row),
@@ -499,7 +501,7 @@ class AppealIn(Schema):
     reason: LongText
 
 
-class DecideIn(Schema):
+class AppealDecideIn(Schema):
     decision: Literal["uphold", "remove"]
     reason: LongText
 
@@ -519,7 +521,7 @@ def line_appeal(request, line_id: Id, payload: AppealIn):
 
 
 @router.post("/assessment/lines/{line_id}/decide", response=AppealOut)
-def line_decide(request, line_id: Id, payload: DecideIn):
+def line_decide(request, line_id: Id, payload: AppealDecideIn):
     """The director upholds the line or removes it, with a reason (the result is adjusted)."""
     a = services.decide(request.user, line_id=line_id, decision=payload.decision, reason=payload.reason)
     return {"line": a.line_id, "status": a.status, "reason": a.reason, "decision": a.decision}
@@ -553,12 +555,12 @@ def awards_for(center, quarter: str | None, year: str | None):
         return selectors.awards(center, rules.quarter_months(y, q), f"{y}年第{q}季度")
     if year:
         if not (year.isdigit() and 2004 <= int(year) <= 2099):
-            raise Invalid("invalid_year", "年份无效。")
+            raise Invalid("invalid_year", gettext("年份无效。"))
         y = int(year)
         if y > services.clock.today().year:
-            raise Invalid("period_in_future", f"{y}年尚未开始。")
+            raise Invalid("period_in_future", gettext("%(y)s年尚未开始。") % {"y": y})
         return selectors.awards(center, [(y, m) for m in range(1, 13)], f"{y}年度")
-    raise Invalid("period_required", "请指明季度（quarter=2026Q4）或年份（year=2026）。")
+    raise Invalid("period_required", gettext("请指明季度（quarter=2026Q4）或年份（year=2026）。"))
 
 
 def _standing(s, usernames) -> dict:
@@ -583,7 +585,7 @@ def awards(
     and advanced workers with ``year=``), skipping anyone disqualified that year (ASM-6)."""
     center = get_center(code)
     if not access.roles_in(request.user, center):
-        raise Forbidden(f"您不是「{center.name}」的工作人员。")
+        raise Forbidden(gettext("您不是「%(name)s」的工作人员。") % {"name": center.name})
     a = awards_for(center, quarter, year)
     names = dict(
         get_user_model().objects.filter(pk__in=[s.user_id for s in a.standings]).values_list("pk", "username")

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Min, Q, Sum
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.assessment import rules
@@ -489,15 +490,22 @@ def board_notes(center, now: dt.datetime) -> list[BoardNote]:
         notes.append(
             BoardNote(
                 "leader_on_site_missed",
-                f"{prev:%Y年%m月}无领导现场办公记录",
+                _("%(month)s无领导现场办公记录") % {"month": date_format(prev, "YEAR_MONTH_FORMAT")},
                 link,
                 prev,
                 "danger",
-                "003 第十七条：分管领导每月到窗口现场办公不少于一次。",
+                _("003 第十七条：分管领导每月到窗口现场办公不少于一次。"),
             )
         )
     if not any(d >= first for d in on_site):
-        notes.append(BoardNote("leader_on_site_due", f"{first:%Y年%m月}尚无领导现场办公记录", link, first))
+        notes.append(
+            BoardNote(
+                "leader_on_site_due",
+                _("%(month)s尚无领导现场办公记录") % {"month": date_format(first, "YEAR_MONTH_FORMAT")},
+                link,
+                first,
+            )
+        )
     calendar = calendar_for(center)
     days = []
     d = today - dt.timedelta(days=1)
@@ -513,7 +521,14 @@ def board_notes(center, now: dt.datetime) -> list[BoardNote]:
     closing = reverse("assessment:conduct", args=[center.code])
     for d in days:
         if d not in done:
-            notes.append(BoardNote("closing_check_missed", f"{d:%m月%d日}值日人员未做下班检查", closing, d))
+            notes.append(
+                BoardNote(
+                    "closing_check_missed",
+                    _("%(day)s值日人员未做下班检查") % {"day": date_format(d, "MONTH_DAY_FORMAT")},
+                    closing,
+                    d,
+                )
+            )
     return notes
 
 

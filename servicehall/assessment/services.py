@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext
 
 from servicehall.assessment import rules, selectors
 from servicehall.assessment.models import (
@@ -34,11 +35,15 @@ def period_of(text: str) -> tuple[int, int]:
         year, month = rules.parse_period(text)
     except (ValueError, TypeError):
         raise Invalid(
-            "invalid_period", f"月份「{str(text)[:20]}」无效，应为 YYYY-MM（如 2026-11）。"
+            "invalid_period",
+            gettext("月份「%(text)s」无效，应为 YYYY-MM（如 2026-11）。") % {"text": str(text)[:20]},
         ) from None
     today = clock.today()
     if (year, month) > (today.year, today.month):
-        raise Invalid("period_in_future", f"{year}年{month}月尚未开始，不能考核。")
+        raise Invalid(
+            "period_in_future",
+            gettext("%(year)s年%(month)s月尚未开始，不能考核。") % {"year": year, "month": month},
+        )
     return year, month
 
 
@@ -47,25 +52,33 @@ def quarter_of(text: str) -> tuple[int, int]:
         year, q = rules.parse_quarter(text)
     except (ValueError, TypeError):
         raise Invalid(
-            "invalid_quarter", f"季度「{str(text)[:20]}」无效，应为 YYYYQn（如 2026Q4）。"
+            "invalid_quarter",
+            gettext("季度「%(text)s」无效，应为 YYYYQn（如 2026Q4）。") % {"text": str(text)[:20]},
         ) from None
     today = clock.today()
     if dt.date(year, 3 * q - 2, 1) > today:
-        raise Invalid("period_in_future", f"{year}年第{q}季度尚未开始。")
+        raise Invalid("period_in_future", gettext("%(year)s年第%(q)s季度尚未开始。") % {"year": year, "q": q})
     return year, q
 
 
 def _staff_in(center, username: str):
     staff = Staff.objects.filter(user__username=username, center=center).select_related("user").first()
     if staff is None:
-        raise Invalid("staff_not_found", f"「{center.name}」没有用户名为「{username[:40]}」的工作人员。")
+        raise Invalid(
+            "staff_not_found",
+            gettext("「%(name)s」没有用户名为「%(username)s」的工作人员。")
+            % {"name": center.name, "username": username[:40]},
+        )
     return staff.user
 
 
 def _window_in(center, number: int):
     window = Window.objects.filter(center=center, number=number).first()
     if window is None:
-        raise Invalid("window_not_found", f"「{center.name}」没有 {number} 号窗口。")
+        raise Invalid(
+            "window_not_found",
+            gettext("「%(name)s」没有 %(number)s 号窗口。") % {"name": center.name, "number": number},
+        )
     return window
 
 
@@ -86,7 +99,7 @@ def _moment(at: dt.datetime) -> dt.datetime:
     if at.tzinfo is None:
         at = at.replace(tzinfo=clock.TZ)
     if at > clock.now():
-        raise Invalid("at_in_future", "发生时间不能晚于现在。")
+        raise Invalid("at_in_future", gettext("发生时间不能晚于现在。"))
     return at
 
 
@@ -96,7 +109,8 @@ def _not_published(center, at: dt.datetime) -> None:
     if Publication.objects.filter(center=center, period=period).exists():
         raise Conflict(
             "period_published",
-            f"{local.year}年{local.month}月的考核已发布，不能再录入；如需更正，请由中心主任作调整并说明理由。",
+            gettext("%(year)s年%(month)s月的考核已发布，不能再录入；如需更正，请由中心主任作调整并说明理由。")
+            % {"year": local.year, "month": local.month},
         )
 
 
@@ -105,15 +119,22 @@ def _rule(center, at: dt.datetime, code: str, *, ledger: bool = False) -> dict:
     ix = rules.Index.of(book)
     rule = ix.rules.get(code)
     if rule is None:
-        raise Invalid("rule_unknown", f"考核细则「{version}」中没有规则「{code[:40]}」。")
+        raise Invalid(
+            "rule_unknown",
+            gettext("考核细则「%(version)s」中没有规则「%(code)s」。")
+            % {"version": version, "code": code[:40]},
+        )
     if ledger and not rule.get("ledger"):
-        raise Invalid("rule_not_in_ledger", f"规则「{rule['name']}」不属于日常考核台账的记录项目。")
+        raise Invalid(
+            "rule_not_in_ledger",
+            gettext("规则「%(name)s」不属于日常考核台账的记录项目。") % {"name": rule["name"]},
+        )
     return rule
 
 
 def _subject(center, staff: str | None, window: int | None, at: dt.datetime):
     if not staff and window is None:
-        raise Invalid("subject_required", "请指明工作人员或窗口。")
+        raise Invalid("subject_required", gettext("请指明工作人员或窗口。"))
     win = _window_in(center, window) if window is not None else None
     user = _staff_in(center, staff) if staff else (_holder(win, clock.local(at).date()) if win else None)
     return user, win
@@ -137,7 +158,7 @@ def _entry(
     finding=None,
 ) -> Entry:
     if not (note or "").strip():
-        raise Invalid("note_required", "请填写情况说明。")
+        raise Invalid("note_required", gettext("请填写情况说明。"))
     entry = Entry(
         center=center,
         source=source,
@@ -183,10 +204,10 @@ def record_fact(
     r = _rule(center, at, rule)
     user, win = _subject(center, staff, window, at)
     if user is None:
-        raise Invalid("no_holder", "该窗口当天无人在岗，请指明工作人员。")
+        raise Invalid("no_holder", gettext("该窗口当天无人在岗，请指明工作人员。"))
     q = Decimal(str(quantity)) if quantity is not None else Decimal(1)
     if q <= 0 or q > 1000:
-        raise Invalid("invalid_quantity", "数量应大于 0 且不超过 1000。")
+        raise Invalid("invalid_quantity", gettext("数量应大于 0 且不超过 1000。"))
     _not_published(center, at)
     # Only a rule scored once per event keeps the event (the month groups by it).
     event = ((event or evidence or note) if r["unit"] == "event" else "")[:100]
@@ -240,12 +261,12 @@ def record_closing(
     now = clock.now()
     day = day or clock.local(now).date()
     if day > clock.local(now).date():
-        raise Invalid("at_in_future", "不能登记未来日期的下班检查。")
+        raise Invalid("at_in_future", gettext("不能登记未来日期的下班检查。"))
     for _, item in failures:
         if item not in ClosingCheck.ITEMS:
-            raise Invalid("invalid_item", f"检查项目「{item[:20]}」无效。")
+            raise Invalid("invalid_item", gettext("检查项目「%(item)s」无效。") % {"item": item[:20]})
     if ClosingCheck.objects.filter(center=center, day=day).exists():
-        raise Conflict("closing_check_done", f"{day} 的下班检查已登记。")
+        raise Conflict("closing_check_done", gettext("%(day)s 的下班检查已登记。") % {"day": day})
     at = min(now, dt.datetime.combine(day, dt.time(18, 0), tzinfo=clock.TZ))
     _not_published(center, at)
     windows = {number: _window_in(center, number) for number, _ in failures}
@@ -296,13 +317,13 @@ def record_finding(
     """SUP-1: a finding against a person or a window; an efficiency notice also disqualifies."""
     access.require(actor, center, Role.SUPERVISOR, Role.DIRECTOR)
     if kind not in Finding.Kind.values:
-        raise Invalid("invalid_kind", "督查方式应为 patrol、spot、video 或 unannounced。")
+        raise Invalid("invalid_kind", gettext("督查方式应为 patrol、spot、video 或 unannounced。"))
     at = _moment(at)
     _rule(center, at, rule)
     user, win = _subject(center, staff, window, at)
     _not_published(center, at)
     if not (note or "").strip():
-        raise Invalid("note_required", "请填写督查发现的情况。")
+        raise Invalid("note_required", gettext("请填写督查发现的情况。"))
     finding = Finding(
         center=center,
         kind=kind,
@@ -357,11 +378,11 @@ def record_meeting(actor, *, center, kind: str, day: dt.date, leader: str, note:
     """SUP-2: a window meeting, a leader's on-site day or a regular meeting."""
     access.require(actor, center, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
     if kind not in Meeting.Kind.values:
-        raise Invalid("invalid_kind", "类型应为 window_meeting、on_site 或 regular。")
+        raise Invalid("invalid_kind", gettext("类型应为 window_meeting、on_site 或 regular。"))
     if day > clock.today():
-        raise Invalid("at_in_future", "日期不能晚于今天。")
+        raise Invalid("at_in_future", gettext("日期不能晚于今天。"))
     if not (leader or "").strip() or not (note or "").strip():
-        raise Invalid("note_required", "请填写领导（召集人）和内容。")
+        raise Invalid("note_required", gettext("请填写领导（召集人）和内容。"))
     meeting = Meeting(
         center=center,
         kind=kind,
@@ -384,17 +405,19 @@ def save_rulebook(actor, *, center, valid_from: str, version: str, book: dict) -
     try:
         year, month = rules.parse_period(valid_from)
     except (ValueError, TypeError):
-        raise Invalid("invalid_period", "起用月份应为 YYYY-MM。") from None
+        raise Invalid("invalid_period", gettext("起用月份应为 YYYY-MM。")) from None
     today = clock.today()
     if (year, month) < (today.year, today.month):
-        raise Invalid("period_past", "细则只能从本月或以后的月份起用。")
+        raise Invalid("period_past", gettext("细则只能从本月或以后的月份起用。"))
     if Publication.objects.filter(center=center, period__gte=f"{year:04d}-{month:02d}").exists():
-        raise Conflict("period_published", "该月份或以后的考核已发布，不能改用新细则。")
+        raise Conflict("period_published", gettext("该月份或以后的考核已发布，不能改用新细则。"))
     problems = rules.validate_book(book)
     if problems:
         raise Invalid("invalid_rulebook", "；".join(problems[:5]))
     if Rulebook.objects.filter(center=center, version=version).exists() or version in rules.PRESETS:
-        raise Conflict("version_exists", f"细则版本「{version[:60]}」已存在。")
+        raise Conflict(
+            "version_exists", gettext("细则版本「%(version)s」已存在。") % {"version": version[:60]}
+        )
     start = dt.date(year, month, 1)
     Rulebook.objects.filter(center=center, valid_from=start).exists() and _refuse_month(start)
     data = {**book, "version": version}
@@ -412,7 +435,9 @@ def save_rulebook(actor, *, center, valid_from: str, version: str, book: dict) -
 
 
 def _refuse_month(start):
-    raise Conflict("version_exists", f"{start:%Y-%m} 起已有一个细则版本。")
+    raise Conflict(
+        "version_exists", gettext("%(start)s 起已有一个细则版本。") % {"start": format(start, "%Y-%m")}
+    )
 
 
 @transaction.atomic
@@ -422,9 +447,15 @@ def publish(actor, *, center, period: str) -> Publication:
     year, month = period_of(period)
     today = clock.today()
     if (year, month) == (today.year, today.month):
-        raise Conflict("period_open", f"{year}年{month}月尚未结束，月底后才能发布。")
+        raise Conflict(
+            "period_open",
+            gettext("%(year)s年%(month)s月尚未结束，月底后才能发布。") % {"year": year, "month": month},
+        )
     if Publication.objects.select_for_update().filter(center=center, period=period).exists():
-        raise Conflict("already_published", f"{year}年{month}月的考核已发布。")
+        raise Conflict(
+            "already_published",
+            gettext("%(year)s年%(month)s月的考核已发布。") % {"year": year, "month": month},
+        )
     m = selectors.month_of(center, year, month, with_lines=True)
     pub = Publication(
         center=center,
@@ -488,7 +519,7 @@ def _line(line_id: int) -> Line:
         Line.objects.select_related("result__publication__center", "result__staff").filter(pk=line_id).first()
     )
     if line is None:
-        raise NotFound("没有这条考核记录。", code="line_not_found")
+        raise NotFound(gettext("没有这条考核记录。"), code="line_not_found")
     return line
 
 
@@ -498,15 +529,17 @@ def appeal(actor, *, line_id: int, reason: str) -> Appeal:
     line = _line(line_id)
     pub = line.result.publication
     if actor is None or line.result.staff_id != actor.pk:
-        raise Forbidden("只能对本人的考核记录提出申诉。", code="not_your_line")
+        raise Forbidden(gettext("只能对本人的考核记录提出申诉。"), code="not_your_line")
     if not (reason or "").strip():
-        raise Invalid("reason_required", "请填写申诉理由。")
+        raise Invalid("reason_required", gettext("请填写申诉理由。"))
     book = selectors.book_by_version(pub.center, pub.version)
     days = int(book.get("appeal_days", 5))
     if not rules.appeal_open(clock.local(pub.published_at).date(), clock.today(), days):
-        raise Conflict("appeal_window_closed", f"申诉期已过（发布后 {days} 日内可申诉）。")
+        raise Conflict(
+            "appeal_window_closed", gettext("申诉期已过（发布后 %(days)s 日内可申诉）。") % {"days": days}
+        )
     if Appeal.objects.filter(line=line).exists():
-        raise Conflict("appeal_exists", "这条记录已提出过申诉。")
+        raise Conflict("appeal_exists", gettext("这条记录已提出过申诉。"))
     a = Appeal(line=line, by=actor, at=clock.now(), reason=reason.strip())
     a.save()
     audit.record(actor=actor, action="assessment.appeal", obj=a, center=pub.center, after=audit.snapshot(a))
@@ -521,13 +554,13 @@ def decide(actor, *, line_id: int, decision: str, reason: str) -> Appeal:
     access.require(actor, pub.center, Role.DIRECTOR)
     a = Appeal.objects.select_for_update().filter(line=line).first()
     if a is None:
-        raise Conflict("no_appeal", "这条记录没有申诉。")
+        raise Conflict("no_appeal", gettext("这条记录没有申诉。"))
     if a.status != Appeal.Status.OPEN:
-        raise Conflict("appeal_decided", "这条申诉已裁定。")
+        raise Conflict("appeal_decided", gettext("这条申诉已裁定。"))
     if decision not in ("uphold", "remove"):
-        raise Invalid("invalid_decision", "裁定应为 uphold（维持）或 remove（撤销该项）。")
+        raise Invalid("invalid_decision", gettext("裁定应为 uphold（维持）或 remove（撤销该项）。"))
     if not (reason or "").strip():
-        raise Invalid("reason_required", "请填写裁定理由。")
+        raise Invalid("reason_required", gettext("请填写裁定理由。"))
     a.status = Appeal.Status.UPHELD if decision == "uphold" else Appeal.Status.REMOVED
     a.decided_by, a.decided_at, a.decision = actor, clock.now(), reason.strip()
     a.save()
@@ -549,19 +582,27 @@ def adjust(
     year, month = period_of(period)
     pub = Publication.objects.filter(center=center, period=period).first()
     if pub is None:
-        raise Conflict("not_published", f"{year}年{month}月尚未发布：未发布的月份直接录入事实即可。")
+        raise Conflict(
+            "not_published",
+            gettext("%(year)s年%(month)s月尚未发布：未发布的月份直接录入事实即可。")
+            % {"year": year, "month": month},
+        )
     if not (reason or "").strip() or not (note or "").strip():
-        raise Invalid("reason_required", "请填写情况说明和调整理由。")
+        raise Invalid("reason_required", gettext("请填写情况说明和调整理由。"))
     ix = rules.Index.of(selectors.book_by_version(center, pub.version))
     if rule not in ix.rules:
-        raise Invalid("rule_unknown", f"考核细则「{pub.version}」中没有规则「{rule[:40]}」。")
+        raise Invalid(
+            "rule_unknown",
+            gettext("考核细则「%(version)s」中没有规则「%(rule)s」。")
+            % {"version": pub.version, "rule": rule[:40]},
+        )
     user = _staff_in(center, staff)
     result = Result.objects.select_for_update().filter(publication=pub, staff=user).first()
     if result is None:
-        raise Invalid("not_assessed", "该工作人员不在该月的考核结果中。")
+        raise Invalid("not_assessed", gettext("该工作人员不在该月的考核结果中。"))
     q = Decimal(str(quantity)) if quantity is not None else Decimal(1)
     if q <= 0 or q > 1000:
-        raise Invalid("invalid_quantity", "数量应大于 0 且不超过 1000。")
+        raise Invalid("invalid_quantity", gettext("数量应大于 0 且不超过 1000。"))
     r = ix.rules[rule]
     line = Line.objects.create(
         result=result,
