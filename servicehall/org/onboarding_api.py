@@ -209,12 +209,12 @@ class DepartmentIn(Schema):
     name: str = Field(min_length=1, max_length=100, pattern=TEXT)
 
 
-class DepartmentOut(Schema):
+class OnboardingDepartmentOut(Schema):
     code: str
     name: str
 
 
-@router.post("/centers/{code}/departments", response={201: DepartmentOut})
+@router.post("/centers/{code}/departments", response={201: OnboardingDepartmentOut})
 def department_create(request, code: str, payload: DepartmentIn):
     """ORG-2: a department (进驻单位/科室) stationed in the center; a code the center has is
     ``duplicate_code`` (409)."""
@@ -245,7 +245,7 @@ class WindowCreatedOut(Schema):
     number: int
     name: str
     kind: str
-    departments: list[DepartmentOut]
+    departments: list[OnboardingDepartmentOut]
 
 
 @router.post("/centers/{code}/windows", response={201: WindowCreatedOut})
@@ -343,7 +343,7 @@ class StaffIn(Schema):
     badge_number: str = Field("", max_length=20)
 
 
-class StaffOut(Schema):
+class OnboardingStaffOut(Schema):
     username: str
     name: str
     title: str
@@ -365,7 +365,7 @@ def staff_out(staff: Staff, roles: list[str]) -> dict:
     }
 
 
-@router.post("/centers/{code}/staff", response={201: StaffOut})
+@router.post("/centers/{code}/staff", response={201: OnboardingStaffOut})
 def staff_create(request, code: str, payload: StaffIn):
     """ORG-7: a person with their own account and roles in the center (roles are granted by its
     system administrator). The initial password obeys the password rule (``weak_password``);
@@ -410,7 +410,7 @@ class PostIn(Schema):
     approval: ApprovalIn | None = None
 
 
-class PostOut(Schema):
+class OnboardingPostOut(Schema):
     window: int
     staff: str
     name: str
@@ -430,7 +430,7 @@ def _staff(center: Center, username: str, what: str = "staff") -> Staff:
     return staff
 
 
-@router.post("/windows/{window_id}/posts", response={201: PostOut}, by_alias=True)
+@router.post("/windows/{window_id}/posts", response={201: OnboardingPostOut}, by_alias=True)
 def post_create(request, window_id: Id, payload: PostIn):
     """ORG-3/ORG-5: put a person of the center in the window's A or B post from a day; the
     previous holder's posting ends the day before. Ending a posting of less than two years needs

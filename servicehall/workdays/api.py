@@ -154,7 +154,7 @@ class ClosureIn(Schema):
     confirm: Flag = False  # needed for more than 3 working days, or days in the past
 
 
-class VoidIn(Schema):
+class ClosureVoidIn(Schema):
     reason: str
     confirm: Flag = False
 
@@ -229,7 +229,7 @@ def closure_add(request, code: str, payload: ClosureIn):
     "/closures/{closure_id}/void",
     response={200: ClosureOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut},
 )
-def closure_void(request, closure_id: Id, payload: VoidIn):
+def closure_void(request, closure_id: Id, payload: ClosureVoidIn):
     """HRS-2: reopen — the closure is voided (kept, with the reason) and the deadlines it moved
     move back. The same confirmation as for adding one applies."""
     closure = (

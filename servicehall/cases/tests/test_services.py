@@ -293,7 +293,9 @@ def test_cas_7_completion_needs_a_result_and_tells_the_applicant(intake, user_na
     refused_unchanged(case, Invalid, "result_required", services.case_complete, user_named, result=" ")
     case = act(services.case_complete, user_named, at="2026-12-02T10:00", case=case, result="已核发残疾人证")
     assert case.status == "completed" and case.result == "已核发残疾人证"
-    assert OutboxMessage.objects.filter(reference=case.number).count() == 1
+    texts = list(OutboxMessage.objects.filter(reference=case.number).values_list("text", flat=True))
+    # the completion notice, and the rating link that follows every completed case (EVA-2)
+    assert len(texts) == 2 and sum("请评价" in t for t in texts) == 1, texts
     assert [e.action for e in case.events.all()] == ["intake", "completed", "notified"]
 
 
