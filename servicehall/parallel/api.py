@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from servicehall.cases import selectors as case_selectors
@@ -93,7 +94,7 @@ class MeetingOut(Schema):
 def _readable(request, number: str) -> Case:
     case = case_selectors.get_case(number)
     if not selectors.can_read(request.user, case):
-        raise Forbidden(f"您不能查看办件 {case.number}。")
+        raise Forbidden(gettext("您不能查看办件 %(number)s。") % {"number": case.number})
     return case
 
 
@@ -168,7 +169,10 @@ def decision_pdf(request, number: str):
     case = _readable(request, number)
     decision = selectors.decision_of(case)
     if decision is None:
-        raise NotFound(f"办件 {case.number} 尚未作出并联审批决定。", code="decision_not_found")
+        raise NotFound(
+            gettext("办件 %(number)s 尚未作出并联审批决定。") % {"number": case.number},
+            code="decision_not_found",
+        )
     response = HttpResponse(services.pdf_of(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{case.number}-decision.pdf"'
     response["ETag"] = f'"{decision.sha256}"'
@@ -216,7 +220,7 @@ def _meeting(meeting_id: int) -> Meeting:
         else None
     )
     if meeting is None:
-        raise NotFound("没有这次会议。", code="meeting_not_found")
+        raise NotFound(gettext("没有这次会议。"), code="meeting_not_found")
     return meeting
 
 

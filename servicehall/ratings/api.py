@@ -3,6 +3,7 @@
 from typing import Annotated, Literal
 
 from django.http import HttpResponseNotModified, JsonResponse
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import PlainValidator, WithJsonSchema
 
@@ -100,7 +101,7 @@ def rating_device(request, window_id: Id):
     if not isinstance(request.auth, devices.RatingDevice) and not access.roles_in(
         request.user, window.center
     ):
-        raise Forbidden(f"您在「{window.center.name}」没有任何角色。")
+        raise Forbidden(gettext("您在「%(name)s」没有任何角色。") % {"name": window.center.name})
     version = ticket_selectors.display_version(window.center.code) or 0
     etag = f'"r{window.pk}-{version}-{clock.local():%Y%m%d%H%M}"'
     if request.headers.get("If-None-Match") == etag:
@@ -197,10 +198,10 @@ def rating_malicious(request, rating_id: Id, payload: MaliciousIn):
     it stays listed and leaves the satisfaction rate."""
     rating = Rating.objects.select_related("center", "staff").filter(pk=rating_id).first()
     if rating is None:
-        raise NotFound("没有这条评价。", code="rating_not_found")
+        raise NotFound(gettext("没有这条评价。"), code="rating_not_found")
     approver = Staff.objects.select_related("user").filter(pk=payload.approved_by).first()
     if approver is None:
-        raise Invalid("not_a_leader", "批准人须为本中心的领导。")
+        raise Invalid("not_a_leader", gettext("批准人须为本中心的领导。"))
     rating = services.rating_mark_malicious(
         actor=request.user, rating=rating, reason=payload.reason, approver=approver
     )
@@ -260,7 +261,7 @@ def hotline_create(request, code: str, payload: HotlineIn):
     center = get_center(code)
     handler = Staff.objects.filter(pk=payload.handler).first()
     if handler is None:
-        raise Invalid("staff_of_other_center", "承办人须为本中心的工作人员。")
+        raise Invalid("staff_of_other_center", gettext("承办人须为本中心的工作人员。"))
     order = services.hotline_create(
         actor=request.user,
         center=center,
@@ -292,7 +293,7 @@ def hotline_complete(request, code: str, order_id: Id, payload: HotlineCompleteI
     center = get_center(code)
     order = HotlineOrder.objects.filter(pk=order_id, center=center).first()
     if order is None:
-        raise NotFound("本中心没有这个热线工单。", code="hotline_not_found")
+        raise NotFound(gettext("本中心没有这个热线工单。"), code="hotline_not_found")
     order, _rating = services.hotline_complete(
         actor=request.user,
         order=order,
@@ -353,10 +354,10 @@ def hotline_sample_show(request, code: str, period: str):
     try:
         start, _end = rules.month_bounds(period)
     except ValueError:
-        raise NotFound("这个月份没有抽样。", code="sample_not_found") from None
+        raise NotFound(gettext("这个月份没有抽样。"), code="sample_not_found") from None
     sample = HotlineSample.objects.filter(center=center, month=start).first()
     if sample is None:
-        raise NotFound("这个月份没有抽样。", code="sample_not_found")
+        raise NotFound(gettext("这个月份没有抽样。"), code="sample_not_found")
     return sample_out(sample)
 
 
@@ -466,7 +467,7 @@ def major_case(request, code: str, payload: MajorCaseIn):
     center = get_center(code)
     case = Case.objects.select_related("center").filter(number=payload.case, center=center).first()
     if case is None:
-        raise Invalid("case_not_found", "本中心没有这个办件。")
+        raise Invalid("case_not_found", gettext("本中心没有这个办件。"))
     return Status(
         201, revisit_out(services.revisit_for_major_case(actor=request.user, case=case, note=payload.note))
     )
@@ -621,7 +622,7 @@ def appraisal_peer(request, appraisal_id: Id, payload: PeerIn):
     appraisal = selectors.get_appraisal(appraisal_id)
     rater = Window.objects.filter(pk=payload.window).first()
     if rater is None:
-        raise Invalid("window_not_found", "没有这个窗口。")
+        raise Invalid("window_not_found", gettext("没有这个窗口。"))
     n = services.peer_vote(
         actor=request.user, appraisal=appraisal, rater=rater, answers=[a.dict() for a in payload.answers]
     )

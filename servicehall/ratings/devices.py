@@ -10,6 +10,7 @@ registered at a loopback address is recognised from that address without a token
 import ipaddress
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from servicehall.core.errors import Forbidden
 from servicehall.core.memo import Kept
@@ -73,9 +74,9 @@ def device_of(request, window_id) -> RatingDevice | None:
     if token:
         device = by_token(token)
         if device is None:
-            raise Forbidden("评价器令牌无效或已停用。", code="device_refused")
+            raise Forbidden(gettext("评价器令牌无效或已停用。"), code="device_refused")
         if device.address and ip_of(request) != device.address:
-            raise Forbidden("此评价器令牌只能在登记的设备地址上使用。", code="device_refused")
+            raise Forbidden(gettext("此评价器令牌只能在登记的设备地址上使用。"), code="device_refused")
     else:
         remote = request.META.get("REMOTE_ADDR", "")
         if not (settings.DEVICE_LOOPBACK and _loopback(remote) and window_id):
@@ -93,7 +94,7 @@ def device_of(request, window_id) -> RatingDevice | None:
         if device is None or not _loopback(device.address or ""):
             return None
     if window_id is not None and str(device.window_id) != str(window_id):
-        raise Forbidden("这台评价器不属于这个窗口。", code="device_refused")
+        raise Forbidden(gettext("这台评价器不属于这个窗口。"), code="device_refused")
     if limited(f"rater:{device.pk}:{ip_of(request)}"):
         raise TooManyRequests()
     return device

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from servicehall.core import audit, clock, limits, rows
 from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -75,7 +76,7 @@ def parse_token(token: str) -> tuple[str, int, str]:
         kind, matter_id, step = value.split(".")
         return kind, int(matter_id), step
     except (signing.BadSignature, ValueError):
-        raise Forbidden("评价凭证无效。", code="rating_token_invalid") from None
+        raise Forbidden(gettext("评价凭证无效。"), code="rating_token_invalid") from None
 
 
 def ticket_matter(ticket) -> Matter:
@@ -105,7 +106,7 @@ def case_matter(case, step: str) -> Matter:
         at = case.finished_at if case.status in (case_rules.REFUSED, case_rules.DENIED) else None
         staff = case.officer
     else:
-        raise Forbidden("评价凭证无效。", code="rating_token_invalid")
+        raise Forbidden(gettext("评价凭证无效。"), code="rating_token_invalid")
     return Matter(
         kind=Rating.Kind.CASE,
         matter_id=case.pk,
@@ -130,7 +131,7 @@ def matter_of(kind: str, matter_id: int, step: str) -> Matter:
     if kind == Rating.Kind.TICKET:
         ticket = _TICKET.first(matter_id) if 0 < matter_id < 2**63 else None
         if ticket is None:
-            raise NotFound("没有这项服务。", code="matter_not_found")
+            raise NotFound(gettext("没有这项服务。"), code="matter_not_found")
         if ticket.window_id is not None:  # the window, its center and policy: kept by the queue
             ticket.window = ticket_selectors.get_window(ticket.window_id)
             ticket.center = ticket.window.center
@@ -144,9 +145,9 @@ def matter_of(kind: str, matter_id: int, step: str) -> Matter:
             .first()
         )
         if case is None:
-            raise NotFound("没有这项服务。", code="matter_not_found")
+            raise NotFound(gettext("没有这项服务。"), code="matter_not_found")
         return case_matter(case, step)
-    raise Forbidden("评价凭证无效。", code="rating_token_invalid")
+    raise Forbidden(gettext("评价凭证无效。"), code="rating_token_invalid")
 
 
 # --- ratings -------------------------------------------------------------------------------------------
@@ -154,13 +155,13 @@ def matter_of(kind: str, matter_id: int, step: str) -> Matter:
 
 def _check_answer(level, reasons, comment) -> list[str]:
     if not rules.level_valid(level):
-        raise Invalid("invalid_level", "评价等级应为 1（非常满意）至 5（非常不满意）。")
+        raise Invalid("invalid_level", gettext("评价等级应为 1（非常满意）至 5（非常不满意）。"))
     reasons = list(reasons or [])
     unknown = [r for r in reasons if r not in rules.REASONS]
     if unknown:
-        raise Invalid("unknown_reason", "评价原因不在可选范围内。")
+        raise Invalid("unknown_reason", gettext("评价原因不在可选范围内。"))
     if reasons and level < rules.BAD_FROM:
-        raise Invalid("reasons_for_bad_only", "只有“不满意”和“非常不满意”需要选择原因。")
+        raise Invalid("reasons_for_bad_only", gettext("只有“不满意”和“非常不满意”需要选择原因。"))
     limits.check(Rating, {"comment": comment or ""})
     return sorted(set(reasons))
 
@@ -200,7 +201,7 @@ def _save_rating(matter: Matter, *, actor, level, reasons, comment, channel, now
         cursor.execute(_RATED, [matter.kind, matter.matter_id, matter.step])
         rated = cursor.fetchone() is not None
     if rated:
-        raise Conflict("already_rated", "这项服务已经评价过了，每项服务只能评价一次。")
+        raise Conflict("already_rated", gettext("这项服务已经评价过了，每项服务只能评价一次。"))
     rating = Rating(
         center=matter.center,
         kind=matter.kind,
@@ -230,7 +231,7 @@ def _save_rating(matter: Matter, *, actor, level, reasons, comment, channel, now
             revisit = _revisit_for(rating, now)
     except IntegrityError:
         # the same matter rated at the same moment elsewhere: the constraint kept one
-        raise Conflict("already_rated", "这项服务已经评价过了，每项服务只能评价一次。") from None
+        raise Conflict("already_rated", gettext("这项服务已经评价过了，每项服务只能评价一次。")) from None
     rating.revisit_id = revisit.pk if revisit is not None else None
     return rating
 
@@ -239,15 +240,17 @@ def rate(*, actor=None, token: str, level: int, reasons=None, comment: str = "",
     """EVA-1/EVA-2: the citizen's rating of one finished matter; the token is the right to rate it.
     One rating per matter (409 for a second); a bad one puts a revisit on the list at once."""
     if channel not in (Rating.Channel.DEVICE, Rating.Channel.SMS, Rating.Channel.QR):
-        raise Invalid("invalid_channel", "评价渠道应为 device、sms 或 qr。")
+        raise Invalid("invalid_channel", gettext("评价渠道应为 device、sms 或 qr。"))
     reasons = _check_answer(level, reasons, comment)
     kind, matter_id, step = parse_token(token)
     matter = matter_of(kind, matter_id, step)
     if matter.finished_at is None:
-        raise Invalid("matter_not_finished", "这项服务尚未办结，办结后才能评价。")
+        raise Invalid("matter_not_finished", gettext("这项服务尚未办结，办结后才能评价。"))
     now = clock.now()
     if now > rules.rateable_until(matter.finished_at, rating_days()):
-        raise Conflict("rating_closed", f"办结已超过 {rating_days()} 天，不能再评价。")
+        raise Conflict(
+            "rating_closed", gettext("办结已超过 %(days)s 天，不能再评价。") % {"days": rating_days()}
+        )
     return _save_rating(
         matter, actor=actor, level=level, reasons=reasons, comment=comment, channel=channel, now=now
     )
@@ -259,29 +262,38 @@ def invite_by_sms(matter: Matter, link: str) -> None:
         return
     from servicehall.cases import sms
 
-    text = f"您在{matter.center.name}办理的「{matter.item_name[:30]}」已{_STEP_WORDS.get(matter.step, '办结')}，请评价：{link}"
+    text = gettext("您在%(center)s办理的「%(item)s」已%(step)s，请评价：%(link)s") % {
+        "center": matter.center.name,
+        "item": matter.item_name[:30],
+        "step": gettext(_STEP_WORDS.get(matter.step, "办结")),
+        "link": link,
+    }
     sms.send(phone=matter.phone, text=text[:500], reference=matter.ref)
 
 
-_STEP_WORDS = {"accepted": "受理", "completed": "办结", "returned": "处理"}
+_STEP_WORDS = {
+    "accepted": gettext_noop("受理"),
+    "completed": gettext_noop("办结"),
+    "returned": gettext_noop("处理"),
+}
 
 
 def rating_mark_malicious(*, actor, rating: Rating, reason: str, approver: Staff) -> Rating:
     """恶意差评: marked with the reason and the approving leader; stays visible, leaves the rate."""
     access.require(actor, rating.center, Role.DIRECTOR, Role.COMPLAINT_OFFICER, *LEADERS)
     if not (reason or "").strip():
-        raise Invalid("reason_required", "请写明认定为恶意差评的理由。")
+        raise Invalid("reason_required", gettext("请写明认定为恶意差评的理由。"))
     if rating.level < rules.BAD_FROM:
-        raise Invalid("not_a_bad_rating", "只有“不满意”和“非常不满意”的评价可以认定为恶意差评。")
+        raise Invalid("not_a_bad_rating", gettext("只有“不满意”和“非常不满意”的评价可以认定为恶意差评。"))
     if approver.center_id != rating.center_id or not access.has_role(approver.user, rating.center, *LEADERS):
-        raise Invalid("not_a_leader", "批准人须为本中心的领导。")
+        raise Invalid("not_a_leader", gettext("批准人须为本中心的领导。"))
     with transaction.atomic():
         rating = Rating.objects.select_for_update().get(pk=rating.pk)
         if rating.malicious:
-            raise Conflict("already_malicious", "这条评价已认定为恶意差评。")
+            raise Conflict("already_malicious", gettext("这条评价已认定为恶意差评。"))
         justified = Revisit.objects.filter(rating=rating, justified=True).exists()
         if justified:
-            raise Conflict("rating_justified", "回访已核实这条差评属实，不能认定为恶意差评。")
+            raise Conflict("rating_justified", gettext("回访已核实这条差评属实，不能认定为恶意差评。"))
         rating.malicious = True
         rating.malicious_reason = reason.strip()
         rating.malicious_approver = approver
@@ -323,14 +335,14 @@ def hotline_create(
 ) -> HotlineOrder:
     access.require(actor, center, *HOTLINE_STAFF)
     if hotline not in HotlineOrder.Hotline.values:
-        raise Invalid("invalid_hotline", "热线应为 12345 或 12348。")
+        raise Invalid("invalid_hotline", gettext("热线应为 12345 或 12348。"))
     if not (reference or "").strip() or not (content or "").strip():
-        raise Invalid("invalid_input", "工单编号和诉求内容不能为空。")
+        raise Invalid("invalid_input", gettext("工单编号和诉求内容不能为空。"))
     if handler.center_id != center.pk:
-        raise Invalid("staff_of_other_center", "承办人须为本中心的工作人员。")
+        raise Invalid("staff_of_other_center", gettext("承办人须为本中心的工作人员。"))
     now = clock.now()
     if received_at is not None and received_at > now:
-        raise Invalid("received_in_future", "接收时间不能晚于现在。")
+        raise Invalid("received_in_future", gettext("接收时间不能晚于现在。"))
     order = HotlineOrder(
         center=center,
         hotline=hotline,
@@ -346,7 +358,7 @@ def hotline_create(
     )
     with transaction.atomic():
         if HotlineOrder.objects.filter(center=center, reference=order.reference).exists():
-            raise Conflict("hotline_reference_taken", "这个工单编号已经登记过了。")
+            raise Conflict("hotline_reference_taken", gettext("这个工单编号已经登记过了。"))
         audit.record(
             actor=actor,
             action="hotline.create",
@@ -365,11 +377,11 @@ def hotline_complete(
     (an order the caller did not rate stays unrated)."""
     access.require(actor, order.center, *HOTLINE_STAFF)
     if not (result or "").strip():
-        raise Invalid("result_required", "请填写办理结果。")
+        raise Invalid("result_required", gettext("请填写办理结果。"))
     if level is not None:
         reasons = _check_answer(level, reasons, comment)
     elif reasons or comment:
-        raise Invalid("level_required", "有评价原因或意见时须选择评价等级。")
+        raise Invalid("level_required", gettext("有评价原因或意见时须选择评价等级。"))
     with transaction.atomic():
         order = (
             HotlineOrder.objects.select_for_update(of=("self",))
@@ -377,7 +389,7 @@ def hotline_complete(
             .get(pk=order.pk)
         )
         if order.completed_at is not None:
-            raise Conflict("hotline_completed", "这个工单已经办结。")
+            raise Conflict("hotline_completed", gettext("这个工单已经办结。"))
         now = clock.now()
         order.completed_at, order.result = now, result.strip()
         order.save(update_fields=["completed_at", "result"])
@@ -420,17 +432,17 @@ def hotline_sample_draw(*, actor, center: Center, period: str, seed: int | None 
     try:
         start, end = rules.month_bounds(period)
     except ValueError as exc:
-        raise Invalid("invalid_period", f"月份无效：{exc}。") from None
+        raise Invalid("invalid_period", gettext("月份无效：%(error)s。") % {"error": exc}) from None
     now = clock.now()
     if clock.local(now).date() < end:
-        raise Invalid("month_not_over", "只能抽取已结束月份的工单。")
+        raise Invalid("month_not_over", gettext("只能抽取已结束月份的工单。"))
     percent = center.policy.hotline_sample_percent
     seed = secrets.randbits(48) if seed is None else seed
     begin = dt.datetime.combine(start, dt.time(), tzinfo=clock.TZ)
     finish = dt.datetime.combine(end, dt.time(), tzinfo=clock.TZ)
     with transaction.atomic():
         if HotlineSample.objects.filter(center=center, month=start).exists():
-            raise Conflict("sample_drawn", "这个月份已经抽取过了（抽样可按记录的随机种子复核）。")
+            raise Conflict("sample_drawn", gettext("这个月份已经抽取过了（抽样可按记录的随机种子复核）。"))
         population = sorted(
             HotlineOrder.objects.filter(
                 center=center, completed_at__gte=begin, completed_at__lt=finish, voided_at__isnull=True
@@ -497,7 +509,7 @@ def revisit_for_major_case(*, actor, case, note: str = "") -> Revisit:
     now = clock.now()
     with transaction.atomic():
         if Revisit.objects.filter(case=case).exists():
-            raise Conflict("revisit_exists", "这个办件已经列入回访。")
+            raise Conflict("revisit_exists", gettext("这个办件已经列入回访。"))
         revisit = Revisit(
             center=case.center,
             reason=Revisit.Reason.MAJOR_CASE,
@@ -535,23 +547,23 @@ def revisit_record(
     suggestions; for a bad rating the verification (justified or not) and the rectification."""
     access.require(actor, revisit.center, *REVISITORS)
     if way not in Revisit.Way.values:
-        raise Invalid("invalid_way", "回访方式应为上门走访、当面约谈、电话征询或召开座谈会。")
+        raise Invalid("invalid_way", gettext("回访方式应为上门走访、当面约谈、电话征询或召开座谈会。"))
     if not (progress or "").strip():
-        raise Invalid("progress_required", "请填写办理进度及结果。")
+        raise Invalid("progress_required", gettext("请填写办理进度及结果。"))
     bad = revisit.reason == Revisit.Reason.BAD_RATING
     if bad and justified is None:
-        raise Invalid("justified_required", "差评回访须写明核实结果（属实或不属实）。")
+        raise Invalid("justified_required", gettext("差评回访须写明核实结果（属实或不属实）。"))
     if not bad and justified is not None:
-        raise Invalid("justified_for_bad_rating_only", "只有差评回访需要核实是否属实。")
+        raise Invalid("justified_for_bad_rating_only", gettext("只有差评回访需要核实是否属实。"))
     if justified and not (rectification or "").strip():
-        raise Invalid("rectification_required", "差评属实的，须写明整改情况。")
+        raise Invalid("rectification_required", gettext("差评属实的，须写明整改情况。"))
     today = clock.today()
     if rectified_on is not None and rectified_on > today:
-        raise Invalid("date_in_future", "整改日期不能晚于今天。")
+        raise Invalid("date_in_future", gettext("整改日期不能晚于今天。"))
     with transaction.atomic():
         revisit = Revisit.objects.select_for_update().select_related("center").get(pk=revisit.pk)
         if revisit.done_at is not None:
-            raise Conflict("revisit_done", "这次回访已经记录过了。")
+            raise Conflict("revisit_done", gettext("这次回访已经记录过了。"))
         before = audit.snapshot(revisit, ["way", "progress", "justified"])
         revisit.way, revisit.progress, revisit.opinion = way, progress.strip(), (opinion or "").strip()
         revisit.suggestions, revisit.justified = (suggestions or "").strip(), justified
@@ -583,7 +595,7 @@ def device_register(
     """A rating device for ``window``; its token is returned once (only a hash is kept)."""
     access.require(actor, window.center, Role.SYSADMIN, Role.DIRECTOR)
     if not (name or "").strip():
-        raise Invalid("name_required", "请填写设备名称。")
+        raise Invalid("name_required", gettext("请填写设备名称。"))
     token = secrets.token_urlsafe(24)
     device = RatingDevice(
         center=window.center,
@@ -619,12 +631,12 @@ def code_digest(code: str) -> str:
 def appraisal_create(*, actor, center: Center, title: str, period: str) -> Appraisal:
     access.require(actor, center, Role.DIRECTOR, *LEADERS)
     if not (title or "").strip():
-        raise Invalid("title_required", "请填写评议名称。")
+        raise Invalid("title_required", gettext("请填写评议名称。"))
     if not (len(period) == 4 and period.isdigit()):
         try:
             rules.month_bounds(period)
         except ValueError:
-            raise Invalid("invalid_period", "期间应为 YYYY-MM（月）或 YYYY（年）。") from None
+            raise Invalid("invalid_period", gettext("期间应为 YYYY-MM（月）或 YYYY（年）。")) from None
     appraisal = Appraisal(center=center, title=title.strip(), period=period, created_at=clock.now())
     limits.check(Appraisal, {"title": appraisal.title})
     with transaction.atomic():
@@ -646,7 +658,7 @@ def _open(appraisal: Appraisal) -> None:
         rows = rows.select_for_update()
     published = rows.values_list("published_at", flat=True).first()
     if published is not None:
-        raise Conflict("appraisal_published", "评议结果已公布，不能再评议。")
+        raise Conflict("appraisal_published", gettext("评议结果已公布，不能再评议。"))
 
 
 def codes_issue(*, actor, appraisal: Appraisal, count: int) -> list[str]:
@@ -655,7 +667,7 @@ def codes_issue(*, actor, appraisal: Appraisal, count: int) -> list[str]:
     access.require(actor, appraisal.center, Role.DIRECTOR, *LEADERS)
     _open(appraisal)
     if not isinstance(count, int) or not 1 <= count <= MAX_CODES:
-        raise Invalid("invalid_count", f"问卷码数量应为 1 至 {MAX_CODES}。")
+        raise Invalid("invalid_count", gettext("问卷码数量应为 1 至 %(max)s。") % {"max": MAX_CODES})
     codes = ["".join(secrets.choice(CODE_ALPHABET) for _ in range(10)) for _ in range(count)]
     with transaction.atomic():
         QuestionnaireCode.objects.bulk_create(
@@ -673,7 +685,7 @@ def codes_issue(*, actor, appraisal: Appraisal, count: int) -> list[str]:
 
 def _subjects(appraisal: Appraisal, answers: list[dict]) -> list[tuple[Window, Staff | None, int]]:
     if not answers:
-        raise Invalid("answers_required", "请至少评价一个窗口。")
+        raise Invalid("answers_required", gettext("请至少评价一个窗口。"))
     windows = Window.objects.in_bulk([a["window"] for a in answers])
     staff_ids = [a["staff"] for a in answers if a.get("staff")]
     staff = Staff.objects.in_bulk(staff_ids)
@@ -681,15 +693,15 @@ def _subjects(appraisal: Appraisal, answers: list[dict]) -> list[tuple[Window, S
     for a in answers:
         window = windows.get(a["window"])
         if window is None or window.center_id != appraisal.center_id:
-            raise Invalid("window_of_other_center", "只能评议本中心的窗口。")
+            raise Invalid("window_of_other_center", gettext("只能评议本中心的窗口。"))
         person = staff.get(a["staff"]) if a.get("staff") else None
         if a.get("staff") and (person is None or person.center_id != appraisal.center_id):
-            raise Invalid("staff_of_other_center", "只能评议本中心的工作人员。")
+            raise Invalid("staff_of_other_center", gettext("只能评议本中心的工作人员。"))
         if not rules.level_valid(a.get("level")):
-            raise Invalid("invalid_level", "评价等级应为 1（非常满意）至 5（非常不满意）。")
+            raise Invalid("invalid_level", gettext("评价等级应为 1（非常满意）至 5（非常不满意）。"))
         key = (window.pk, person.pk if person else None)
         if key in seen:
-            raise Invalid("duplicate_subject", "同一窗口或人员只能评价一次。")
+            raise Invalid("duplicate_subject", gettext("同一窗口或人员只能评价一次。"))
         seen.add(key)
         out.append((window, person, a["level"]))
     return out
@@ -708,9 +720,9 @@ def questionnaire_answer(*, code: str, answers: list[dict]) -> int:
             .first()
         )
         if row is None:
-            raise Forbidden("问卷码无效。", code="code_invalid")
+            raise Forbidden(gettext("问卷码无效。"), code="code_invalid")
         if row.used:
-            raise Conflict("code_used", "这个问卷码已经用过了，每个问卷码只能答一次。")
+            raise Conflict("code_used", gettext("这个问卷码已经用过了，每个问卷码只能答一次。"))
         appraisal = row.appraisal
         _open(appraisal)
         subjects = _subjects(appraisal, answers)
@@ -766,10 +778,10 @@ def peer_vote(*, actor, appraisal: Appraisal, rater: Window, answers: list[dict]
     access.require(actor, appraisal.center, Role.WINDOW_STAFF, Role.DIRECTOR)
     _open(appraisal)
     if rater.center_id != appraisal.center_id:
-        raise Invalid("window_of_other_center", "只能以本中心的窗口参加互评。")
+        raise Invalid("window_of_other_center", gettext("只能以本中心的窗口参加互评。"))
     subjects = _subjects(appraisal, answers)
     if any(w.pk == rater.pk for w, _s, _lv in subjects):
-        raise Invalid("peer_self", "窗口互评不能评价本窗口。")
+        raise Invalid("peer_self", gettext("窗口互评不能评价本窗口。"))
     with transaction.atomic():
         if AppraisalVote.objects.filter(
             appraisal=appraisal,
@@ -777,7 +789,7 @@ def peer_vote(*, actor, appraisal: Appraisal, rater: Window, answers: list[dict]
             rater_window=rater,
             window__in=[w for w, _s, _lv in subjects],
         ).exists():
-            raise Conflict("peer_already", "本窗口已经评价过其中的窗口。")
+            raise Conflict("peer_already", gettext("本窗口已经评价过其中的窗口。"))
         try:
             with transaction.atomic():
                 AppraisalVote.objects.bulk_create(
@@ -794,7 +806,7 @@ def peer_vote(*, actor, appraisal: Appraisal, rater: Window, answers: list[dict]
                     ]
                 )
         except IntegrityError:
-            raise Conflict("peer_already", "本窗口已经评价过其中的窗口。") from None
+            raise Conflict("peer_already", gettext("本窗口已经评价过其中的窗口。")) from None
         audit.record(
             actor=actor,
             action="appraisal.peer",
