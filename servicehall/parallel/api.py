@@ -20,7 +20,7 @@ Text = Field(**stated(minLength=1, pattern=r"\S"))
 DepartmentCode = Field(**stated(minLength=1, maxLength=42, pattern=r"^[a-z][a-z0-9-]{1,40}$"))
 
 
-class ParticipantOut(Schema):
+class ParallelParticipantOut(Schema):
     department: str
     department_name: str
     due_date: dt.date
@@ -34,7 +34,7 @@ class ParticipantOut(Schema):
 class ParticipantsOut(Schema):
     number: str
     decided: bool
-    participants: list[ParticipantOut]
+    participants: list[ParallelParticipantOut]
 
 
 class OpinionIn(Schema):
@@ -48,7 +48,7 @@ class ResubmitIn(Schema):
     note: str = Field(**stated(minLength=1, maxLength=500, pattern=r"\S"))
 
 
-class DecideIn(Schema):
+class ParallelDecideIn(Schema):
     result: str = Field(**stated(minLength=1, maxLength=2000, pattern=r"\S"))
     approve: Flag
 
@@ -62,7 +62,7 @@ class DecisionOut(Schema):
     url: str
 
 
-class MeetingIn(Schema):
+class JointMeetingIn(Schema):
     kind: str = Field(**stated(enum=list(rules.MEETING_KINDS)))
     at: Moment
     place: str = Field(**stated(minLength=1, maxLength=200, pattern=r"\S"))
@@ -82,7 +82,7 @@ class InvitationOut(Schema):
     excuse: str
 
 
-class MeetingOut(Schema):
+class JointMeetingOut(Schema):
     id: int
     case: str
     kind: str
@@ -155,7 +155,7 @@ def _decision_out(case: Case, decision) -> dict:
 
 
 @router.post("/cases/{number}/decide", response={201: DecisionOut})
-def decide(request, number: str, payload: DecideIn):
+def decide(request, number: str, payload: ParallelDecideIn):
     """PAR-4: the lead decides once every participant has answered or is deemed to approve
     (before that: 409 participants_pending); the decision names a deemed approval as such."""
     case = case_selectors.get_case(number)
@@ -198,8 +198,8 @@ def _meeting_out(meeting: Meeting) -> dict:
     }
 
 
-@router.post("/cases/{number}/meetings", response={201: MeetingOut})
-def meeting_create(request, number: str, payload: MeetingIn):
+@router.post("/cases/{number}/meetings", response={201: JointMeetingOut})
+def meeting_create(request, number: str, payload: JointMeetingIn):
     """PAR-5: convene a joint review meeting (review) or joint site inspection (site) for a case."""
     case = case_selectors.get_case(number)
     meeting = services.meeting_convene(
@@ -224,7 +224,7 @@ def _meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-@router.get("/meetings/{meeting_id}", response=MeetingOut)
+@router.get("/meetings/{meeting_id}", response=JointMeetingOut)
 def meeting_detail(request, meeting_id: Id):
     """PAR-5: a meeting with its invitees and their attendance."""
     meeting = _meeting(meeting_id)
@@ -232,7 +232,7 @@ def meeting_detail(request, meeting_id: Id):
     return _meeting_out(meeting)
 
 
-@router.post("/meetings/{meeting_id}/attendance", response=MeetingOut)
+@router.post("/meetings/{meeting_id}/attendance", response=JointMeetingOut)
 def attendance(request, meeting_id: Id, payload: AttendanceIn):
     """PAR-5: an invited department's attendance; an absence without an excuse is kept against
     its representative."""
