@@ -274,9 +274,17 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
 
 
 def behind_item(staff: Staff, now: dt.datetime) -> TodoItem | None:
-    """The person's own reminder when their hours are behind the plan (TRN-2): two queries."""
+    """The person's own reminder when their hours are behind the plan (TRN-2). Only where the
+    center holds sessions this year: a center with none has nothing to attend, and its missing
+    sessions are on the director's board instead. One query, three when it holds sessions."""
     today = clock.local(now).date()
     start, end = year_bounds(today.year)
+    if (
+        not _live_sessions()
+        .filter(center_id=staff.center_id, starts_at__gte=start, starts_at__lt=end)
+        .exists()
+    ):
+        return None
     required = (
         Policy.objects.filter(center_id=staff.center_id)
         .values_list("training_hours_per_year", flat=True)
