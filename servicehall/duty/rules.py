@@ -88,6 +88,7 @@ LEAVE = "leave"
 TRIP = "trip"
 REST = "rest"  # not a working day
 NOT_DUE = "not_due"  # a day not yet over / in the future
+NO_RECORD = "no_record"  # no punch of anyone in the center that day: the machine's file is missing
 STATUSES = (ON_TIME, LATE, EARLY, LATE_EARLY, ABSENT_HALF, ABSENT_DAY, LEAVE, TRIP, REST, NOT_DUE)
 
 
@@ -101,6 +102,7 @@ class DayInput:
     early_minutes: int = 0  # the day's duty officer: due this many minutes before opening
     absences: list = field(default_factory=list)  # queue records: (minutes, counts_as_late)
     now: dt.datetime | None = None  # naive local now: sessions not over are not judged
+    recorded: bool = True  # the center's machine has punches of that day (its file was imported)
 
 
 @dataclass
@@ -128,6 +130,10 @@ def attendance_day(x: DayInput) -> DayResult:
     is an uncovered absence for the day (001 三(一)4(1)⑦)."""
     if not x.workday:
         return DayResult(x.day, REST)
+    if not x.recorded and not x.leave_halves:
+        # Nobody in the center punched: the day's file is not imported (or the machine was
+        # down). Absence cannot be told from a missing file, so the day is not judged.
+        return DayResult(x.day, NO_RECORD)
     punches = sorted(x.punches)
     (am_s, am_e), (pm_s, pm_e) = x.sessions
     noon = (

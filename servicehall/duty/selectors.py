@@ -303,6 +303,11 @@ def attendance(center: Center, year: int, month: int, staff: Staff | None = None
     for staff_id, at in clocks.values_list("staff_id", "at").iterator(chunk_size=5000):
         local = at.astimezone(TZ).replace(tzinfo=None)
         punches[staff_id][local.date()].append(local)
+    if staff is None:  # the days the center's machine recorded anyone
+        recorded = {day for by_day in punches.values() for day in by_day}
+    else:
+        everyone = ClockIn.objects.filter(center=center, at__gte=start, at__lt=end, voided_at__isnull=True)
+        recorded = {d.date() for d in everyone.datetimes("at", "day", tzinfo=TZ)}
     leave_map: dict[int, dict[dt.date, dict]] = defaultdict(lambda: defaultdict(dict))
     for leave in approved_leaves([center.pk], first, last, None if staff is None else [staff.pk]):
         covered = bool(leave.substitute_id and leave.cover_confirmed_at)
@@ -338,6 +343,7 @@ def attendance(center: Center, year: int, month: int, staff: Staff | None = None
                         early_minutes=policy.duty_early_minutes if duty_on.get(day) == staff_id else 0,
                         absences=absences[staff_id].get(day, []),
                         now=now if day == today else None,
+                        recorded=day in recorded,
                     )
                 )
             )
@@ -356,6 +362,7 @@ STATUS_LABELS = {
     rules.TRIP: gettext_noop("下乡/出差"),
     rules.REST: gettext_noop("休息日"),
     rules.NOT_DUE: "—",
+    rules.NO_RECORD: gettext_noop("无打卡数据"),
 }
 
 

@@ -418,11 +418,21 @@ def test_dut_5_1431_in_summer_is_not_late_for_the_afternoon(kaiyuan):
 
 
 def test_dut_5_the_tiaoxiu_saturday_and_the_day_after_the_weekend_are_working_days(kaiyuan):
+    punch("weixiaojing", "2026-10-10T07:55", "2026-10-10T17:31")  # the machine's file has the day
     assert day_of(kaiyuan, "chenshaoli", dt.date(2026, 10, 10)).status == "absent_day"  # 调休上班, no punch
     assert day_of(kaiyuan, "chenshaoli", dt.date(2026, 10, 11)).status == "rest"
     punch("chenshaoli", "2026-10-12T08:07", "2026-10-12T12:00", "2026-10-12T14:28", "2026-10-12T17:31")
     r = day_of(kaiyuan, "chenshaoli", dt.date(2026, 10, 12))
     assert (r.status, r.late_minutes) == ("late", 7)
+
+
+def test_dut_5_a_day_nobody_punched_is_not_judged_absent(kaiyuan):
+    """A working day with no punch of anyone in the center: the machine's file is missing, not
+    the whole staff absent. The day is shown as without records and yields no fact."""
+    r = day_of(kaiyuan, "chenshaoli", dt.date(2026, 11, 18))
+    assert (r.status, r.events) == ("no_record", [])
+    punch("weixiaojing", "2026-11-18T07:55", "2026-11-18T17:31")
+    assert day_of(kaiyuan, "chenshaoli", dt.date(2026, 11, 18)).status == "absent_day"
 
 
 def test_dut_5_early_leave_and_absent_half_day(kaiyuan):
