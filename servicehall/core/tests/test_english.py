@@ -277,6 +277,7 @@ def data_words() -> list[str]:
         words.update(part.strip() for part in re.split(r"[\n；;、，,]", value) if IDEOGRAPH.search(part))
         if len(value) >= 2:
             words.add(value[0] + "*" * (len(value) - 2) + value[-1] if len(value) > 2 else value[0] + "*")
+            words.add(value[0] + "**")  # lists mask every name to its first character (张**)
     return sorted(words, key=len, reverse=True)
 
 
