@@ -40,14 +40,22 @@ PAGES = [
     (None, "/q/"),  # the citizens' case look-up
     (None, "/c/kaiyuan/"),  # a center's public page
     (None, "/c/kaiyuan/guides/"),
+    (None, "/c/xishan/complaint/"),  # the online complaint form
     (None, "/api/v1/docs"),
     ("wangmanshu", "/"),  # the director's home
     ("wangmanshu", "/catalog/kaiyuan/"),
     ("wangmanshu", "/tickets/kaiyuan/kiosk/"),
     ("wangmanshu", "/workdays/"),
     ("wangmanshu", "/supervision/kaiyuan/"),
+    ("wangmanshu", "/cases/center/kaiyuan/"),
+    ("wangmanshu", "/complaints/kaiyuan/"),
+    ("wangmanshu", "/ratings/kaiyuan/satisfaction/"),
+    ("wangmanshu", "/duty/kaiyuan/roster/"),
+    ("wangmanshu", "/training/kaiyuan/"),
+    ("wangmanshu", "/assessment/kaiyuan/"),
     ("chenjianwei", "/visits/"),
     ("chenjianwei", "/cases/mine/"),
+    ("chenjianwei", "/training/mine/"),
     ("auditor", "/audit/"),
     ("admin", "/admin/"),
 ]
