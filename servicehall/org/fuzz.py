@@ -24,8 +24,25 @@ RULES = {
     "import_too_large",
     "import_too_many_rows",
     "invalid_field",  # a model's own validation (a code's pattern, a choice)
+    "unknown_department",  # a window's departments must be the center's own
+    "department_of_other_center",
 }
 
 
 def anchors(center) -> dict:
-    return {}
+    """A department and a person of the demo hall, for editing them (``PUT``)."""
+    from servicehall.org.models import Department, Staff
+
+    department = Department.objects.filter(center=center).order_by("code").first()
+    staff = (
+        Staff.objects.filter(center=center, posts__isnull=True)
+        .select_related("user")
+        .order_by("user__username")
+        .first()
+    )
+    out = {}
+    if department is not None:
+        out["department"] = department.code
+    if staff is not None:
+        out["staff_username"] = staff.user.username
+    return out

@@ -26,7 +26,7 @@ from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.roles import Role
 from servicehall.org import access, selectors, services, staff_excel
 from servicehall.org.api import center_detail_out, policy_dict, router
-from servicehall.org.models import Center, Department, Staff, Window
+from servicehall.org.models import Center, Department, RoleAssignment, Staff, Window
 from servicehall.org.presets import PRESETS
 from servicehall.tickets.api import router as tickets_router
 
@@ -530,3 +530,125 @@ def staff_import(request, code: str, file: File[UploadedFile]):
     column, and nothing is saved. Initial passwords left empty are generated and answered once."""
     center = _center(request, code)
     return staff_excel.import_file(actor=request.user, center=center, file=file)
+
+
+# --- editing what onboarding created ------------------------------------------------------------
+# (After the staff list's own paths, so ``/centers/{code}/staff/template.xlsx`` is not read as a
+# person's user name.)
+
+
+class CenterEditIn(Schema):
+    """Any of the center's own facts; those left out keep their value. Its code, level and parent
+    stay."""
+
+    name: str | None = Field(None, min_length=1, max_length=100, pattern=TEXT)
+    address: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    complaint_phone: str | None = Field(None, max_length=40)
+    complaint_channels: str | None = Field(None, max_length=2000)
+    public_url: str | None = Field(None, max_length=200)
+
+
+@router.put("/centers/{code}", response=dict)
+def center_edit(request, code: str, payload: CenterEditIn):
+    """ORG-1: change the center's name, address, phones, complaint channels or public address (the
+    system administrator of its parent, as for creating it); audited with before and after. A
+    public address that is no URL is ``invalid_field``."""
+    center = _center(request, code)
+    changes = payload.model_dump(exclude_none=True)
+    if "name" in changes:
+        changes["name"] = changes["name"].strip()
+    services.center_update(actor=request.user, center=center, changes=changes)
+    return center_detail_out(request, selectors.get_center(code))
+
+
+class DepartmentEditIn(Schema):
+    name: str = Field(min_length=1, max_length=100, pattern=TEXT)
+
+
+@router.put("/centers/{code}/departments/{department}", response=OnboardingDepartmentOut)
+def department_edit(request, code: str, department: str, payload: DepartmentEditIn):
+    """ORG-2: rename a department (its code stays); the center's configurers. A code the center
+    lacks is ``department_not_found`` (404)."""
+    center = _center(request, code)
+    access.require(request.user, center, *access.CONFIGURERS)
+    found = Department.objects.filter(center=center, code=department).select_related("center").first()
+    if found is None:
+        raise NotFound(gettext("本中心没有编码为「%(value)s」的科室。") % {"value": department[:50]}, code="department_not_found")
+    found = services.department_update(actor=request.user, department=found, name=payload.name.strip())
+    return {"code": found.code, "name": found.name}
+
+
+class WindowEditIn(Schema):
+    """Any of these; those left out keep their value. ``departments`` replaces the whole set."""
+
+    name: str | None = Field(None, min_length=1, max_length=100, pattern=TEXT)
+    kind: Literal["independent", "comprehensive"] | None = None
+    departments: list[Code] | None = Field(None, max_length=50)
+
+
+@router.put("/windows/{window_id}", response=WindowCreatedOut)
+def window_edit(request, window_id: Id, payload: WindowEditIn):
+    """ORG-2: a window's name, kind and the departments it serves (the center's configurers); a
+    department code its center lacks is ``unknown_department``. Its number stays."""
+    window = Window.objects.filter(pk=window_id).select_related("center").first()
+    if window is None:
+        raise NotFound(gettext("没有编号为 %(window_id)s 的窗口。") % {"window_id": window_id}, code="window_not_found")
+    center = window.center
+    access.require(request.user, center, *access.CONFIGURERS)
+    served = _departments(center, payload.departments) if payload.departments is not None else None
+    window = services.window_update(
+        actor=request.user,
+        window=window,
+        name=payload.name.strip() if payload.name is not None else None,
+        kind=payload.kind,
+        departments=served,
+    )
+    return {
+        "id": window.pk,
+        "number": window.number,
+        "name": window.name,
+        "kind": window.kind,
+        "departments": [{"code": d.code, "name": d.name} for d in window.departments.order_by("code")],
+    }
+
+
+class StaffEditIn(Schema):
+    """Any of these; those left out keep their value. ``department``: null takes the person out of
+    any department. ``roles`` replaces the person's roles in the center (its system administrator)."""
+
+    name: str | None = Field(None, min_length=1, max_length=40, pattern=TEXT)
+    department: Code | None = None
+    roles: list[Literal[GRANTABLE]] | None = Field(None, max_length=12)  # type: ignore[valid-type]
+    active: Flag | None = None
+
+
+@router.put("/centers/{code}/staff/{staff_username}", response=OnboardingStaffOut)
+def staff_edit(request, code: str, staff_username: str, payload: StaffEditIn):
+    """ORG-7: a person's name, department, roles and whether they are active (the center's
+    configurers; roles only its system administrator). Deactivating someone who still holds a
+    current or later A/B post is ``staff_holds_post`` (409): end the posts first. A person not of
+    this center is ``staff_not_found`` (404)."""
+    center = _center(request, code)
+    access.require(request.user, center, *access.CONFIGURERS)
+    if payload.roles is not None:
+        access.require(request.user, center, Role.SYSADMIN)
+    staff = Staff.objects.filter(user__username=staff_username, center=center).select_related("user", "center").first()
+    if staff is None:
+        raise NotFound(gettext("本中心没有用户名为「%(value)s」的工作人员。") % {"value": staff_username[:50]}, code="staff_not_found")
+    given = payload.model_fields_set
+    extra = {}
+    if "department" in given:
+        extra["department"] = _departments(center, [payload.department])[0] if payload.department else None
+    staff = services.staff_update(
+        actor=request.user,
+        staff=staff,
+        name=payload.name.strip() if payload.name is not None else None,
+        roles=list(dict.fromkeys(payload.roles)) if payload.roles is not None else None,
+        active=payload.active,
+        **extra,
+    )
+    roles = sorted(
+        RoleAssignment.objects.filter(user=staff.user, center=center).values_list("role", flat=True)
+    )
+    return staff_out(staff, roles)

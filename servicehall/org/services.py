@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext
 
 from servicehall.core import audit, auth
@@ -404,3 +404,152 @@ def post_void(*, actor, post: Post, reason: str) -> Post:
             after=audit.snapshot(post),
         )
     return post
+
+
+# --- editing what onboarding created -------------------------------------------------------------
+
+CENTER_EDITABLE = ("name", "address", "phone", "complaint_phone", "complaint_channels", "public_url")
+
+
+def _changed(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def center_update(*, actor, center: Center, changes: dict) -> Center:
+    """The center's own public facts (name, address, phones, complaint channels, public address);
+    its code and place in the tree stay. The same people as create it: the system administrator of
+    its parent (a top center: the superuser)."""
+    if center.parent_id is not None:
+        access.require(actor, center.parent, Role.SYSADMIN)
+    elif actor is not None and not actor.is_superuser:
+        raise Forbidden(gettext("只有超级管理员可以修改顶级中心。"), code="top_center_needs_superuser")
+    unknown = set(changes) - set(CENTER_EDITABLE)
+    if unknown:
+        raise Invalid("unknown_center_field", gettext("不能修改中心的这些字段：%(value)s。") % {"value": "、".join(sorted(unknown))})
+    with transaction.atomic():
+        center = Center.objects.select_for_update().get(pk=center.pk)
+        before = audit.snapshot(center)
+        for name, value in changes.items():
+            setattr(center, name, value)
+        _clean(center)
+        center.save()
+        before, after = _changed(before, audit.snapshot(center))
+        audit.record(actor=actor, action="center.update", obj=center, center=center, before=before, after=after)
+    return center
+
+
+def department_update(*, actor, department: Department, name: str) -> Department:
+    """Rename a department; its code stays (windows, lines and records refer to it)."""
+    center = department.center
+    access.require(actor, center, *access.CONFIGURERS)
+    with transaction.atomic():
+        department = Department.objects.select_for_update().get(pk=department.pk)
+        before = audit.snapshot(department)
+        department.name = name
+        _clean(department)
+        department.save()
+        before, after = _changed(before, audit.snapshot(department))
+        audit.record(
+            actor=actor, action="department.update", obj=department, center=center, before=before, after=after
+        )
+    return department
+
+
+def window_update(
+    *,
+    actor,
+    window: Window,
+    name: str | None = None,
+    kind: str | None = None,
+    departments: list[Department] | None = None,
+) -> Window:
+    """A window's name, kind (independent or comprehensive) and the departments it serves (replaced
+    as a whole; departments of its own center only). Its number and center stay."""
+    center = window.center
+    access.require(actor, center, *access.CONFIGURERS)
+    if departments is not None and any(d.center_id != center.pk for d in departments):
+        raise Invalid("department_of_other_center", gettext("窗口只能服务本中心的科室。"))
+    with transaction.atomic():
+        window = Window.objects.select_for_update().get(pk=window.pk)
+        before = {**audit.snapshot(window), "departments": sorted(window.departments.values_list("pk", flat=True))}
+        if name is not None:
+            window.name = name
+        if kind is not None:
+            window.kind = kind
+        _clean(window)
+        window.save()
+        if departments is not None:
+            window.departments.set(departments)
+        after = {**audit.snapshot(window), "departments": sorted(window.departments.values_list("pk", flat=True))}
+        before, after = _changed(before, after)
+        audit.record(actor=actor, action="window.update", obj=window, center=center, before=before, after=after)
+    return window
+
+
+UNSET = object()
+
+
+def staff_update(
+    *,
+    actor,
+    staff: Staff,
+    name: str | None = None,
+    department=UNSET,
+    roles: list[str] | None = None,
+    active: bool | None = None,
+    today: dt.date | None = None,
+) -> Staff:
+    """A person's name, department, roles in the center (replaced as a set; only its system
+    administrator grants or takes them, and the auditor's role is never set here) and whether they
+    are active. Someone who holds a current or later A/B post is not deactivated: the posts are
+    ended first (``post_end``), so no window is left with a holder who is gone."""
+    center = staff.center
+    access.require(actor, center, *access.CONFIGURERS)
+    if roles is not None:
+        access.require(actor, center, Role.SYSADMIN)
+    if department is not UNSET and department is not None and department.center_id != center.pk:
+        raise Invalid("department_of_other_center", gettext("该科室不属于本中心。"))
+    with transaction.atomic():
+        staff = Staff.objects.select_for_update().select_related("user").get(pk=staff.pk)
+        user = staff.user
+        held_here = set(RoleAssignment.objects.filter(user=user, center=center).values_list("role", flat=True))
+        before = {**audit.snapshot(staff), "roles": sorted(held_here)}
+        if name is not None:
+            staff.name = name
+        if department is not UNSET:
+            staff.department = department
+        if active is False and staff.active:
+            from servicehall.core import clock
+
+            day = today or clock.today()
+            posts = Post.objects.filter(staff=staff, voided_at__isnull=True).filter(
+                models.Q(end__isnull=True) | models.Q(end__gte=day)
+            )
+            if posts.exists():
+                raise Conflict(
+                    "staff_holds_post",
+                    gettext("%(name)s 仍担任窗口的 A/B 岗，请先结束其岗位任职再停用。") % {"name": staff.name},
+                )
+        if active is not None:
+            staff.active = active
+        _clean(staff)
+        staff.save()
+        if name is not None and user.first_name != name:
+            user.first_name = name
+            user.save(update_fields=["first_name"])
+        if roles is not None:
+            wanted = set(roles)
+            if actor is not None and (Role.AUDITOR in wanted or Role.AUDITOR in held_here):
+                raise Forbidden(gettext("审计员的角色不由系统管理员设置。"), code="auditor_account")
+            for role in sorted(wanted - held_here):
+                role_grant(actor=actor, user=user, center=center, role=role)
+            for assignment in RoleAssignment.objects.filter(user=user, center=center).exclude(role__in=wanted):
+                snapshot = {**audit.snapshot(assignment), "username": user.get_username()}
+                assignment.delete()
+                audit.record(actor=actor, action="role.revoke", obj=staff, center=center, before=snapshot)
+            access.forget_roles(user)
+        held_now = set(RoleAssignment.objects.filter(user=user, center=center).values_list("role", flat=True))
+        before, after = _changed(before, {**audit.snapshot(staff), "roles": sorted(held_now)})
+        audit.record(actor=actor, action="staff.update", obj=staff, center=center, before=before, after=after)
+    return staff
