@@ -537,7 +537,7 @@ def staff_import(request, code: str, file: File[UploadedFile]):
 # person's user name.)
 
 
-class CenterEditIn(Schema):
+class CenterEditIn(BaseModel):
     """Any of the center's own facts; those left out keep their value. Its code, level and parent
     stay."""
 
@@ -579,7 +579,7 @@ def department_edit(request, code: str, department: str, payload: DepartmentEdit
     return {"code": found.code, "name": found.name}
 
 
-class WindowEditIn(Schema):
+class WindowEditIn(BaseModel):
     """Any of these; those left out keep their value. ``departments`` replaces the whole set."""
 
     name: str | None = Field(None, min_length=1, max_length=100, pattern=TEXT)
@@ -613,7 +613,7 @@ def window_edit(request, window_id: Id, payload: WindowEditIn):
     }
 
 
-class StaffEditIn(Schema):
+class StaffEditIn(BaseModel):
     """Any of these; those left out keep their value. ``department``: null takes the person out of
     any department. ``roles`` replaces the person's roles in the center (its system administrator)."""
 
