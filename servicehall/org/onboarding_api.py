@@ -487,8 +487,7 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 @router.get(
     "/centers/{code}/staff.xlsx",
-    response={200: None},
-    openapi_extra={"responses": {"200": {"description": "The staff list", "content": {XLSX: {}}}}},
+    openapi_extra={"responses": {200: {"description": "The staff list", "content": {XLSX: {}}}}},
 )
 def staff_export(request, code: str):
     """The center's staff list (人员名单): departments, windows, people with their roles and the
@@ -500,8 +499,7 @@ def staff_export(request, code: str):
 
 @router.get(
     "/centers/{code}/staff/template.xlsx",
-    response={200: None},
-    openapi_extra={"responses": {"200": {"description": "An empty staff list", "content": {XLSX: {}}}}},
+    openapi_extra={"responses": {200: {"description": "An empty staff list", "content": {XLSX: {}}}}},
 )
 def staff_template(request, code: str):
     """An empty staff list to fill in, one example row a sheet, with a sheet of instructions."""
