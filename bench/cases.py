@@ -25,19 +25,17 @@ figures in the repository were taken on was shared: see ``conditions`` in the js
 import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from bench._scaling import compare_sizes
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {10_000: 1, 1_000_000: 40}  # cases → counties
 TODAY = "2026-11-23T10:00"
 RUNS = 30
 TARGET = 1.5
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DB = "sh_bench_cases"
 CONDITIONS = os.environ.get(
     "BENCH_CONDITIONS",
     "taken on a shared 2-core machine under load from other work (load average about 10): "
@@ -104,59 +102,12 @@ def measure(size: int) -> dict:
     return {"ms": timings, "generate_s": round(generate_s, 1), "shape": shape, "vendor": connection.vendor}
 
 
-def _worker(database_url: str, var: str, size: int) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SERVICEHALL_VAR": var,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.cases", "measure", str(size)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _psql(sql: str) -> None:
-    subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=True, capture_output=True)
-
-
 def run() -> dict:
-    results: dict[str, dict[int, dict]] = {"sqlite": {}, "postgresql": {}}
-    for size in SIZES:
-        with tempfile.TemporaryDirectory(prefix="bench-cases-") as var:
-            results["sqlite"][size] = _worker(f"sqlite:///{var}/bench.sqlite3", var, size)
-        _psql(f"DROP DATABASE IF EXISTS {PG_DB}")
-        _psql(f"CREATE DATABASE {PG_DB}")
-        try:
-            with tempfile.TemporaryDirectory(prefix="bench-cases-") as var:
-                results["postgresql"][size] = _worker(f"{PG}/{PG_DB}", var, size)
-        finally:
-            _psql(f"DROP DATABASE IF EXISTS {PG_DB}")
-    metrics, ok = {}, True
-    small, large = SIZES
-    for vendor, by_size in results.items():
-        for read in by_size[small]["ms"]:
-            a, b = by_size[small]["ms"][read], by_size[large]["ms"][read]
-            ratio = b / a
-            ok &= ratio <= TARGET
-            metrics[f"{vendor}.{read}"] = {"ms_10k": a, "ms_1m": b, "ratio": round(ratio, 2)}
-            print(f"  {vendor:10} {read:13} {a:8.2f} ms at 10k  {b:8.2f} ms at 1M  {ratio:5.2f}x")
-        for size in SIZES:
-            metrics[f"{vendor}.shape_{size}"] = {
-                **by_size[size]["shape"],
-                "generate_s": by_size[size]["generate_s"],
-            }
+    metrics, ok = compare_sizes("cases", SIZES, TARGET)
     return {
         "metrics": metrics,
         "targets": {"ratio_1m_over_10k": f"<= {TARGET} for every read"},
-        "pass": bool(ok),
+        "pass": ok,
         "conditions": CONDITIONS,
     }
 
