@@ -12,6 +12,7 @@ from servicehall.complaints.models import BoxOpening, Complaint, ComplaintEvent,
 from servicehall.core import clock, facts, todo
 from servicehall.core.models import AuditEvent
 from servicehall.org import access
+from servicehall.org.models import Department, Staff, Window
 
 THURSDAY_BEFORE_DRAGON_BOAT = "2026-06-18T10:00"  # 19–21 June 2026 off (端午节)
 MONDAY = "2026-11-23T10:00"
@@ -559,3 +560,44 @@ def test_demo_loads_once(halls):
     assert demo.load() is False
     assert Complaint.objects.filter(center=halls["xishan"]).count() == 3
     assert Complaint.objects.filter(status="concluded", substantiated=True).count() == 1
+
+
+def test_cmp_pages_a_refused_form_keeps_the_window_staff_and_department_chosen(halls, client, login):
+    """A wrong phone number sends the form back: the citizen (and the officer) must not have to
+    choose the window again, or the complaint is filed against nobody."""
+    with clock.freeze(MONDAY):
+        public = client.post(
+            "/c/xishan/complaint/",
+            {
+                "complainant_name": "钱七",
+                "complainant_phone": "12",
+                "category": "attitude",
+                "content": "态度差",
+                "against_window": "2",
+            },
+        )
+        assert public.status_code == 400
+        assert '<option value="2" selected>' in public.content.decode()
+        center = halls["xishan"]
+        staff = Staff.objects.get(user__username="yuzhigang")
+        window = Window.objects.get(center=center, number=2)
+        department = Department.objects.filter(center=center).order_by("code").last()
+        hujia = login("hujia")
+        refused = hujia.post(
+            "/complaints/xishan/new/",
+            {
+                "channel": "phone",
+                "complainant_name": "钱七",
+                "complainant_phone": "12",
+                "category": "attitude",
+                "content": "态度差",
+                "against_staff": str(staff.pk),
+                "against_window": str(window.pk),
+                "against_department": str(department.pk),
+            },
+        )
+        assert refused.status_code == 400
+        page = refused.content.decode()
+        for pk in (staff.pk, window.pk, department.pk):
+            assert f'<option value="{pk}" selected>' in page
+    assert not Complaint.objects.filter(complainant_name="钱七").exists()
