@@ -85,6 +85,9 @@ def links_for(user, center, roles: set[str]) -> list[dict]:
         links.append({"url": reverse("audit"), "label": _("审计日志"), "name": "audit"})
     if Role.SYSADMIN in roles:
         links.append({"url": reverse("accounts"), "label": _("账号管理"), "name": "accounts"})
+    if roles & set(access.CONFIGURERS):
+        # The setup page takes a director as well as an administrator (departments, windows,
+        # staff and posts of their own center), so both find it in the menu.
         links.append(
             {
                 "url": reverse("center_setup", args=[center.code]),

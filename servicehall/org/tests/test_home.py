@@ -119,3 +119,13 @@ def test_sec_1_every_person_reaches_their_password_page_and_the_administrator_th
     admin = login("admin").get("/").content.decode()
     assert 'href="/password/"' in admin and 'href="/accounts/"' in admin
     assert login("admin").get("/accounts/").status_code == 200
+
+
+def test_org_7_a_director_reaches_the_center_setup_page_from_the_menu(hall, login):
+    director = login("wangmanshu")
+    page = director.get("/").content.decode()
+    nav = page.split('<ul class="navbar-nav', 1)[1].split("</ul>", 1)[0]
+    assert 'href="/setup/centers/kaiyuan/"' in nav
+    assert director.get("/setup/centers/kaiyuan/").status_code == 200
+    clerk = login("chenshaoli").get("/").content.decode()
+    assert "/setup/centers/" not in clerk
