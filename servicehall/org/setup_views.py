@@ -148,6 +148,30 @@ def _act(request, center: Center) -> str:
     raise Invalid("unknown_action", _("未知的操作。"))
 
 
+# What each small form of the setup page shows: empty at first, and after a refusal what the
+# person typed (the password excepted), so that they correct one field instead of starting again.
+FORM_FIELDS = {
+    "department": ("code", "name"),
+    "window": ("number", "name", "kind"),
+    "staff": ("username", "name", "department", "title"),
+    "post": ("window", "staff", "kind", "start"),
+}
+FORM_LISTS = {"window": ("departments",), "staff": ("roles",)}
+
+
+def _forms(posted=None) -> dict:
+    forms = {
+        action: {**dict.fromkeys(fields, ""), **dict.fromkeys(FORM_LISTS.get(action, ()), [])}
+        for action, fields in FORM_FIELDS.items()
+    }
+    forms["post"]["start"] = clock.today().isoformat()
+    action = posted.get("action") if posted is not None else None
+    if action in forms:
+        forms[action].update({f: posted.get(f, "").strip() for f in FORM_FIELDS[action]})
+        forms[action].update({f: posted.getlist(f) for f in FORM_LISTS.get(action, ())})
+    return forms
+
+
 @login_required
 def center_setup(request, code: str):
     """The center's departments, windows with today's A and B posts and staff, and a form for each."""
@@ -158,6 +182,7 @@ def center_setup(request, code: str):
     if not access.has_role(request.user, center, *access.CONFIGURERS):
         raise PermissionDenied(_("只有本中心或上级中心的系统管理员、中心主任可以设置中心。"))
     imported = None
+    forms = _forms()
     if request.method == "POST" and request.POST.get("action") == "import":
         upload = request.FILES.get("file")
         try:
@@ -185,6 +210,7 @@ def center_setup(request, code: str):
             done = _act(request, center)
         except DomainError as exc:
             messages.error(request, exc.message)
+            forms = _forms(request.POST)
         else:
             messages.success(request, done)
             return redirect("center_setup", code=center.code)
@@ -200,7 +226,7 @@ def center_setup(request, code: str):
         "people": list(Staff.objects.filter(center=center, active=True).order_by("id")),
         "roles": [(r.value, r.label) for r in ROLES],
         "kinds": Window.Kind.choices,
-        "today": clock.today().isoformat(),
+        "forms": forms,
         "is_sysadmin": access.has_role(request.user, center, Role.SYSADMIN),
     }
     return render(request, "org/center_setup.html", context)

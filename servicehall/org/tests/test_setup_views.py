@@ -45,3 +45,43 @@ def test_org_1_only_system_administrators_create_centers_from_a_page(client, dem
     client.login(username="chenshaoli", password="Demo@2026")
     assert client.get("/setup/centers/new/").status_code == 403
     assert client.get("/setup/centers/kaiyuan/").status_code == 403
+
+
+def test_org_7_a_refused_setup_form_keeps_what_was_typed(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    with clock.freeze(TODAY):
+        response = client.post(
+            "/setup/centers/kaiyuan/",
+            {
+                "action": "staff",
+                "username": "qianba",
+                "name": "钱八",
+                "password": "weak",
+                "department": "dangzheng",
+                "title": "科员",
+                "roles": ["window_staff", "duty_officer"],
+            },
+        )
+        page = response.content.decode()
+        assert response.status_code == 200 and not Staff.objects.filter(user__username="qianba").exists()
+        assert 'value="qianba"' in page and 'value="钱八"' in page and 'value="科员"' in page
+        assert (
+            'value="dangzheng" selected' in page
+            and 'value="window_staff" checked' in page
+            and 'value="duty_officer" checked' in page
+        )
+        assert 'value="weak"' not in page
+        page = client.post(
+            "/setup/centers/kaiyuan/",
+            {"action": "window", "number": "1", "name": "重复窗口", "kind": "comprehensive"},
+        ).content.decode()
+    assert 'value="重复窗口"' in page and 'value="comprehensive" selected' in page
+
+
+def test_sec_1_a_short_initial_password_is_refused_in_the_pages_language(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    staff = {"action": "staff", "username": "qianba", "name": "钱八", "password": "Ab1!"}
+    page = client.post("/setup/centers/kaiyuan/", staff).content.decode()
+    assert "密码太短，至少须有 8 个字符。" in page and "too short" not in page
+    english = client.post("/setup/centers/kaiyuan/", staff, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "too short" in english
