@@ -113,6 +113,15 @@ def test_org_4_staff_board_shows_every_person_with_a_placeholder_for_missing_pho
     assert "6号窗口 司法所 · A岗" in page
 
 
+def test_org_4_staff_board_shows_a_department_without_a_dangling_separator_when_no_title(client, catalog):
+    person = Staff.objects.get(name="谢珊红")
+    person.title = ""
+    person.save()
+    page = get(client, "/c/kaiyuan/staff/")
+    card = page.split(">谢珊红</h2>", 1)[1].split("</div>", 1)[0]
+    assert "街道司法所" in card and "·" not in card
+
+
 def test_org_4_an_uploaded_photo_is_shown_and_served(client, catalog, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     person = Staff.objects.get(name="谢珊红")
