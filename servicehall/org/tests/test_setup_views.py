@@ -85,3 +85,15 @@ def test_sec_1_a_short_initial_password_is_refused_in_the_pages_language(client,
     assert "密码太短，至少须有 8 个字符。" in page and "too short" not in page
     english = client.post("/setup/centers/kaiyuan/", staff, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "too short" in english
+
+
+def test_org_7_a_refusal_on_the_setup_page_is_shown_as_an_error(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    page = client.post(
+        "/setup/centers/kaiyuan/", {"action": "window", "number": "1", "name": "重复窗口"}, follow=True
+    ).content.decode()
+    assert '<div class="alert alert-danger" role="alert">本中心已有 1 号窗口。</div>' in page
+    page = client.post(
+        "/setup/centers/kaiyuan/", {"action": "department", "code": "xinban", "name": "新办"}, follow=True
+    ).content.decode()
+    assert '<div class="alert alert-success" role="alert">' in page
