@@ -119,6 +119,14 @@ class Leave(Voidable):
             f"{self.staff} {self.get_kind_display()} {self.start}{self.start_half}–{self.end}{self.end_half}"
         )
 
+    @property
+    def period(self) -> str:
+        """The period as people read it: 2026-12-02 上午 – 2026-12-02 下午 (not the API's am/pm)."""
+        halves = {"am": _("上午"), "pm": _("下午")}
+        start = halves.get(self.start_half, self.start_half)
+        end = halves.get(self.end_half, self.end_half)
+        return f"{self.start.isoformat()} {start} – {self.end.isoformat()} {end}"
+
 
 class LeaveStep(models.Model):
     """One step of a request's chain: review or approve by a role, or a role informed."""

@@ -476,7 +476,7 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
                 urgency=urgency_of(due, now),
                 link=reverse("duty:leave_detail", kwargs={"leave_id": leave.pk}),
                 ref=str(leave.pk),
-                detail=f"{leave.start}{leave.start_half} – {leave.end}{leave.end_half}",
+                detail=leave.period,
                 kind_name=_("请假审批"),
             )
         )
@@ -500,7 +500,7 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
                 urgency=urgency_of(due, now),
                 link=reverse("duty:leave_detail", kwargs={"leave_id": leave.pk}),
                 ref=str(leave.pk),
-                detail=f"{leave.start}{leave.start_half} – {leave.end}{leave.end_half}",
+                detail=leave.period,
                 kind_name=_("顶岗确认"),
             )
         )

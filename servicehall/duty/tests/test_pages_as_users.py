@@ -1,0 +1,30 @@
+"""What the leave and attendance pages show the people who use them."""
+
+import pytest
+
+from servicehall.core import clock, todo
+from servicehall.duty import services
+
+
+@pytest.fixture
+def kaiyuan(halls):
+    with clock.freeze("2026-11-20T10:00"):
+        yield halls["kaiyuan"]
+
+
+def test_dut_2_a_leave_period_reads_in_half_days_not_in_codes(kaiyuan, user_named, login):
+    services.leave_file(
+        actor=user_named("chenshaoli"),
+        staff="chenshaoli",
+        kind="personal",
+        start="2026-11-24am",
+        end="2026-11-25pm",
+        reason="家中有事",
+        substitute="xuqingqing",
+    )
+    covers = [
+        i for i in todo.todo_for(user_named("xuqingqing"), clock.now()).items if i.kind == "leave_cover"
+    ]
+    assert [i.detail for i in covers] == ["2026-11-24 上午 – 2026-11-25 下午"]
+    page = login("chenshaoli").get("/duty/leave/").content.decode()
+    assert "2026-11-24 上午 – 2026-11-25 下午" in page and "2026-11-24am" not in page
