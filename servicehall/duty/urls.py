@@ -5,6 +5,7 @@ from servicehall.duty import views
 app_name = "duty"
 
 urlpatterns = [
+    path("duty/attendance/mine/", views.my_attendance, name="my_attendance"),
     path("duty/<slug:code>/roster/", views.roster, name="roster"),
     path("duty/<slug:code>/roster/xlsx/", views.roster_xlsx, name="roster_xlsx"),
     path("duty/leave/", views.leave_list, name="leave_list"),

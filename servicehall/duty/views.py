@@ -34,6 +34,7 @@ def menu_links() -> list[MenuLink]:
         MenuLink("duty:roster", "code", gettext_lazy("值班表"), everyone),
         MenuLink("duty:leave_list", None, gettext_lazy("请假"), everyone),
         MenuLink("duty:attendance", "code", gettext_lazy("考勤"), frozenset(VIEWERS)),
+        MenuLink("duty:my_attendance", None, gettext_lazy("我的考勤"), frozenset({Role.WINDOW_STAFF})),
         MenuLink(
             "duty:clock_import", "code", gettext_lazy("打卡导入"), frozenset({Role.DIRECTOR, Role.SYSADMIN})
         ),
@@ -382,6 +383,16 @@ def _person(request, username):
     ):
         raise NotFound(_("没有这位工作人员。"), code="staff_not_found")
     return staff
+
+
+@login_required
+@require_GET
+def my_attendance(request):
+    """The signed-in person's own month of attendance, reached from the menu."""
+    url = reverse("duty:person_attendance", args=[request.user.username])
+    if request.GET.get("month"):
+        url += "?" + request.GET.urlencode()
+    return redirect(url)
 
 
 @login_required

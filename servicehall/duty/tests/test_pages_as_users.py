@@ -28,3 +28,11 @@ def test_dut_2_a_leave_period_reads_in_half_days_not_in_codes(kaiyuan, user_name
     assert [i.detail for i in covers] == ["2026-11-24 上午 – 2026-11-25 下午"]
     page = login("chenshaoli").get("/duty/leave/").content.decode()
     assert "2026-11-24 上午 – 2026-11-25 下午" in page and "2026-11-24am" not in page
+
+
+def test_dut_5_a_clerk_reaches_their_own_attendance_from_the_menu(kaiyuan, login):
+    clerk = login("chenshaoli")
+    assert 'href="/duty/attendance/mine/"' in clerk.get("/").content.decode()
+    r = clerk.get("/duty/attendance/mine/?month=2026-11")
+    assert (r.status_code, r["Location"]) == (302, "/duty/staff/chenshaoli/attendance/?month=2026-11")
+    assert clerk.get(r["Location"]).status_code == 200
