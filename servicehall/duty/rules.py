@@ -197,7 +197,10 @@ def attendance_day(x: DayInput) -> DayResult:
         result.status = NOT_DUE
     if late:
         result.late_minutes = late
-        result.events.append(("late", 1, f"{late}分钟"))
+        # The duty officer is due early (001 四(一)2): say so, or a punch before opening reads
+        # as a mistake to the person who sees it on their assessment.
+        why = f"（值日须提前{x.early_minutes}分钟到岗）" if x.early_minutes else ""
+        result.events.append(("late", 1, f"{late}分钟{why}"))
     if early:
         result.events.append(("early_leave", 1, ""))
     for minutes in [m for m, counts in x.absences if counts]:

@@ -36,3 +36,24 @@ def test_dut_5_a_clerk_reaches_their_own_attendance_from_the_menu(kaiyuan, login
     r = clerk.get("/duty/attendance/mine/?month=2026-11")
     assert (r.status_code, r["Location"]) == (302, "/duty/staff/chenshaoli/attendance/?month=2026-11")
     assert clerk.get(r["Location"]).status_code == 200
+
+
+def test_dut_5_a_duty_officers_late_line_says_they_were_due_early(kaiyuan):
+    import datetime as dt
+
+    from servicehall.duty import selectors
+    from servicehall.duty.models import ClockIn
+    from servicehall.org.models import Staff
+
+    for username in ("xuqingqing", "chenshaoli"):  # the day's duty officer (due 07:55) and a clerk
+        person = Staff.objects.get(user__username=username)
+        for m in ("2026-11-19T07:58", "2026-11-19T17:30"):
+            ClockIn.objects.create(
+                center=kaiyuan, staff=person, at=dt.datetime.fromisoformat(m).replace(tzinfo=clock.TZ)
+            )
+    rows = {
+        row["staff"].user.username: next(r for r in row["days"] if r.day == dt.date(2026, 11, 19))
+        for row in selectors.attendance(kaiyuan, 2026, 11)
+    }
+    assert rows["xuqingqing"].events == [("late", 1, "3分钟（值日须提前5分钟到岗）")]
+    assert rows["chenshaoli"].events == []
