@@ -13,6 +13,7 @@ LEADERS = frozenset(
 def menu_links() -> list[MenuLink]:
     return [
         MenuLink("assessment:month", "code", _("月度考评"), LEADERS),
+        MenuLink("assessment:mine", None, _("我的考评"), frozenset({Role.WINDOW_STAFF})),
         MenuLink(
             "assessment:awards", "code", _("评比表彰"), frozenset(Role.values) - {Role.SYSADMIN, Role.AUDITOR}
         ),

@@ -5,6 +5,7 @@ from servicehall.assessment import views
 app_name = "assessment"
 
 urlpatterns = [
+    path("assessment/mine/", views.mine, name="mine"),
     path("assessment/<str:code>/", views.month_page, name="month"),
     path("assessment/<str:code>/month.xlsx", views.month_export, name="month_export"),
     path("assessment/<str:code>/year.xlsx", views.year_export, name="year_export"),

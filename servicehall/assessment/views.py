@@ -131,6 +131,16 @@ def publish_page(request, code: str):
 
 @login_required
 @require_GET
+def mine(request):
+    """The signed-in person's own month: the menu's way to their score and its evidence."""
+    url = reverse("assessment:person", args=[request.user.username])
+    if request.GET.get("period"):
+        url += "?" + request.GET.urlencode()
+    return redirect(url)
+
+
+@login_required
+@require_GET
 @shows_errors
 def person_page(request, username: str):
     staff, m = person_month(request.user, username, _period(request))
@@ -381,6 +391,10 @@ def conduct_page(request, code: str):
         .order_by("-at")
     )
     names = dict(Staff.objects.filter(center=center).values_list("user_id", "name"))
+    rule_names = {r["code"]: r["name"] for part in book["parts"] for r in part["rules"]}
+    for e in entries:  # what the ledger shows: the person and the rule by name, not by code
+        e.person_name = names.get(e.staff_id, "—")
+        e.rule_name = rule_names.get(e.rule, e.rule)
     sums: dict = {}
     for e in entries:
         sums[names.get(e.staff_id, "—")] = sums.get(names.get(e.staff_id, "—"), 0) + 1

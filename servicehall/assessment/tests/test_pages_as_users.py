@@ -1,0 +1,48 @@
+"""What the pages show a clerk, a director and the duty officer, beyond what the API answers."""
+
+import json
+
+from servicehall.core import clock
+
+
+def post(client, url, body, headers):
+    return client.post(url, json.dumps(body), content_type="application/json", headers=headers)
+
+
+def test_asm_7_a_clerk_reaches_their_own_month_from_the_menu(shexi, fakes, login):
+    with clock.freeze("2026-12-02T10:00"):
+        clerk = login("xiechunhua")
+        home = clerk.get("/").content.decode()
+        assert 'href="/assessment/mine/"' in home
+        r = clerk.get("/assessment/mine/?period=2026-11")
+        assert (r.status_code, r["Location"]) == (302, "/assessment/staff/xiechunhua/?period=2026-11")
+        assert clerk.get(r["Location"]).status_code == 200
+
+
+def test_asm_7_the_publish_button_names_the_month_it_freezes(shexi, fakes, login):
+    with clock.freeze("2026-12-02T10:00"):
+        page = login("penglixin").get("/assessment/shexi/?period=2026-10").content.decode()
+    assert "发布2026年10月考评" in page and "发布本月考评" not in page
+
+
+def test_dut_6_the_ledger_names_the_person_and_the_rule_and_links_the_evidence(
+    shexi, fakes, client, bearer, login
+):
+    with clock.freeze("2026-11-24T16:00"):
+        r = post(
+            client,
+            "/api/v1/centers/shexi/conduct",
+            {
+                "staff": "laizhenhua",
+                "rule": "D3-eating",
+                "at": "2026-11-24T15:10:00+08:00",
+                "note": "窗口内吃零食",
+            },
+            bearer("liuzhiyong"),
+        )
+        assert r.status_code == 201, r.content
+        page = login("liuzhiyong").get("/assessment/shexi/conduct/").content.decode()
+    ledger = page[page.index('data-testid="ledger"') :]
+    assert "赖振华" in ledger  # the person, not only the note
+    assert "在工作场所吃东西" in ledger and "D3-eating" not in ledger  # the rule by name, not its code
+    assert f'href="/assessment/entries/{r.json()["id"]}/"' in ledger
