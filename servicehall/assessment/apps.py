@@ -13,5 +13,6 @@ class AssessmentConfig(AppConfig):
 
         registry.register("facts", selectors.own_provider)
         registry.register("board", selectors.board_notes)
+        registry.register("todo", selectors.todo_items)
         registry.register("menu", menu.menu_links)
         registry.register("demo", menu.demo_load)

@@ -11,12 +11,22 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from servicehall.assessment import rules
-from servicehall.assessment.models import ClosingCheck, Entry, Line, Meeting, Publication, Result, Rulebook
+from servicehall.assessment.models import (
+    Appeal,
+    ClosingCheck,
+    Entry,
+    Line,
+    Meeting,
+    Publication,
+    Result,
+    Rulebook,
+)
 from servicehall.core import clock, registry
 from servicehall.core.board import BoardNote
 from servicehall.core.facts import KINDS, Fact
 from servicehall.core.roles import Role
 from servicehall.core.satisfaction import satisfaction_for
+from servicehall.core.todo import TodoItem, urgency_of
 from servicehall.org import access
 from servicehall.org.models import Post, Staff
 
@@ -551,3 +561,36 @@ def county_figures(center, year: int, month: int) -> list[dict]:
             }
         )
     return out
+
+
+def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
+    """ASM-7: the appeals waiting on the director's decision, oldest first (two queries: the
+    person's roles, which the request has read already, and the appeals with their people)."""
+    centers = [cid for cid, held in access.held_roles(user).items() if Role.DIRECTOR in held]
+    if not centers:
+        return []
+    appeals = (
+        Appeal.objects.filter(status=Appeal.Status.OPEN, line__result__publication__center_id__in=centers)
+        .select_related("line__result__publication", "line__result__staff__staff")
+        .order_by("at", "id")[:limit]
+    )
+    items = []
+    for appeal in appeals:
+        result = appeal.line.result
+        person = getattr(result.staff, "staff", None)
+        name = person.name if person else result.staff.username
+        items.append(
+            TodoItem(
+                kind="assessment_appeal",
+                title=_("%(name)s 对%(period)s考评的申诉待您裁定")
+                % {"name": name, "period": result.publication.period},
+                due=None,
+                urgency=urgency_of(None, now),
+                link=reverse("assessment:person", args=[result.staff.username])
+                + f"?period={result.publication.period}#line-{appeal.line_id}",
+                ref=str(appeal.pk),
+                detail=appeal.reason[:120],
+                kind_name=_("考评申诉"),
+            )
+        )
+    return items

@@ -46,3 +46,41 @@ def test_dut_6_the_ledger_names_the_person_and_the_rule_and_links_the_evidence(
     assert "赖振华" in ledger  # the person, not only the note
     assert "在工作场所吃东西" in ledger and "D3-eating" not in ledger  # the rule by name, not its code
     assert f'href="/assessment/entries/{r.json()["id"]}/"' in ledger
+
+
+def test_asm_7_an_appeal_is_on_the_directors_todo_list_with_its_reason(
+    shexi, fakes, client, bearer, login, user_named
+):
+    from servicehall.core import todo
+
+    fakes.fact(
+        shexi, "late", "2026-11-05T08:09", user_named("xiechunhua"), evidence_kind="clock_in", ref="ci-1"
+    )
+    with clock.freeze("2026-12-02T10:00"):
+        director = bearer("penglixin")
+        assert (
+            post(client, "/api/v1/centers/shexi/assessment/2026-11/publish", {}, director).status_code == 201
+        )
+        clerk = bearer("xiechunhua")
+        body = client.get("/api/v1/staff/xiechunhua/assessment?period=2026-11", headers=clerk).json()
+        line = next(ln for ln in body["lines"] if ln["rule"] == "D1-late")
+        r = post(
+            client, f"/api/v1/assessment/lines/{line['id']}/appeal", {"reason": "考勤机时间快了两分钟"}, clerk
+        )
+        assert r.status_code == 201, r.content
+
+        def appeals(username):
+            return [
+                i
+                for i in todo.todo_for(user_named(username), clock.now()).items
+                if i.kind == "assessment_appeal"
+            ]
+
+        items = appeals("penglixin")
+        assert [i.link for i in items] == [f"/assessment/staff/xiechunhua/?period=2026-11#line-{line['id']}"]
+        assert items[0].detail == "考勤机时间快了两分钟"
+        assert not appeals("xiechunhua")
+        login("penglixin")
+        assert f"#line-{line['id']}" in client.get("/").content.decode()
+        page = client.get("/assessment/staff/xiechunhua/?period=2026-11").content.decode()
+        assert f'id="line-{line["id"]}"' in page and "考勤机时间快了两分钟" in page
