@@ -228,5 +228,7 @@ def center_setup(request, code: str):
         "kinds": Window.Kind.choices,
         "forms": forms,
         "is_sysadmin": access.has_role(request.user, center, Role.SYSADMIN),
+        # The policy is edited in the configuration pages, open to administrators who have them.
+        "edits_policy": request.user.is_staff and access.has_role(request.user, center, Role.SYSADMIN),
     }
     return render(request, "org/center_setup.html", context)

@@ -97,3 +97,14 @@ def test_org_7_a_refusal_on_the_setup_page_is_shown_as_an_error(client, demo):
         "/setup/centers/kaiyuan/", {"action": "department", "code": "xinban", "name": "新办"}, follow=True
     ).content.decode()
     assert '<div class="alert alert-success" role="alert">' in page
+
+
+def test_org_2_the_setup_page_leads_an_administrator_to_the_centers_policy_settings(client, demo):
+    client.login(username="admin", password="Demo@2026")
+    page = client.get("/setup/centers/kaiyuan/").content.decode()
+    policy = Center.objects.get(code="kaiyuan").policy
+    url = f"/admin/org/policy/{policy.pk}/change/"
+    assert f'href="{url}"' in page
+    assert client.get(url).status_code == 200
+    client.login(username="wangmanshu", password="Demo@2026")
+    assert "/admin/org/policy/" not in client.get("/setup/centers/kaiyuan/").content.decode()
