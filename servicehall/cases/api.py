@@ -448,7 +448,9 @@ def case_refuse(request, number: str, payload: DenyIn):
 
 @router.post("/cases/{number}/complete", response=CaseOut)
 def case_complete(request, number: str, payload: CompleteIn):
-    """CAS-12, CAS-7: complete with every required material in and a result; the applicant is told."""
+    """CAS-12, CAS-7: complete with every required material in and a result; the applicant is told.
+    A parallel case is completed only by the lead's decision (409 participants_pending or
+    decision_required)."""
     return _step(request, number, services.case_complete, result=payload.result)
 
 
@@ -461,7 +463,8 @@ class AdvanceIn(Schema):
 def case_advance(request, number: str, payload: AdvanceIn):
     """CAS-9: approve the current step (the last completes the case) or return it to the previous
     one with a reason; only by the authority the item names for the step (403
-    not_authorised_for_step, the case unchanged)."""
+    not_authorised_for_step, the case unchanged). On a parallel case no step is approved while a
+    participant is pending (409 participants_pending)."""
     return _step(request, number, services.case_advance, decision=payload.decision, note=payload.note)
 
 

@@ -20,4 +20,5 @@ class ParallelConfig(AppConfig):
         hooks.add(hooks.PAGE_PANELS, views.panel)
         hooks.add(hooks.URGE_HANDLERS, services.on_urge)
         hooks.add(hooks.ACCEPTED, services.on_accepted)
+        hooks.add(hooks.ADVANCE_GUARDS, services.guard_advance)
         hooks.add(hooks.COMPLETE_GUARDS, services.guard_complete)

@@ -434,15 +434,39 @@ def on_urge(*, actor, case: Case, department: str, note: str) -> bool:
     return True
 
 
+def _pending_names(case: Case) -> list[str]:
+    views = selectors.participants(case, clock.now(), with_handlers=False)
+    return [v.department.name for v in views if v.pending]
+
+
+def guard_advance(case: Case, decision: str) -> None:
+    """PAR-2, PAR-4: while a participant has neither answered nor is deemed, the lead approves no
+    step of a parallel case (the joint review would show done with opinions outstanding); a step
+    may still be returned."""
+    if decision != case_rules.APPROVE or not selectors.is_parallel(case) or case.accepted_at is None:
+        return
+    pending = _pending_names(case)
+    if pending:
+        raise Conflict(
+            "participants_pending",
+            _("以下协办站所尚未答复且未超过办理期限，本环节不能通过：%(names)s", names="、".join(pending)),
+        )
+
+
 def guard_complete(case: Case) -> None:
-    """A parallel case is not completed while a participant has neither answered nor is deemed."""
+    """PAR-4: a parallel case is not completed while a participant has neither answered nor is
+    deemed, and then only by the lead's decision (``decide``), which issues the decision with its
+    seal area and names a deemed approval — never by a plain completion or a step's approval."""
     if not selectors.is_parallel(case) or case.accepted_at is None:
         return
-    pending = [
-        v.department.name for v in selectors.participants(case, clock.now(), with_handlers=False) if v.pending
-    ]
+    pending = _pending_names(case)
     if pending:
         raise Conflict(
             "participants_pending",
             _("以下协办站所尚未答复且未超过办理期限，不能办结：%(names)s", names="、".join(pending)),
+        )
+    if selectors.decision_of(case) is None:
+        raise Conflict(
+            "decision_required",
+            _("并联审批办件由牵头站所在“并联审批办理”页作出决定并出具决定书后办结。"),
         )

@@ -214,6 +214,44 @@ def test_par_4_completing_a_parallel_case_waits_for_its_participants(parallel_ca
     assert Case.objects.get(pk=case.pk).status == "accepted"
 
 
+def test_par_4_the_lead_approves_no_step_while_a_participant_is_pending(parallel_case, user_named):
+    """The joint review step is not shown done with opinions outstanding; returning stays possible."""
+    from servicehall.cases import services as case_services
+
+    case = parallel_case()
+    with clock.freeze("2026-11-26T10:00"), pytest.raises(Conflict) as caught:
+        case_services.case_advance(actor=user_named(LEAD), case=case, decision="approve")
+    assert caught.value.code == "participants_pending" and "农业综合服务站" in caught.value.message
+    assert Case.objects.get(pk=case.pk).step == 2
+    say(user_named, case, PLANNING, "guihua", "approve", "2026-11-26T11:00")
+    with clock.freeze(MONDAY_AFTER):  # the farming station is deemed: the step may pass
+        case_services.case_advance(actor=user_named(LEAD), case=case, decision="approve")
+    assert Case.objects.get(pk=case.pk).step == 3
+
+
+def test_par_4_a_parallel_case_is_completed_only_by_the_leads_decision(parallel_case, user_named):
+    """Every participant has answered, yet neither the completion form nor the last step's
+    approval completes the case: only the decision, which issues the decision document."""
+    from servicehall.cases import services as case_services
+
+    case = parallel_case()
+    say(user_named, case, PLANNING, "guihua", "approve", "2026-11-26T10:00")
+    say(user_named, case, FARMING, "nongye", "approve", "2026-11-26T10:30")
+    with clock.freeze("2026-11-26T11:00"):
+        case_services.case_advance(actor=user_named(LEAD), case=case, decision="approve")
+        for attempt in (
+            lambda: case_services.case_complete(actor=user_named(LEAD), case=case, result="办结"),
+            lambda: case_services.case_advance(actor=user_named(LEAD), case=case, decision="approve"),
+        ):
+            with pytest.raises(Conflict) as caught:
+                attempt()
+            assert caught.value.code == "decision_required"
+        assert Case.objects.get(pk=case.pk).status == "accepted"
+        services.decide(actor=user_named(LEAD), case=case, result="准予建房", approve=True)
+    assert Case.objects.get(pk=case.pk).status == "completed"
+    assert Decision.objects.filter(case=case).count() == 1
+
+
 def test_par_4_a_participants_pending_opinion_is_on_its_staffs_todo_list(parallel_case, user_named):
     case = parallel_case()
     with clock.freeze("2026-11-26T10:00"):
@@ -277,3 +315,4 @@ def test_par_4_the_directors_board_flags_a_deemed_participant_until_the_lead_dec
         assert len(flagged) == 1 and case.number in flagged[0].title and "农业综合服务站" in flagged[0].title
         services.decide(actor=user_named(LEAD), case=case, result="准予建房", approve=True)
         assert not [n for n in notes_for(shexi, clock.now()) if n.kind == "parallel_deemed"]
+
