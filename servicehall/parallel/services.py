@@ -18,7 +18,6 @@ from servicehall.cases import services as case_services
 from servicehall.cases.models import Case
 from servicehall.core import audit, clock, pdf
 from servicehall.core.errors import Conflict, Forbidden, Invalid
-from servicehall.core.rules import mask_name
 from servicehall.core.text import gettext_noop as _
 from servicehall.org import access
 from servicehall.org.models import Department, Staff
@@ -219,7 +218,7 @@ def decision_content(case: Case, views, result: str, approve: bool, staff, numbe
         "fields": [
             ["办件编号", case.number],
             ["事项名称", case.item_version.name],
-            ["申请人", mask_name(case.applicant_name)],
+            ["申请人", case.applicant_name],  # named in full, as on every notice the applicant is handed
             ["牵头站所", f"{case.item_version.department.name}（{case.window}）"],
             ["受理时间", _day(case.accepted_at)],
             ["审批决定", ("准予许可：" if approve else "不予许可：") + result],

@@ -252,6 +252,16 @@ def test_par_4_a_parallel_case_is_completed_only_by_the_leads_decision(parallel_
     assert Decision.objects.filter(case=case).count() == 1
 
 
+def test_par_4_the_decision_names_the_applicant_as_every_notice_does(parallel_case, user_named):
+    """The decision is handed to the applicant (第一联 申请人留存): their name is not masked."""
+    case = parallel_case()
+    say(user_named, case, PLANNING, "guihua", "approve", "2026-11-26T10:00")
+    say(user_named, case, FARMING, "nongye", "approve", "2026-11-26T10:30")
+    with clock.freeze("2026-11-26T11:00"):
+        decision = services.decide(actor=user_named(LEAD), case=case, result="准予建房", approve=True)
+    assert ["申请人", "杨树林"] in decision.content["fields"]
+
+
 def test_par_4_a_participants_pending_opinion_is_on_its_staffs_todo_list(parallel_case, user_named):
     case = parallel_case()
     with clock.freeze("2026-11-26T10:00"):
