@@ -49,6 +49,7 @@ def _context(request, case: Case, error=None) -> dict:
         "kinds": Meeting.Kind.choices,
         "answers": Opinion.Kind.choices,
         "today": clock.today(),
+        "now": clock.now(),  # attendance is recorded once a meeting has begun
         "error": error,
     }
 

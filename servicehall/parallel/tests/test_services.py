@@ -326,3 +326,23 @@ def test_par_4_the_directors_board_flags_a_deemed_participant_until_the_lead_dec
         services.decide(actor=user_named(LEAD), case=case, result="准予建房", approve=True)
         assert not [n for n in notes_for(shexi, clock.now()) if n.kind == "parallel_deemed"]
 
+
+def test_par_5_attendance_is_offered_on_the_page_once_the_meeting_has_begun(parallel_case, user_named, login):
+    """Before the meeting the page offers no attendance buttons (they could only be refused)."""
+    case = parallel_case()
+    with clock.freeze("2026-11-25T10:00"):
+        services.meeting_convene(
+            actor=user_named(LEAD),
+            case=case,
+            kind="review",
+            at=dt.datetime(2026, 11, 26, 9, 30, tzinfo=clock.TZ),
+            place="二楼会议室",
+            departments=["ziran", "guihua", "nongye"],
+        )
+    client = login(LEAD)
+    with clock.freeze("2026-11-25T11:00"):
+        before = client.get(f"/parallel/cases/{case.number}/").content.decode()
+    with clock.freeze("2026-11-26T10:00"):
+        after = client.get(f"/parallel/cases/{case.number}/").content.decode()
+    form = f"/parallel/cases/{case.number}/attendance/"
+    assert form not in before and after.count(form) == 3
