@@ -157,6 +157,12 @@ class ComplaintConcludeIn(Schema):
     first_inquiry_failure: str = Field("", **stated(enum=["", *FirstInquiryFailure.Kind.values]))
     visit: Id | None = None
     case: str | None = Field(None, max_length=60)
+    staff: str | None = Field(
+        None,
+        max_length=150,
+        description="username of the person found responsible, when the complaint named only a window "
+        "or a department",
+    )
 
 
 class ComplaintOpeningIn(Schema):
@@ -496,7 +502,9 @@ def complaint_conclude(request, complaint_number: str, payload: ComplaintConclud
     """The conclusion: substantiated or not, finding, action, answer and how answered; the reply to
     the sending office for a transfer. Substantiated against a person: a conduct fact (CMP-7);
     a first-inquiry failure named: recorded against them with the visit or case (INQ-3).
-    Concluding twice: 409 already_concluded."""
+    ``staff`` names the person found responsible when the complaint named only a window or a
+    department. Concluding twice: 409 already_concluded; naming someone other than the person
+    complained about: 409 against_staff_named."""
     complaint = _handled(request, complaint_number)
     center = complaint.center
     visit = Visit.objects.filter(pk=payload.visit, center=center).first() if payload.visit else None
@@ -509,6 +517,11 @@ def complaint_conclude(request, complaint_number: str, payload: ComplaintConclud
     )
     if payload.case and case is None:
         raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
+    responsible = None
+    if payload.staff:
+        responsible = Staff.objects.filter(center=center, user__username=payload.staff[:150]).first()
+        if responsible is None:
+            raise Invalid("staff_not_found", gettext_noop("本中心没有这名工作人员。"))
     c = services.complaint_conclude(
         actor=request.user,
         complaint=complaint,
@@ -521,6 +534,7 @@ def complaint_conclude(request, complaint_number: str, payload: ComplaintConclud
         first_inquiry_failure=payload.first_inquiry_failure,
         visit=visit,
         case=case,
+        responsible=responsible,
     )
     return _row(selectors.with_deadlines([c])[0])
 

@@ -340,11 +340,14 @@ def complaint_conclude(
     first_inquiry_failure: str = "",
     visit: Visit | None = None,
     case: Case | None = None,
+    responsible: Staff | None = None,
 ) -> Complaint:
     """The conclusion: substantiated or not, the finding, the action, the answer and how it was
     given; for a transfer, the reply to the sending office. A substantiated complaint against a
     person is a conduct fact against them (CMP-7), and a first-inquiry failure found is recorded
-    against the person complained about with the visit or case (INQ-3)."""
+    against the person complained about with the visit or case (INQ-3). A complaint that named
+    only a window or a department (a citizen seldom knows the clerk's name) gets the person the
+    investigation found responsible (``responsible``), so the fact reaches them."""
     if answered_via and answered_via not in Complaint.AnsweredVia.values:
         raise Invalid("invalid_answered_via", gettext_noop("答复方式不正确。"))
     if first_inquiry_failure and first_inquiry_failure not in FirstInquiryFailure.Kind.values:
@@ -381,6 +384,17 @@ def complaint_conclude(
             if error.code == "answer_required":  # concluding without an answer: a refusal of the step
                 raise Conflict(error.code, error.message) from None
             raise rule_error(error) from None
+        if responsible is not None:
+            if responsible.center_id != locked.center_id:
+                _check_against(locked.center, Against(staff=responsible))
+            if locked.against_staff_id not in (None, responsible.pk):
+                raise Conflict(
+                    "against_staff_named",
+                    gettext_noop(
+                        "投诉已指明被投诉人%(name)s，不能改为其他人员。", name=locked.against_staff.name
+                    ),
+                )
+            locked.against_staff = responsible
         if first_inquiry_failure and locked.against_staff_id is None:
             raise Invalid("failure_needs_staff", gettext_noop("认定首问责任不落实须有具体的被投诉人。"))
         now = clock.now()
@@ -400,6 +414,7 @@ def complaint_conclude(
                 "answer",
                 "answered_via",
                 "transfer_reply",
+                "against_staff",
             ]
         )
         verdict = "经查属实" if locked.substantiated else "经查不属实"

@@ -236,10 +236,16 @@ def complaint_action(request, number: str, action: str):
                 actor=request.user, complaint=c, to=form.get("to", ""), note=form.get("note", "")
             )
         elif action == "conclude":
+            if form.get("substantiated") not in ("yes", "no"):
+                raise Invalid("substantiated_required", _("请选择经查属实或经查不属实。"))
+            responsible = None
+            if (form.get("responsible") or "").strip():
+                responsible = _against_from(c.center, {"against_staff": form["responsible"]}).staff
             services.complaint_conclude(
                 actor=request.user,
                 complaint=c,
                 substantiated=form.get("substantiated") == "yes",
+                responsible=responsible,
                 finding=form.get("finding", ""),
                 action=form.get("action", ""),
                 answer=form.get("answer", ""),
@@ -269,6 +275,8 @@ def complaint_action(request, number: str, action: str):
             "center": c.center,
             "file": selectors.complaint_file(c),
             "error": exc.message,
+            "form": form,
+            "failed": action,
             "may_handle": bool(roles & set(services.HANDLERS)) and c.status != rules.CONCLUDED,
             "may_conclude": bool(roles & set(services.concluders(c))) and c.status != rules.CONCLUDED,
             "answered_via": Complaint.AnsweredVia.choices,

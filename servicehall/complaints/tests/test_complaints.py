@@ -601,3 +601,77 @@ def test_cmp_pages_a_refused_form_keeps_the_window_staff_and_department_chosen(h
         for pk in (staff.pk, window.pk, department.pk):
             assert f'<option value="{pk}" selected>' in page
     assert not Complaint.objects.filter(complainant_name="钱七").exists()
+
+
+def test_cmp_7_a_complaint_naming_only_a_window_is_concluded_against_the_clerk_found_responsible(
+    halls, client, login, user_named
+):
+    """The public form names a window, not a person: the officer names the clerk the investigation
+    found responsible when concluding, so the substantiated complaint reaches their conduct facts;
+    the look-up still shows nobody's name."""
+    with clock.freeze(MONDAY):
+        sent = client.post(
+            "/c/xishan/complaint/",
+            {
+                "complainant_name": "钱七",
+                "complainant_phone": "13907910003",
+                "category": "attitude",
+                "content": "1号窗口工作人员打断我说话。",
+                "against_window": "1",
+            },
+        )
+        assert sent.status_code == 200
+        c = Complaint.objects.get(complainant_name="钱七")
+        hujia = login("hujia")
+        page = hujia.get(f"/complaint/{c.number}/").content.decode()
+        assert 'name="responsible"' in page and 'name="substantiated" value="no" checked' not in page
+        clerk = Staff.objects.get(user__username="zhangxiaojun")
+        body = {
+            "finding": "态度生硬属实。",
+            "action": "批评教育。",
+            "answer": "",
+            "answered_via": "phone",
+            "responsible": str(clerk.pk),
+        }
+        undecided = hujia.post(f"/complaint/{c.number}/conclude/", body | {"answer": "已批评教育。"})
+        assert undecided.status_code == 400  # 属实 or 不属实 is chosen, never defaulted
+        no_answer = hujia.post(f"/complaint/{c.number}/conclude/", body | {"substantiated": "yes"})
+        assert no_answer.status_code == 409
+        kept = no_answer.content.decode()  # what was typed and chosen is still there
+        assert "态度生硬属实。" in kept and 'value="yes" required checked' in kept
+        assert f'<option value="{clerk.pk}" selected>' in kept and '<option value="phone" selected>' in kept
+        c.refresh_from_db()
+        assert (c.status, c.against_staff_id) == ("open", None)
+        done = hujia.post(
+            f"/complaint/{c.number}/conclude/",
+            body | {"substantiated": "yes", "answer": "您反映的问题属实，已对窗口工作人员批评教育。"},
+        )
+        assert done.status_code == 302
+    c.refresh_from_db()
+    assert (c.status, c.substantiated, c.against_staff_id) == ("concluded", True, clerk.pk)
+    found = facts.facts_for(
+        [halls["xishan"].pk], clock.parse_moment("2026-11-01T00:00"), clock.parse_moment("2026-12-01T00:00")
+    )
+    mine = [(f.staff_id, f.evidence.ref) for f in found if f.kind == "complaint_substantiated"]
+    assert mine == [(user_named("zhangxiaojun").pk, c.number)]
+    look_up = client.post("/complaint-q/", {"number": c.number, "code": c.query_code}).content.decode()
+    assert "已对窗口工作人员批评教育" in look_up and "章小军" not in look_up
+
+
+def test_cmp_7_the_person_complained_about_is_not_swapped_at_the_conclusion(halls, client, officer):
+    with clock.freeze(MONDAY):
+        number = register(client, officer).json()["number"]  # against yuzhigang
+        body = {
+            "substantiated": True,
+            "finding": "属实",
+            "answer": "已处理",
+            "answered_via": "phone",
+            "staff": "zhangxiaojun",
+        }
+        refused = post(client, f"/api/v1/complaints/{number}/conclude", body, officer)
+        assert (refused.status_code, refused.json()["code"]) == (409, "against_staff_named")
+        unknown = post(client, f"/api/v1/complaints/{number}/conclude", body | {"staff": "nobody"}, officer)
+        assert (unknown.status_code, unknown.json()["code"]) == (400, "staff_not_found")
+        assert Complaint.objects.get(number=number).status == "open"
+        same = post(client, f"/api/v1/complaints/{number}/conclude", body | {"staff": "yuzhigang"}, officer)
+        assert same.status_code == 200, same.content
