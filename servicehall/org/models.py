@@ -55,7 +55,9 @@ class Center(models.Model):
 class Policy(models.Model):
     """A center's settings: every value the requirements name as a policy setting."""
 
-    center = models.OneToOneField(Center, on_delete=models.PROTECT, related_name="policy")
+    center = models.OneToOneField(
+        Center, on_delete=models.PROTECT, related_name="policy", verbose_name=_("中心")
+    )
     preset = models.CharField(_("制度预设"), max_length=40)
     winter_am_start = models.TimeField(_("冬令上午开始"))
     winter_am_end = models.TimeField(_("冬令上午结束"))
@@ -78,7 +80,9 @@ class Policy(models.Model):
     revisit_below_level = models.PositiveSmallIntegerField(
         _("该等级及以下评价全部回访"),
         default=3,
-        help_text=_("评价等级 1 非常满意、2 满意、3 基本满意、4 不满意、5 非常不满意；此等级及更差的评价全部回访（默认 3 基本满意）。"),
+        help_text=_(
+            "评价等级 1 非常满意、2 满意、3 基本满意、4 不满意、5 非常不满意；此等级及更差的评价全部回访（默认 3 基本满意）。"
+        ),
     )
     hotline_sample_percent = models.PositiveSmallIntegerField(_("热线工单抽访比例（%）"))
     assessment_rulebook = models.CharField(_("考核细则"), max_length=40)
@@ -116,7 +120,9 @@ class Policy(models.Model):
 class Department(models.Model):
     """ORG-2: an office that stations windows in a center (进驻单位/科室)."""
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="departments")
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="departments", verbose_name=_("中心")
+    )
     code = models.CharField(_("编码"), max_length=42, validators=[code_validator])
     name = models.CharField(_("名称"), max_length=100)
 
@@ -137,7 +143,9 @@ class Window(models.Model):
         INDEPENDENT = "independent", _("独立窗口")
         COMPREHENSIVE = "comprehensive", _("综合窗口")
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="windows")
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="windows", verbose_name=_("中心")
+    )
     number = models.PositiveSmallIntegerField(_("编号"))
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, default=Kind.INDEPENDENT)
@@ -156,8 +164,10 @@ class Window(models.Model):
 class Staff(models.Model):
     """A person who works in a center; one login account each (SEC-1)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff", verbose_name=_("账号")
+    )
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="staff", verbose_name=_("中心"))
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -187,7 +197,9 @@ class Staff(models.Model):
 class PostingApproval(models.Model):
     """ORG-5: the center's recorded approval of a posting change within two years."""
 
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="posting_approvals")
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="posting_approvals", verbose_name=_("中心")
+    )
     approved_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人")
     )
@@ -210,13 +222,20 @@ class Post(Voidable):
         A = "A", _("A岗（首问责任人）")
         B = "B", _("B岗（辅岗）")
 
-    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="posts")
-    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="posts")
+    window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="posts", verbose_name=_("窗口"))
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, related_name="posts", verbose_name=_("工作人员")
+    )
     kind = models.CharField(_("岗位"), max_length=1, choices=Kind.choices)
     start = models.DateField(_("起"))
     end = models.DateField(_("止"), null=True, blank=True)
     approval = models.ForeignKey(
-        PostingApproval, on_delete=models.PROTECT, null=True, blank=True, related_name="ended_posts"
+        PostingApproval,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_posts",
+        verbose_name=_("岗位调整审批"),
     )
 
     class Meta:
@@ -238,8 +257,12 @@ class Post(Voidable):
 class RoleAssignment(models.Model):
     """ORG-7: a role a person holds in a center (and so over the centers below it)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roles")
-    center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="roles", verbose_name=_("账号")
+    )
+    center = models.ForeignKey(
+        Center, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("中心")
+    )
     role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
 
     class Meta:

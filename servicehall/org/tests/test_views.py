@@ -49,3 +49,27 @@ def test_workbench_links_each_role_to_its_work(login, demo):
     )
     clerk = login("chenshaoli").get("/").content.decode()
     assert "/cases/new/" in clerk and "/tickets/" in clerk and "/supervision/kaiyuan/" not in clerk
+
+
+def test_org_every_field_an_administrator_sees_has_a_chinese_label():
+    """The configuration pages label each field by its verbose name: none may fall back to the
+    English field name ("Center", "User") in the Chinese interface."""
+    import re
+
+    from django.apps import apps
+    from django.utils import translation
+
+    from servicehall.core.models import Voidable
+
+    shared = {f.name for f in Voidable._meta.get_fields()}  # labelled where Voidable is defined
+    with translation.override("zh-hans"):
+        unlabelled = [
+            f"{model.__name__}.{field.name}"
+            for model in apps.get_app_config("org").get_models()
+            for field in model._meta.get_fields()
+            if field.concrete
+            and not field.auto_created
+            and field.name not in shared
+            and not re.search(r"[\u4e00-\u9fff]", str(field.verbose_name))
+        ]
+    assert not unlabelled, unlabelled
