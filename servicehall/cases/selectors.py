@@ -560,11 +560,40 @@ def _case_item(case: Case, kind: str, kind_name: str, now: dt.datetime, today: d
     )
 
 
+def _awaiting_department_head(staff: Staff, windows, limit: int) -> list[Case]:
+    """CAS-9, CAS-5: the accepted cases of the head's department whose current step is the
+    department head's (named, or a later step that names no role) or whose clerk asked for an
+    extension — those not already on the list as the head's own or their window's. One query."""
+    from servicehall.catalog.rules import DEPARTMENT_HEAD
+
+    at_head = Q(item_version__steps__position=F("step"), step__gt=1) & Q(
+        item_version__steps__role__in=[DEPARTMENT_HEAD, ""]
+    )
+    no_steps = Q(item_version__steps__isnull=True, step__gt=1)  # the default plan: 受理, then the head
+    rows = (
+        Case.objects.filter(
+            status=rules.ACCEPTED,
+            voided_at__isnull=True,
+            center_id=staff.center_id,
+            item_version__department_id=staff.department_id,
+        )
+        .filter(Q(extension_due__isnull=False) | (Q(authorised=False) & (at_head | no_steps)))
+        .exclude(Q(handler=staff) | Q(window_id__in=windows))
+        .select_related("window", "item_version")
+        .distinct()
+        .order_by(F("due_at").asc(nulls_last=True), "id")
+    )
+    return list(rows[:limit])
+
+
 def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
     """What waits on ``user`` among cases, the most urgent first, at most ``limit`` of each kind:
 
     * ``case``: the accepted cases they handle or that are at a window where they hold a post
       today, with their due time and colour (CAS-14);
+    * ``case_approval``: for a department head, the cases of their department waiting on them —
+      a step that is the head's, or a clerk's extension request (CAS-9, CAS-5) — not already
+      listed as ``case``;
     * ``denial``: the denial filings they decide as a leader of the case's center or one above
       it (CAS-6).
 
@@ -583,6 +612,11 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
             .order_by(F("due_at").asc(nulls_last=True), "id")[:limit]
         )
         items += [_case_item(c, "case", gettext("办件"), now, today) for c in mine]
+        if Role.DEPARTMENT_HEAD in set().union(*access.held_roles(user).values()) and staff.department_id:
+            items += [
+                _case_item(c, "case_approval", gettext("待我审批"), now, today)
+                for c in _awaiting_department_head(staff, windows, limit)
+            ]
     roots = sorted(cid for cid, roles in access.held_roles(user).items() if roles & LEADERS)
     if roots:
         centers = RawSQL(SUBTREES.format(roots=", ".join(["%s"] * len(roots))), roots)  # noqa: S611

@@ -180,6 +180,39 @@ def test_cas_5_a_clerks_extension_waits_for_the_department_head(take, user_named
     assert case.notices.filter(kind="extension").count() == 1
 
 
+def test_cas_5_the_case_history_names_an_extension_request_and_its_refusal(take, user_named, client):
+    """The history on the case page reads 申请延期 / 不同意延期, never the stored action code."""
+    case = take()
+    act(services.case_extend, user_named, "yangzhirong", case=case, new_due=D(2026, 12, 14), reason="需核查")
+    act(services.case_decide_extension, user_named, "caiwenkeng", case=case, approve=False, note="材料已齐")
+    client.force_login(user_named("yangzhirong"))
+    with clock.freeze("2026-11-23T11:00"):
+        html = client.get(f"/cases/{case.number}/").content.decode()
+    assert "申请延期" in html and "不同意延期" in html
+    assert "extend_request" not in html and "extend_declined" not in html
+
+
+def test_cas_9_a_step_waiting_on_the_department_head_is_on_their_todo_list_without_a_window_post(
+    take, user_named
+):
+    """The head approves from 我的待办 even on a day they hold no post at the case's window; a
+    clerk's extension request reaches them the same way. One item per case."""
+    from servicehall.core.todo import todo_for
+    from servicehall.org.models import Post
+
+    case = take()
+    Post.objects.filter(staff__user__username="caiwenkeng").update(voided_at=clock.now())
+    with clock.freeze("2026-11-23T10:00"):
+        items = [i for i in todo_for(user_named("caiwenkeng")).items if i.ref == case.number]
+    assert [i.kind for i in items] == ["case_approval"]
+    act(services.case_advance, user_named, "caiwenkeng", case=case, decision="approve")
+    act(services.case_advance, user_named, "caiwenkeng", case=case, decision="approve")
+    with clock.freeze("2026-11-23T10:00"):
+        assert not [i for i in todo_for(user_named("caiwenkeng")).items if i.ref == case.number]
+        # another head's department sees nothing of it
+        assert not [i for i in todo_for(user_named("yangzhirong")).items if i.kind == "case_approval"]
+
+
 def test_cas_12_a_second_one_time_notice_naming_a_new_material_is_a_breach(take, user_named, kaiyuan):
     case = take(materials=["M01", "M02"])  # 社会保障卡 M03 and the form M04 missing
     assert case.status == "awaiting_materials"
@@ -348,6 +381,18 @@ def test_cas_9_pages_show_the_steps_and_the_department_head_approves_from_the_ca
         assert case.number in listing and PERSON.id_number not in listing
         sheet = director.get("/cases/center/kaiyuan/", {"format": "xlsx"})
         assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_director_reaches_the_urge_of_a_red_case_from_the_center_wide_list(take, login):
+    """Issue 14, director's tools: an urge action on any red case — the list links to it."""
+    red, green = take(), take(at="2026-12-07T09:30")
+    director = login("wangmanshu")
+    with clock.freeze("2026-12-09T10:00"):
+        listing = director.get("/cases/center/kaiyuan/").content.decode()
+        page = director.get(f"/cases/{red.number}/").content.decode()
+    assert listing.count('data-testid="urge-link"') == 1
+    assert f'href="/cases/{red.number}/#urge"' in listing and f"/cases/{green.number}/#urge" not in listing
+    assert 'id="urge"' in page
 
 
 def test_cas_12_the_case_page_shows_a_breach_of_the_one_time_rule(take, login, user_named):
