@@ -214,6 +214,35 @@ def revisits(center: Center, status: str = "due"):
     return qs.filter(done_at__isnull=True).order_by("due_at", "id")
 
 
+def contacts(revisits) -> dict[int, tuple[str, str]]:
+    """Whom to call back for each revisit: the hotline caller, the case's applicant, or the person
+    who booked the ticket (a walk-in ticket leaves none). Four queries at most, whatever the rows."""
+    from servicehall.cases.models import Case
+    from servicehall.tickets.models import Ticket
+
+    found: dict[int, tuple[str, str]] = {}
+    by_kind: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for r in revisits:
+        if r.hotline_order_id:
+            found[r.pk] = (r.hotline_order.caller_name, r.hotline_order.caller_phone)
+        elif r.case_id:
+            found[r.pk] = (r.case.applicant_name, r.case.applicant_phone)
+        elif r.rating_id:
+            by_kind[r.rating.kind][r.rating.matter_id].append(r.pk)
+    sources = {
+        Rating.Kind.HOTLINE: HotlineOrder.objects.values_list("pk", "caller_name", "caller_phone"),
+        Rating.Kind.CASE: Case.objects.values_list("pk", "applicant_name", "applicant_phone"),
+        Rating.Kind.TICKET: Ticket.objects.filter(appointment__isnull=False).values_list(
+            "pk", "appointment__name", "appointment__phone"
+        ),
+    }
+    for kind, matters in by_kind.items():
+        for pk, name, phone in sources[kind].filter(pk__in=list(matters)):
+            for revisit_id in matters[pk]:
+                found[revisit_id] = (name, phone)
+    return found
+
+
 def get_revisit(revisit_id: int) -> Revisit:
     revisit = Revisit.objects.select_related("center", "rating__staff").filter(pk=revisit_id).first()
     if revisit is None:

@@ -256,9 +256,13 @@ def revisits(request, code: str):
             return redirect(reverse("ratings:revisits", args=[code]))
         except DomainError as exc:
             error, status = exc, exc.status
+    due = list(selectors.revisits(center, "due")[:200])
+    contacts = selectors.contacts(due)
+    for r in due:
+        r.contact = contacts.get(r.pk)
     context = {
         "center": center,
-        "due": selectors.revisits(center, "due")[:200],
+        "due": due,
         "done": selectors.revisits(center, "done")[:50],
         "ways": Revisit.Way.choices,
         "error": error,

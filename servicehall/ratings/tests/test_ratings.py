@@ -470,3 +470,31 @@ def test_eva_2_the_ticket_slip_carries_the_rating_qr_code(queue, login, client):
     assert client.get(f"/r/{token}/qr.svg").content.startswith(b"<svg")
     with pytest.raises(Invalid):  # printed before the matter is done: it rates only once finished
         services.rate(token=token, level=1, channel="qr")
+
+
+def test_eva_3_the_revisit_list_shows_whom_to_call_back(queue, finish, login, django_assert_max_num_queries):
+    """A revisit is a call or a visit: the card names the caller or applicant and their phone, and
+    says so when a walk-in left none; a rating with no reasons shows no empty 原因 label."""
+    walk_in = finish(1)
+    services.rate(
+        token=services.matter_token("ticket", walk_in.pk), level=4, channel="device", reasons=["attitude"]
+    )
+    handler = Staff.objects.filter(center=queue).first()
+    order = services.hotline_create(
+        actor=None,
+        center=queue,
+        hotline="12345",
+        reference="12345-CB-1",
+        content="咨询",
+        handler=handler,
+        caller_name="周来电",
+        caller_phone="13900001234",
+    )
+    services.hotline_complete(actor=None, order=order, result="已答复", level=5)
+    due = list(selectors.revisits(queue, "due"))
+    with django_assert_max_num_queries(3):
+        found = selectors.contacts(due)
+    assert sorted(found.values()) == [("周来电", "13900001234")]
+    page = login("wangmanshu").get("/ratings/kaiyuan/revisits/").content.decode()
+    assert "周来电 13900001234" in page and "未留联系方式" in page
+    assert "原因：服务态度差" in page and "原因：<" not in page and "原因： ·" not in page
