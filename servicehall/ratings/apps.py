@@ -10,12 +10,13 @@ class RatingsConfig(AppConfig):
     def ready(self):
         from servicehall.cases import hooks
         from servicehall.core import registry
-        from servicehall.ratings import demo, selectors, views
+        from servicehall.ratings import demo, hotline_views, selectors, views
 
         registry.register("todo", selectors.todo_items)  # revisits due, on the revisit officer's list
         registry.register("facts", selectors.conduct_facts)  # bad ratings found justified
         registry.register("satisfaction", selectors.satisfaction)  # ASM-3's citizen ratings
         registry.register("menu", views.menu_links)
+        registry.register("menu", hotline_views.menu_links)  # 热线工单
         registry.register("demo", demo.load)
         # EVA-2: the SMS link after a case is completed (the completion's own transaction)
         hooks.add(hooks.COMPLETE_GUARDS, views.invite_on_completion)

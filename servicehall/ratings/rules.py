@@ -40,6 +40,12 @@ def needs_revisit(level: int, revisit_level: int) -> bool:
     return level >= revisit_level
 
 
+def may_be_malicious(level: int, justified: bool | None) -> bool:
+    """EVA-5: only a bad rating (不满意, 非常不满意) that the revisit did not find justified may be
+    marked 恶意差评."""
+    return level >= BAD_FROM and justified is not True
+
+
 def rate(ratings: int, satisfied: int) -> float | None:
     """The share of satisfied ratings, None with no rating (never 0 % nor 100 % by default)."""
     return round(satisfied / ratings, 4) if ratings else None

@@ -10,13 +10,20 @@ from django.utils.translation import gettext as _
 from servicehall.core import clock
 from servicehall.core.errors import NotFound
 from servicehall.core.facts import Evidence, Fact
-from servicehall.core.roles import Role
+from servicehall.core.roles import LEADERS, Role
 from servicehall.core.satisfaction import Satisfaction
 from servicehall.core.todo import TodoItem, urgency_of
 from servicehall.org import access
-from servicehall.org.models import Center, Staff, Window
+from servicehall.org.models import Center, RoleAssignment, Staff, Window
 from servicehall.ratings import rules, services
-from servicehall.ratings.models import Appraisal, AppraisalVote, HotlineOrder, Rating, Revisit
+from servicehall.ratings.models import (
+    Appraisal,
+    AppraisalVote,
+    HotlineOrder,
+    HotlineSample,
+    Rating,
+    Revisit,
+)
 
 SHOW_MINUTES = 30  # a device shows a matter finished this recently (then the next one, or idle)
 
@@ -207,7 +214,12 @@ def revisit_centers(user) -> list[int]:
 
 def revisits(center: Center, status: str = "due"):
     qs = Revisit.objects.filter(center=center, voided_at__isnull=True).select_related(
-        "rating__staff", "rating__window", "hotline_order", "case", "done_by"
+        "rating__staff",
+        "rating__window",
+        "rating__malicious_approver",
+        "hotline_order",
+        "case",
+        "done_by",
     )
     if status == "done":
         return qs.filter(done_at__isnull=False).order_by("-done_at", "-id")
@@ -346,6 +358,60 @@ def revisit_summary(center: Center, period: str) -> dict:
 
 def hotline_orders(center: Center, limit: int = 200):
     return HotlineOrder.objects.filter(center=center).select_related("handler")[:limit]
+
+
+def hotline_rows(center: Center, limit: int = 200) -> list[HotlineOrder]:
+    """The center's hotline orders, newest first, each with its rating (``rated``, None when the
+    caller gave none) and the ids of its revisits (a bad rating's, the monthly sample's)."""
+    orders = list(hotline_orders(center, limit))
+    ids = [o.pk for o in orders]
+    rated = {
+        r.matter_id: r
+        for r in Rating.objects.filter(kind=Rating.Kind.HOTLINE, matter_id__in=ids).select_related(
+            "malicious_approver"
+        )
+    }
+    revisit_ids: dict[int, list[int]] = defaultdict(list)
+    for pk, order_id, matter_id in Revisit.objects.filter(
+        Q(hotline_order_id__in=ids) | Q(rating__kind=Rating.Kind.HOTLINE, rating__matter_id__in=ids),
+        voided_at__isnull=True,
+    ).values_list("pk", "hotline_order_id", "rating__matter_id"):
+        revisit_ids[order_id or matter_id].append(pk)
+    for o in orders:
+        o.rated = rated.get(o.pk)
+        o.revisit_ids = sorted(revisit_ids[o.pk])
+    return orders
+
+
+def staff_of(center: Center) -> list[Staff]:
+    """The center's own people at work: who may handle a hotline order."""
+    return list(Staff.objects.filter(center=center, active=True).select_related("department").order_by("id"))
+
+
+def leaders_of(center: Center) -> list[Staff]:
+    """The center's own people who hold a leader's role over it: who may approve a 恶意差评."""
+    users = RoleAssignment.objects.filter(
+        center_id__in=access.ancestors_and_self(center), role__in=LEADERS
+    ).values("user_id")
+    return list(Staff.objects.filter(center=center, active=True, user_id__in=users).order_by("id"))
+
+
+def hotline_samples(center: Center, limit: int = 24) -> list[HotlineSample]:
+    return list(
+        HotlineSample.objects.filter(center=center).select_related("drawn_by").order_by("-month")[:limit]
+    )
+
+
+def sampled_orders(sample: HotlineSample) -> list[HotlineOrder]:
+    """The orders a sample chose, each with its revisit (``sample_revisit``, None if voided)."""
+    orders = list(HotlineOrder.objects.filter(pk__in=sample.chosen).select_related("handler").order_by("pk"))
+    revisits = {
+        r.hotline_order_id: r
+        for r in Revisit.objects.filter(hotline_order_id__in=sample.chosen, voided_at__isnull=True)
+    }
+    for o in orders:
+        o.sample_revisit = revisits.get(o.pk)
+    return orders
 
 
 # --- appraisal ---------------------------------------------------------------------------------------

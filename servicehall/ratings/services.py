@@ -33,6 +33,7 @@ from servicehall.tickets.models import Ticket
 CITIZEN = "citizen"  # the audit's actor name for a rating given with a token (no account)
 REVISITORS = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
 HOTLINE_STAFF = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.WINDOW_STAFF, Role.DUTY_OFFICER)
+MALICIOUS_MARKERS = (Role.COMPLAINT_OFFICER, *LEADERS)  # who may mark a bad rating 恶意差评
 SALT = "servicehall.ratings.matter"
 CASE_STEPS = ("accepted", "completed", "returned")
 
@@ -280,7 +281,7 @@ _STEP_WORDS = {
 
 def rating_mark_malicious(*, actor, rating: Rating, reason: str, approver: Staff) -> Rating:
     """恶意差评: marked with the reason and the approving leader; stays visible, leaves the rate."""
-    access.require(actor, rating.center, Role.DIRECTOR, Role.COMPLAINT_OFFICER, *LEADERS)
+    access.require(actor, rating.center, *MALICIOUS_MARKERS)
     if not (reason or "").strip():
         raise Invalid("reason_required", gettext("请写明认定为恶意差评的理由。"))
     if rating.level < rules.BAD_FROM:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicehall.ratings import views
+from servicehall.ratings import hotline_views, views
 
 app_name = "ratings"
 
@@ -15,4 +15,16 @@ urlpatterns = [
     path("ratings/<str:code>/appraisals/", views.public_appraisals, name="appraisals"),
     path("r/<str:token>/", views.rate, name="rate"),
     path("r/<str:token>/qr.svg", views.qr, name="qr"),
+    path("ratings/<str:code>/hotline/", hotline_views.hotline, name="hotline"),
+    path(
+        "ratings/<str:code>/hotline/<id:order_id>/complete/",
+        hotline_views.hotline_complete,
+        name="hotline_complete",
+    ),
+    path("ratings/<str:code>/hotline/samples/", hotline_views.samples, name="samples"),
+    path(
+        "ratings/<str:code>/ratings/<id:rating_id>/malicious/",
+        hotline_views.mark_malicious,
+        name="malicious",
+    ),
 ]

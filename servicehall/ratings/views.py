@@ -139,7 +139,7 @@ def devices_page(request, code: str):
     error, status, token = None, 200, None
     if request.method == "POST":
         try:
-            window = Window.objects.filter(center=center, pk=_int(request.POST.get("window"))).first()
+            window = Window.objects.filter(center=center, pk=positive_int(request.POST.get("window"))).first()
             if window is None:
                 raise Invalid("window_not_found", gettext("没有这个窗口。"))
             _dev, token = services.device_register(
@@ -163,7 +163,7 @@ def devices_page(request, code: str):
     return render(request, "ratings/devices.html", context, status=status)
 
 
-def _int(value) -> int | None:
+def positive_int(value) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -192,7 +192,7 @@ def rate(request, token: str):
     status = 200
     if request.method == "POST":
         try:
-            level = _int(request.POST.get("level"))
+            level = positive_int(request.POST.get("level"))
             if level is None:
                 raise Invalid("invalid_level", gettext("请选择一个评价等级。"))
             context["rated"] = services.rate(
@@ -239,7 +239,9 @@ def revisits(request, code: str):
     error, status = None, 200
     if request.method == "POST":
         try:
-            revisit = Revisit.objects.filter(center=center, pk=_int(request.POST.get("revisit"))).first()
+            revisit = Revisit.objects.filter(
+                center=center, pk=positive_int(request.POST.get("revisit"))
+            ).first()
             if revisit is None:
                 raise Invalid("revisit_not_found", gettext("没有这条回访。"))
             justified = {"yes": True, "no": False}.get(request.POST.get("justified", ""))
@@ -256,16 +258,32 @@ def revisits(request, code: str):
             return redirect(reverse("ratings:revisits", args=[code]))
         except DomainError as exc:
             error, status = exc, exc.status
+    return revisits_page(request, center, error=error, status=status)
+
+
+def revisits_page(request, center, *, error=None, status=200, kept=None):
+    """The revisit page; ``kept``: the 恶意差评 form refused, as typed (its rating id, reason, approver)."""
     due = list(selectors.revisits(center, "due")[:200])
+    done = list(selectors.revisits(center, "done")[:50])
     contacts = selectors.contacts(due)
     for r in due:
         r.contact = contacts.get(r.pk)
+    may_mark = access.has_role(request.user, center, *services.MALICIOUS_MARKERS)
+    for r in due + done:
+        r.markable = bool(
+            may_mark
+            and r.rating_id
+            and not r.rating.malicious
+            and rules.may_be_malicious(r.rating.level, r.justified)
+        )
     context = {
         "center": center,
         "due": due,
-        "done": selectors.revisits(center, "done")[:50],
+        "done": done,
         "ways": Revisit.Way.choices,
+        "leaders": selectors.leaders_of(center) if may_mark else [],
         "error": error,
+        "kept": kept or {},
         "period": f"{clock.today():%Y-%m}",
     }
     return render(request, "ratings/revisits.html", context, status=status)
