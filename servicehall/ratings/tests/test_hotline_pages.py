@@ -163,6 +163,8 @@ def test_eva_2_the_page_and_its_menu_link_are_for_those_who_handle_or_oversee_or
     body = {"hotline": "12345", "reference": "L-1", "content": "x", "handler": handler(halls["kaiyuan"]).pk}
     assert leader.post(HOTLINE, body).status_code == 403
     assert not HotlineOrder.objects.filter(reference="L-1").exists()
+    clerk = page(login("chenshaoli").get(HOTLINE))  # a window clerk handles orders, samples none
+    assert 'data-testid="hotline-create"' in clerk and f'href="{SAMPLES}"' not in clerk
 
 
 # --- EVA-4: 抽样回访 ---------------------------------------------------------------------------------
