@@ -491,6 +491,7 @@ class SatisfactionOut(Schema):
     total: dict
     persons: list[RateRow]
     windows: list[RateRow]
+    departments: list[RateRow]
     items: list[RateRow]
 
 
@@ -499,7 +500,7 @@ class SatisfactionOut(Schema):
     response={200: SatisfactionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def satisfaction(request, code: str, period: str = Query(..., pattern=PERIOD_RE)):  # noqa: B008
-    """EVA (ASM-3): per person, window and item — ratings, satisfied (非常满意 or 满意), rate (their
+    """EVA (ASM-3): per person, window, department and item — ratings, satisfied (非常满意 or 满意), rate (their
     share; null with no rating). Unrated matters, void ratings and malicious ones count in none."""
     center = get_center(code)
     access.require(request.user, center, *SATISFACTION_READERS)

@@ -142,7 +142,8 @@ def grouped(center_ids: list[int], start: dt.datetime, end: dt.datetime) -> list
 
 
 def satisfaction_table(center: Center, period: str) -> dict:
-    """Per person, window and item: ratings, satisfied, rate (rules.SATISFACTION_DEFINITION)."""
+    """Per person, window, department (the person's) and item: ratings, satisfied, rate
+    (rules.SATISFACTION_DEFINITION)."""
     start, end = month_range(period)
     rows = grouped(center_ids_below(center), start, end)
     persons: dict = defaultdict(lambda: [0, 0])
@@ -156,7 +157,15 @@ def satisfaction_table(center: Center, period: str) -> dict:
             bucket[key][1] += sat
         total[0] += n
         total[1] += sat
-    staff_names = dict(Staff.objects.filter(pk__in=[k for k in persons if k]).values_list("pk", "name"))
+    staff_names, department_of, department_names = {}, {}, {}
+    for pk, name, dept_id, dept_name in Staff.objects.filter(pk__in=[k for k in persons if k]).values_list(
+        "pk", "name", "department_id", "department__name"
+    ):
+        staff_names[pk], department_of[pk], department_names[dept_id] = name, dept_id, dept_name
+    departments: dict = defaultdict(lambda: [0, 0])
+    for staff_id, (n, sat) in persons.items():
+        departments[department_of.get(staff_id)][0] += n
+        departments[department_of.get(staff_id)][1] += sat
     window_names = {
         w.pk: f"{w.center.name} {w.number}号 {w.name}"
         for w in Window.objects.filter(pk__in=[k for k in windows if k]).select_related("center")
@@ -184,6 +193,7 @@ def satisfaction_table(center: Center, period: str) -> dict:
         "total": {"ratings": total[0], "satisfied": total[1], "rate": rules.rate(*total)},
         "persons": out(persons, staff_names),
         "windows": out(windows, window_names),
+        "departments": out(departments, department_names),
         "items": [{**r, "id": None} for r in out(items)],
     }
 

@@ -161,6 +161,10 @@ def test_eva_1_the_satisfaction_api_per_person_window_item(queue, finish, client
     assert body["windows"][0]["ratings"] == 4 and body["windows"][0]["satisfied"] == 2
     assert body["windows"][0]["rate"] == 0.5
     assert "满意" in body["definition"]
+    (department,) = body["departments"]  # the rated clerk's
+    assert (department["ratings"], department["satisfied"]) == (4, 2)
+    clerk = Staff.objects.get(pk=body["persons"][0]["id"])
+    assert department["id"] == clerk.department_id and department["name"] == clerk.department.name
     assert (
         client.get(
             "/api/v1/centers/kaiyuan/satisfaction?period=2026-13", headers=bearer("wangmanshu")
