@@ -88,11 +88,13 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     insert: bool = False,
+    last: bool = False,
 ) -> AuditEvent:
     """Append one event to the center's chain, inside the caller's transaction.
 
     ``insert``: ``obj`` is new, and is inserted here with its event (on PostgreSQL, in the
-    event's own statement).
+    event's own statement). ``last``: the caller writes nothing more in its transaction (on
+    PostgreSQL its COMMIT may go with the event's statement).
     """
     code = getattr(center, "code", center) or ""
     chain = code or SYSTEM_CHAIN
@@ -113,9 +115,7 @@ def record(
     # No savepoint: a failure here must undo the caller's whole write anyway.
     with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":  # one statement: see audit_pg
-            if not audit_pg.append(event, obj if insert else None):  # the chain's first event
-                _start_head(chain)
-                audit_pg.append(event, None)
+            audit_pg.append(event, obj if insert else None, last=last)
         else:
             if insert:
                 rows.insert(obj)

@@ -3,13 +3,15 @@
 The statement takes the chain's next link and computes the event's hash in the database
 (``sha256`` over the same text as ``rules.event_hash``: the previous hash, the canonical text
 and the event's HMAC, which Python computes, so the key never reaches the database), so the
-head is updated once per event and locked only from this statement to the commit; the INSERT
-of a new record rides in the same statement. Every other backend goes through
+head is written once per event (an upsert: a chain's first event starts its head) and locked
+only from this statement to the commit; the INSERT of a new record rides in the same statement. Every other backend goes through
 ``audit.record``'s step-by-step path.
 
 The hashed text is the event's canonical JSON, whose keys sort ``seq`` last; the parts the
 database fills in (the new record's id, the chain's number) are spliced between pieces built
-here. The hash the database returns is checked against Python's before the caller commits.
+here. The hash the database returns is checked against Python's before the caller commits
+(after it, where the COMMIT rides with the statement: a mismatch then fails the request and
+the chain's verification names the link).
 """
 
 from functools import cache
@@ -18,7 +20,7 @@ from django.db import connection, models
 
 from servicehall.core import audit_key, rows
 from servicehall.core.models import AuditEvent, AuditHead
-from servicehall.core.rules import canonical, event_hash, event_mac
+from servicehall.core.rules import GENESIS_HASH, canonical, event_hash, event_mac
 
 _PENDING_ID = "<<id>>"  # stands for the new record's id until the database gives it
 _NEW_ID = "(SELECT id FROM inserted)"
@@ -52,11 +54,17 @@ def _statement(model: type[models.Model] | None) -> str:
     if model is not None:
         parts.append(f"inserted AS ({rows.insert_sql(model)})")
         new_id = f"{_NEW_ID}::text || %s || "
-    text = f"hash || %s || {new_id}(seq + 1)::text || '}}' || %s"
+
+    def link(prev: str, seq: str) -> str:
+        text = f"{prev} || %s || {new_id}{seq}::text || '}}' || %s"
+        return f"encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
+
+    # the chain's first event starts its head (as if from the genesis head with seq 0); every
+    # later one moves it on
     parts.append(
-        f"head AS (UPDATE {head} SET seq = seq + 1, prev_hash = hash, "  # noqa: S608
-        f"hash = encode(sha256(convert_to({text}, 'UTF8')), 'hex') WHERE chain = %s "
-        "RETURNING seq, prev_hash, hash)"
+        f"head AS (INSERT INTO {head} AS h (chain, seq, prev_hash, hash) "  # noqa: S608
+        f"VALUES (%s, 1, %s, {link('%s', '1')}) ON CONFLICT (chain) DO UPDATE SET seq = h.seq + 1, "
+        f"prev_hash = h.hash, hash = {link('h.hash', '(h.seq + 1)')} RETURNING seq, prev_hash, hash)"
     )
     columns = _columns(model is not None)
     names = ", ".join(quote(f.column) for f, _sql in columns)
@@ -66,7 +74,7 @@ def _statement(model: type[models.Model] | None) -> str:
         "RETURNING seq, prev_hash, hash)"
     )
     new = _NEW_ID if model is not None else "NULL"
-    return f"WITH {', '.join(parts)} SELECT {new}, event.* FROM (SELECT 1) AS one LEFT JOIN event ON TRUE"  # noqa: S608
+    return f"WITH {', '.join(parts)} SELECT {new}, event.* FROM event"  # noqa: S608
 
 
 def _event_values(event: AuditEvent, id_pending: bool) -> list:
@@ -77,28 +85,27 @@ def _event_values(event: AuditEvent, id_pending: bool) -> list:
     ]
 
 
-def append(event: AuditEvent, new: models.Model | None) -> bool:
-    """Insert ``new`` (if given) and ``event``, taking the chain's next link; sets the event's
-    seq, prev_hash and hash (and ``new``'s pk). False when the chain has no head yet: ``new``
-    is inserted, the event is not."""
+def append(event: AuditEvent, new: models.Model | None, last: bool = False) -> None:
+    """Insert ``new`` (if given) and ``event``, taking the chain's next link (the first link of
+    a chain with no head yet); sets the event's seq, prev_hash and hash (and ``new``'s pk).
+    ``last``: the caller's transaction ends here, and may be committed with the statement
+    (``fetch_prepared``); the hash is then checked after the commit."""
     params = rows.insert_values(new) if new is not None else []
     key = audit_key.key()
-    params += [*_hashed_text(event, new is not None), event_mac(key, event.hashed_fields()), event.chain]
+    hashed = [*_hashed_text(event, new is not None), event_mac(key, event.hashed_fields())]
+    params += [event.chain, GENESIS_HASH, GENESIS_HASH, *hashed, *hashed]
     params += _event_values(event, new is not None)
     sql = _statement(type(new) if new is not None else None)
     if hasattr(connection, "fetch_prepared"):  # planned once per connection
-        new_id, seq, prev_hash, hashed = connection.fetch_prepared(sql, params)
+        new_id, seq, prev_hash, link = connection.fetch_prepared(sql, params, last=last)
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            new_id, seq, prev_hash, hashed = cursor.fetchone()
+            new_id, seq, prev_hash, link = cursor.fetchone()
     if new is not None:
         new.pk = new_id
         rows.inserted(new)
         event.object_id = str(new_id)
-    if seq is None:
-        return False
-    event.seq, event.prev_hash, event.hash = seq, prev_hash, hashed
-    if event_hash(prev_hash, event.hashed_fields(), key) != hashed:
+    event.seq, event.prev_hash, event.hash = seq, prev_hash, link
+    if event_hash(prev_hash, event.hashed_fields(), key) != link:
         raise RuntimeError(f"audit: the database's hash differs from the chain's rule ({event.chain} {seq})")
-    return True

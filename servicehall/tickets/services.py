@@ -97,12 +97,20 @@ def _record(
     before: dict | None = None,
     after: dict | None = None,
     insert: bool = False,
+    last: bool = False,
 ) -> None:
-    """The audit event of a queue change (``insert``: of a new ``obj``, inserted with it); the
-    event also moves the hall display's version (``selectors.display_version``), so its next
-    poll gets a new ETag."""
+    """The audit event of a queue change (``insert``: of a new ``obj``, inserted with it;
+    ``last``: the transaction's last write); the event also moves the hall display's version
+    (``selectors.display_version``), so its next poll gets a new ETag."""
     audit.record(
-        actor=actor, action=action, obj=obj, center=center, before=before, after=after, insert=insert
+        actor=actor,
+        action=action,
+        obj=obj,
+        center=center,
+        before=before,
+        after=after,
+        insert=insert,
+        last=last,
     )
     selectors.forget_display_versions()
     transaction.on_commit(selectors.forget_display_versions)
@@ -179,10 +187,11 @@ def _issuer(actor, device: Device | None, center: Center):
 
 
 def issue_ticket(
-    *, who, line: Line, green: str, source: str, appointment: Appointment | None = None
+    *, who, line: Line, green: str, source: str, appointment: Appointment | None = None, last: bool = False
 ) -> Ticket:
     """Inside the caller's transaction: the number, the ticket and its audit event (which also
-    moves the hall display's version). For walk-ins use ``ticket_take``."""
+    moves the hall display's version); ``last``: the caller writes nothing after it. For
+    walk-ins use ``ticket_take``."""
     center = line.center
     day = clock.today()
     seq, waiting = _next_seq(line, day)
@@ -207,6 +216,7 @@ def issue_ticket(
         center=center,
         after={"number": ticket.number, "line": line.prefix, "green_channel": green, "source": source},
         insert=True,
+        last=last,
     )
     ticket.waiting_in_line = waiting  # itself included, at its issue
     return ticket
@@ -267,8 +277,8 @@ def ticket_take(
     now = clock.now()
     if not workdays.is_open(center, now):
         raise Conflict("center_closed", closed_message(center, now))
-    with transaction.atomic():
-        ticket = issue_ticket(who=who, line=line, green=green, source=source)
+    with transaction.atomic():  # two statements on PostgreSQL: BEGIN rides with the first, COMMIT with the last
+        ticket = issue_ticket(who=who, line=line, green=green, source=source, last=True)
     if _class_of(ticket, ticket.issued_at) == rules.NORMAL:
         # the newest normal ticket: everyone then waiting in the line is ahead of it
         ticket.waiting_ahead = ticket.waiting_in_line - 1

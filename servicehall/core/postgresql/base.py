@@ -8,6 +8,9 @@
 * **A transaction's BEGIN rides with its first statement** (``execute_opening``): psycopg
   sends BEGIN on its own before the first statement of a transaction; the hot writes (taking
   a ticket) send ``BEGIN; <statement>`` in one message instead.
+* **A transaction's COMMIT rides with its last statement** (``fetch_prepared(..., last=True)``):
+  where the caller's transaction ends with a prepared statement, the statement and the COMMIT
+  are pipelined in one message; Django's commit at the block's end then finds nothing to send.
 """
 
 import select
@@ -18,7 +21,17 @@ from django.db.backends.postgresql import base
 from psycopg import pq
 
 
+# psycopg prepares a statement asked for with ``prepare=True`` only where its threshold is set;
+# Django leaves it unset (None). Set so high that nothing else is ever prepared on its own.
+ONLY_WHEN_ASKED = 2**31 - 1
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        conn = super().get_new_connection(conn_params)
+        conn.prepare_threshold = ONLY_WHEN_ASKED
+        return conn
+
     def is_usable(self):
         conn = self.connection
         if conn is None or conn.closed or conn.broken:
@@ -48,15 +61,37 @@ class DatabaseWrapper(base.DatabaseWrapper):
         cursor.execute("BEGIN; " + sql, params)
         cursor.nextset()
 
-    def fetch_prepared(self, sql: str, params) -> tuple | None:
+    def _commits_with_statement(self) -> bool:
+        """The transaction is the explicit one ``execute_opening`` began, with no savepoint to
+        keep and nothing marked for rollback: ending it is the outermost block's business only."""
+        return (
+            self.in_atomic_block
+            and not any(self.savepoint_ids)  # None: a nested block without a savepoint
+            and not self.needs_rollback
+            and self.connection.autocommit
+            and self.connection.info.transaction_status == pq.TransactionStatus.INTRANS
+        )
+
+    def fetch_prepared(self, sql: str, params, last: bool = False) -> tuple | None:
         """One statement's first row, the statement prepared on the server once per connection
         (psycopg's server-side binding): the hottest statements are then neither parsed nor
-        planned again. Logged like Django's own queries."""
+        planned again. Logged like Django's own queries.
+
+        ``last``: nothing follows the statement in the caller's transaction. When the
+        transaction is one ``execute_opening`` began (the server's explicit one, in the
+        outermost atomic block), its COMMIT is sent in the same message; a failing statement
+        makes the server skip the COMMIT, and the block's rollback ends the transaction."""
         self.close_if_health_check_failed()
         self.ensure_connection()
         started = time.monotonic()
-        with self.wrap_database_errors, psycopg.Cursor(self.connection) as cursor:
-            cursor.execute(sql, params, prepare=True)
+        conn = self.connection
+        with self.wrap_database_errors, psycopg.Cursor(conn) as cursor:
+            if last and self._commits_with_statement():
+                with conn.pipeline():
+                    cursor.execute(sql, params, prepare=True)
+                    conn.execute("COMMIT")
+            else:
+                cursor.execute(sql, params, prepare=True)
             row = cursor.fetchone()
         if self.queries_logged:
             self.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import DataError, close_old_connections, connection, transaction
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's backend")
 
@@ -84,3 +84,49 @@ def test_a_failure_after_the_merged_begin_rolls_back(transactional_db):
     assert not AuditHead.objects.filter(chain="x").exists()
     assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
     assert connection.get_autocommit()
+
+
+def test_commit_rides_with_the_last_statement_of_a_transaction(transactional_db, traced):
+    """A walk-in take on PostgreSQL: BEGIN with the counter, COMMIT with the ticket and its
+    event; nothing is sent on its own, and the chain holds."""
+    from servicehall.core import audit
+    from servicehall.core.models import AuditHead
+
+    with traced() as trace, transaction.atomic(), connection.cursor() as cursor:
+        connection.execute_opening(cursor, "SELECT %s::int", [7])
+        audit.record(actor=None, action="probe", center="ridealong", last=True)
+    kinds = [m.split()[0] for m in trace.messages]
+    assert kinds.count("Query") == 1 and "COMMIT" not in trace.messages[0]  # BEGIN; SELECT 7
+    assert kinds.count("Sync") == 1  # the event's statement and its COMMIT: one message
+    assert any('"COMMIT"' in m for m in trace.messages)
+    assert not connection.in_atomic_block
+    assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert AuditHead.objects.get(chain="ridealong").seq == 1
+    assert all(r.ok for r in audit.verify_all())
+
+
+def test_a_failing_last_statement_commits_nothing(transactional_db):
+    """The COMMIT sent with a statement the server refuses is skipped: nothing of the block stays."""
+    from servicehall.core.models import AuditHead
+
+    connection.ensure_connection()
+    with pytest.raises(DataError), transaction.atomic(), connection.cursor() as cursor:
+        connection.execute_opening(
+            cursor, "INSERT INTO core_audithead (chain, seq, hash, prev_hash) VALUES (%s, 0, '', '')", ["y"]
+        )
+        connection.fetch_prepared("SELECT 1 / 0", [], last=True)
+    assert not AuditHead.objects.filter(chain="y").exists()
+    assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    assert connection.get_autocommit()
+
+
+def test_a_chains_first_event_starts_its_head_in_the_same_statement(transactional_db, traced):
+    from servicehall.core import audit
+    from servicehall.core.models import AuditEvent
+
+    with traced() as trace, transaction.atomic():
+        audit.record(actor=None, action="first", center="newchain")
+    assert sum(1 for m in trace.messages if m.startswith("Execute")) == 1  # no second try after a missing head
+    audit.record(actor=None, action="second", center="newchain")
+    assert list(AuditEvent.objects.filter(chain="newchain").values_list("seq", flat=True).order_by("seq")) == [1, 2]
+    assert all(r.ok for r in audit.verify_all())
