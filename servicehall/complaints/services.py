@@ -485,7 +485,6 @@ def box_opening_record(
     access.require(actor, center, *RECEIVERS)
     if opened_at.tzinfo is None:
         opened_at = opened_at.replace(tzinfo=clock.TZ)
-    opened_at = clock.local(opened_at)  # the hall's offset: PostgreSQL refuses offsets past ±15:59
     day, now = clock.local(opened_at).date(), clock.now()
     if opened_at > now + dt.timedelta(minutes=1):
         raise Invalid("opened_in_future", gettext_noop("开箱时间不能晚于现在。"))
