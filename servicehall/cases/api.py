@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
-from servicehall.cases import hooks, notices, selectors, services
+from servicehall.cases import guards, hooks, notices, selectors, services
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock
 from servicehall.core.api import ErrorOut
@@ -706,7 +706,7 @@ def _look_up(request, number: str, code: str):
     """The guarded look-up; a refusal for too many wrong codes carries Retry-After."""
     try:
         return services.case_look_up(number=number, code=code, address=ip_of(request))
-    except services.LookUpThrottled as exc:
+    except guards.LookUpThrottled as exc:
         response = JsonResponse(exc.as_dict(), status=429)
         response["Retry-After"] = str(exc.minutes * 60)
         return response

@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
+from servicehall.cases import guards
 from servicehall.cases.models import Case, Visit
 from servicehall.complaints import rules, selectors, services
 from servicehall.complaints.models import Complaint, FirstInquiryFailure
@@ -620,7 +621,7 @@ LOOK_UP_ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 def _look_up(request, number: str, code: str):
     try:
         return services.complaint_look_up(number=number, code=code, address=ip_of(request))
-    except services.LookUpThrottled as exc:
+    except guards.LookUpThrottled as exc:
         response = JsonResponse(exc.as_dict(), status=429)
         response["Retry-After"] = str(exc.minutes * 60)
         return response
