@@ -3,7 +3,7 @@
 import datetime as dt
 from typing import Annotated
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
@@ -11,7 +11,7 @@ from servicehall.cases import guards
 from servicehall.cases.models import Case, Visit
 from servicehall.complaints import rules, selectors, services
 from servicehall.complaints.models import Complaint, FirstInquiryFailure
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.api import ErrorOut
 from servicehall.core.api_contract import Day, Flag, Id, Moment, Number, stated
 from servicehall.core.errors import Invalid, NotFound
@@ -376,12 +376,7 @@ def complaint_book_xlsx(request, code: str):
 
     center = get_center(code)
     selectors.require_center_reader(request.user, center)
-    response = HttpResponse(
-        book_xlsx(center, request.user),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="complaints-{center.code}.xlsx"'
-    return response
+    return xlsx.response(book_xlsx(center, request.user), f"complaints-{center.code}.xlsx")
 
 
 @router.get("/complaints/{complaint_number}", response={200: ComplaintDetail, **ERRORS})

@@ -5,7 +5,6 @@ import datetime as dt
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,8 +23,6 @@ from servicehall.org import access
 from servicehall.org.menu import MenuLink
 from servicehall.org.models import Staff, Window
 from servicehall.org.selectors import get_center
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def menu_links() -> list[MenuLink]:
@@ -63,12 +60,6 @@ def _neighbours(year: int, month: int) -> tuple[str, str]:
     prev = (first - dt.timedelta(days=1)).strftime("%Y-%m")
     nxt = (first + dt.timedelta(days=32)).strftime("%Y-%m")
     return prev, nxt
-
-
-def _xlsx(wb: Workbook, name: str) -> HttpResponse:
-    response = HttpResponse(xlsx.to_bytes(wb), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # --- the roster ---------------------------------------------------------------------------------
@@ -157,7 +148,7 @@ def roster_xlsx(request, code):
         ws.append(row)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    return _xlsx(wb, f"roster-{center.code}-{label}.xlsx")
+    return xlsx.response(xlsx.to_bytes(wb), f"roster-{center.code}-{label}.xlsx")
 
 
 # --- leave --------------------------------------------------------------------------------------
@@ -305,7 +296,7 @@ def clock_import(request, code):
 @login_required
 @require_GET
 def clock_template(request):
-    return _xlsx(clockfile.template(), "clock-in-template.xlsx")
+    return xlsx.response(xlsx.to_bytes(clockfile.template()), "clock-in-template.xlsx")
 
 
 # --- attendance ---------------------------------------------------------------------------------
@@ -369,7 +360,7 @@ def attendance_xlsx(request, code):
     ws = wb.active
     ws.title = label
     _attendance_sheet(ws, selectors.attendance(center, year, month), selectors.STATUS_LABELS)
-    return _xlsx(wb, f"attendance-{center.code}-{label}.xlsx")
+    return xlsx.response(xlsx.to_bytes(wb), f"attendance-{center.code}-{label}.xlsx")
 
 
 def _person(request, username):
@@ -422,4 +413,4 @@ def person_attendance_xlsx(request, username):
     _attendance_sheet(
         ws, selectors.attendance(staff.center, year, month, staff=staff), selectors.STATUS_LABELS
     )
-    return _xlsx(wb, f"attendance-{username}-{label}.xlsx")
+    return xlsx.response(xlsx.to_bytes(wb), f"attendance-{username}-{label}.xlsx")
