@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from servicehall.core import clock, xlsx
 from servicehall.core.api_contract import parse_day
 from servicehall.core.errors import DomainError, Invalid, NotFound
-from servicehall.core.roles import Role
+from servicehall.core.roles import HALL_ROLES, Role
 from servicehall.duty import clockfile, selectors, services
 from servicehall.duty.api import VIEWERS
 from servicehall.duty.models import Leave, LeaveStep
@@ -26,10 +26,9 @@ from servicehall.org.selectors import get_center
 
 
 def menu_links() -> list[MenuLink]:
-    everyone = frozenset(Role.values) - {Role.AUDITOR, Role.SYSADMIN}
     return [
-        MenuLink("duty:roster", "code", gettext_lazy("值班表"), everyone),
-        MenuLink("duty:leave_list", None, gettext_lazy("请假"), everyone),
+        MenuLink("duty:roster", "code", gettext_lazy("值班表"), HALL_ROLES),
+        MenuLink("duty:leave_list", None, gettext_lazy("请假"), HALL_ROLES),
         MenuLink("duty:attendance", "code", gettext_lazy("考勤"), frozenset(VIEWERS)),
         MenuLink("duty:my_attendance", None, gettext_lazy("我的考勤"), frozenset({Role.WINDOW_STAFF})),
         MenuLink(
