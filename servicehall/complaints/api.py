@@ -493,6 +493,18 @@ def complaint_delay(request, complaint_number: str, payload: ComplaintDelayIn):
     return _row(selectors.with_deadlines([c])[0])
 
 
+def _visit_and_case(center, visit_id: int | None, number: str | None) -> tuple[Visit | None, Case | None]:
+    """The visit and the case a conclusion or a first-inquiry failure names, each of this center
+    (None where not given)."""
+    visit = Visit.objects.filter(pk=visit_id, center=center).first() if visit_id else None
+    if visit_id and visit is None:
+        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
+    case = Case.objects.filter(number=number.strip().upper(), center=center).first() if number else None
+    if number and case is None:
+        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
+    return visit, case
+
+
 @router.post("/complaints/{complaint_number}/conclude", response={200: ComplaintRow, **ERRORS})
 def complaint_conclude(request, complaint_number: str, payload: ComplaintConcludeIn):
     """The conclusion: substantiated or not, finding, action, answer and how answered; the reply to
@@ -503,16 +515,7 @@ def complaint_conclude(request, complaint_number: str, payload: ComplaintConclud
     complained about: 409 against_staff_named."""
     complaint = _handled(request, complaint_number)
     center = complaint.center
-    visit = Visit.objects.filter(pk=payload.visit, center=center).first() if payload.visit else None
-    if payload.visit and visit is None:
-        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
-    case = (
-        Case.objects.filter(number=payload.case.strip().upper(), center=center).first()
-        if payload.case
-        else None
-    )
-    if payload.case and case is None:
-        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
+    visit, case = _visit_and_case(center, payload.visit, payload.case)
     responsible = None
     if payload.staff:
         responsible = Staff.objects.filter(center=center, user__username=payload.staff[:150]).first()
@@ -565,16 +568,7 @@ def failure_create(request, code: str, payload: ComplaintFailureIn):
                 payload=payload.staff[:40],
             ),
         )
-    visit = Visit.objects.filter(pk=payload.visit, center=center).first() if payload.visit else None
-    if payload.visit and visit is None:
-        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
-    case = (
-        Case.objects.filter(number=payload.case.strip().upper(), center=center).first()
-        if payload.case
-        else None
-    )
-    if payload.case and case is None:
-        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
+    visit, case = _visit_and_case(center, payload.visit, payload.case)
     f = services.first_inquiry_failure_record(
         actor=request.user,
         center=center,
