@@ -2,7 +2,6 @@
 import, and attendance of a center and of a person (pages and Excel)."""
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
-from servicehall.core import clock, xlsx
+from servicehall.core import clock, errorpages, xlsx
 from servicehall.core.api_contract import parse_day
 from servicehall.core.errors import DomainError, Invalid, NotFound
 from servicehall.core.roles import HALL_ROLES, Role
@@ -37,15 +36,7 @@ def menu_links() -> list[MenuLink]:
     ]
 
 
-def shows_errors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "duty/error.html", {"error": exc}, status=exc.status)
-
-    return wrapper
+shows_errors = errorpages.shows_errors("duty/error.html")
 
 
 def _month(request) -> tuple[int, int, str]:
