@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
-def worker(module: str, database_url: str, var: str, size: int) -> dict:
-    """``python -m bench.<module> measure <size>`` against one database; its last line is JSON."""
+def worker(module: str, database_url: str, var: str, *args) -> dict:
+    """``python -m bench.<module> measure [args]`` against one database; its last line is JSON."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -22,7 +22,7 @@ def worker(module: str, database_url: str, var: str, size: int) -> dict:
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     done = subprocess.run(
-        [sys.executable, "-m", f"bench.{module}", "measure", str(size)],
+        [sys.executable, "-m", f"bench.{module}", "measure", *map(str, args)],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -21,11 +21,12 @@ machine is shared: figures were taken under other load; ratios, not seconds, are
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench._scaling import psql, worker
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF = 12_000
@@ -183,40 +184,17 @@ def measure() -> dict:
     }
 
 
-def _worker(database_url: str, var: str) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SERVICEHALL_VAR": var,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.assessment", "measure"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _psql(sql: str) -> None:
-    subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], check=True, capture_output=True)
-
-
 def run() -> dict:
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-assessment-") as var:
-        results["sqlite"] = _worker(f"sqlite:///{var}/bench.sqlite3", var)
-    _psql(f"DROP DATABASE IF EXISTS {PG_DB}")
-    _psql(f"CREATE DATABASE {PG_DB}")
+        results["sqlite"] = worker("assessment", f"sqlite:///{var}/bench.sqlite3", var)
+    psql(f"DROP DATABASE IF EXISTS {PG_DB}")
+    psql(f"CREATE DATABASE {PG_DB}")
     try:
         with tempfile.TemporaryDirectory(prefix="bench-assessment-") as var:
-            results["postgresql"] = _worker(f"{PG}/{PG_DB}", var)
+            results["postgresql"] = worker("assessment", f"{PG}/{PG_DB}", var)
     finally:
-        _psql(f"DROP DATABASE IF EXISTS {PG_DB}")
+        psql(f"DROP DATABASE IF EXISTS {PG_DB}")
     ok = True
     for vendor, r in results.items():
         fixed = len({c["queries"] for c in r["person_page"]}) == 1

@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._scaling import worker
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-12-01T10:00"
 STAFF = 2_000
@@ -181,25 +183,6 @@ def measure() -> dict:
     }
 
 
-def _worker(database_url: str, var: str) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SERVICEHALL_VAR": var,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.attendance", "measure"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise RuntimeError(done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def _psql(sql: str) -> bool:
     done = subprocess.run(["psql", f"{PG}/postgres", "-q", "-c", sql], capture_output=True)
     return done.returncode == 0
@@ -208,12 +191,12 @@ def _psql(sql: str) -> bool:
 def run() -> dict:
     results = {}
     with tempfile.TemporaryDirectory(prefix="bench-attendance-") as var:
-        results["sqlite"] = _worker(f"sqlite:///{var}/bench.sqlite3", var)
+        results["sqlite"] = worker("attendance", f"sqlite:///{var}/bench.sqlite3", var)
     if os.environ.get("BENCH_SKIP_PG") != "1" and _psql(f"DROP DATABASE IF EXISTS {PG_DB}"):
         _psql(f"CREATE DATABASE {PG_DB}")
         try:
             with tempfile.TemporaryDirectory(prefix="bench-attendance-") as var:
-                results["postgresql"] = _worker(f"{PG}/{PG_DB}", var)
+                results["postgresql"] = worker("attendance", f"{PG}/{PG_DB}", var)
         finally:
             _psql(f"DROP DATABASE IF EXISTS {PG_DB}")
     ok = True

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from servicehall.core.roles import Role
+from servicehall.core.roles import HALL_ROLES, Role
 from servicehall.org.menu import MenuLink
 
 LEADERS = frozenset(
@@ -14,9 +14,7 @@ def menu_links() -> list[MenuLink]:
     return [
         MenuLink("assessment:month", "code", _("月度考评"), LEADERS),
         MenuLink("assessment:mine", None, _("我的考评"), frozenset({Role.WINDOW_STAFF})),
-        MenuLink(
-            "assessment:awards", "code", _("评比表彰"), frozenset(Role.values) - {Role.SYSADMIN, Role.AUDITOR}
-        ),
+        MenuLink("assessment:awards", "code", _("评比表彰"), HALL_ROLES),
         MenuLink(
             "assessment:conduct", "code", _("日常考核台账"), frozenset({Role.DUTY_OFFICER, Role.DIRECTOR})
         ),

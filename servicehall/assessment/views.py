@@ -2,7 +2,6 @@
 the awards and their printable notice, the rulebook, the supervision and duty ledger pages."""
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -15,9 +14,9 @@ from django.views.decorators.http import require_GET, require_POST
 from servicehall.assessment import exports, rules, selectors, services
 from servicehall.assessment.api import awards_for, person_month
 from servicehall.assessment.models import ClosingCheck, Entry, Finding, Meeting
-from servicehall.core import clock
+from servicehall.core import clock, errorpages, xlsx
 from servicehall.core.api_contract import parse_moment
-from servicehall.core.errors import DomainError, Forbidden, Invalid, NotFound
+from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.roles import Role
 from servicehall.org import access
 from servicehall.org.models import Staff, Window
@@ -32,17 +31,7 @@ PART_NAMES = {
 }
 
 
-def shows_errors(view):
-    """A refused request shows its Chinese message on an error page, with its status."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "assessment/error.html", {"error": exc}, status=exc.status)
-
-    return wrapper
+shows_errors = errorpages.shows_errors("assessment/error.html")
 
 
 def _period(request) -> str:
@@ -94,7 +83,7 @@ def month_page(request, code: str):
 def month_export(request, code: str):
     center = get_center(code)
     m, rows = _month(request, center)
-    return _xlsx(exports.month_workbook(m, rows), f"assessment-{center.code}-{m.period}.xlsx")
+    return xlsx.response(exports.month_workbook(m, rows), f"assessment-{center.code}-{m.period}.xlsx")
 
 
 @login_required
@@ -108,15 +97,7 @@ def year_export(request, code: str):
     if not 2004 <= year <= clock.today().year:
         raise Invalid("invalid_year", gettext("年份无效。"))
     standings = selectors.combined(center, [(year, mo) for mo in range(1, 13)])
-    return _xlsx(exports.year_workbook(center, year, standings), f"assessment-{center.code}-{year}.xlsx")
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx.response(exports.year_workbook(center, year, standings), f"assessment-{center.code}-{year}.xlsx")
 
 
 @login_required

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
-from servicehall.cases import hooks, notices, selectors, services
+from servicehall.cases import guards, hooks, notices, selectors, services
 from servicehall.cases.models import Case, Visit
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.api import ErrorOut
 from servicehall.core.api_contract import Day, Flag, Id, Moment, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
@@ -594,12 +594,7 @@ def center_cases_xlsx(
 ):
     """The same list as an Excel workbook (at most 10,000 rows)."""
     center, filters = _listed(request, code, q, status, step, colour, window, parallel)
-    data = selectors.center_cases_xlsx(center, filters)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{center.code}-cases.xlsx"'
-    return response
+    return xlsx.response(selectors.center_cases_xlsx(center, filters), f"{center.code}-cases.xlsx")
 
 
 # --- supervision and the citizen look-up ----------------------------------------------------------------
@@ -706,7 +701,7 @@ def _look_up(request, number: str, code: str):
     """The guarded look-up; a refusal for too many wrong codes carries Retry-After."""
     try:
         return services.case_look_up(number=number, code=code, address=ip_of(request))
-    except services.LookUpThrottled as exc:
+    except guards.LookUpThrottled as exc:
         response = JsonResponse(exc.as_dict(), status=429)
         response["Retry-After"] = str(exc.minutes * 60)
         return response

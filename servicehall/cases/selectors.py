@@ -1031,7 +1031,11 @@ def center_cases_xlsx(center: Center, filters: CaseFilters, now: dt.datetime | N
     from servicehall.core import xlsx
 
     now = now or clock.now()
-    rows = _filtered(center, filters, now).select_related(*CASE_RELATED, "item_version__department")
+    rows = (
+        _filtered(center, filters, now)
+        .select_related(*CASE_RELATED, "item_version__department")
+        .prefetch_related("item_version__steps")
+    )
     cases = with_colours(list(rows.order_by("-received_at", "-id")[:XLSX_MAX]), now)
     wb = Workbook()
     ws = wb.active

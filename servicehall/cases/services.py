@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext
 
-from servicehall.cases import hooks, notices, rules, sms
+from servicehall.cases import guards, hooks, notices, rules, sms
 from servicehall.cases.models import (
     Case,
     CaseEvent,
     CaseMaterial,
-    LookUpGuard,
     Notice,
     StepAction,
     Urge,
@@ -32,9 +31,10 @@ from servicehall.catalog import rules as rules_catalog
 from servicehall.catalog.models import ItemVersion
 from servicehall.catalog.selectors import guide, is_authorised
 from servicehall.core import audit, clock
-from servicehall.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
 from servicehall.core.rules import mask_phone
+from servicehall.core.text import gettext_noop
 from servicehall.org import access
 from servicehall.org.models import Center, Staff, Window
 from servicehall.org.selectors import posts_on
@@ -849,54 +849,17 @@ def case_notify_again(*, actor, case: Case, materials: list[str]) -> Case:
 # --- the citizen look-up -------------------------------------------------------------------------
 
 
-class LookUpThrottled(DomainError):
-    """Too many wrong query codes: the look-up waits ``minutes``."""
-
-    status = 429
-
-    def __init__(self, minutes: int):
-        super().__init__(
-            "look_up_throttled", gettext("查询码输错次数过多，为保护申请人信息，请 %(minutes)s 分钟后再查询。") % {"minutes": minutes}
-        )
-        self.minutes = minutes
-
-
 def case_look_up(*, number: str, code: str, address: str) -> dict:
-    """The citizen look-up with the case number and the query code (no login), which cannot be
-    guessed: wrong codes are counted per case number and per client address
-    (``rules.LOOK_UP_LIMITS``); past the limit the look-up there is refused for a while, the
-    right code included (429 ``look_up_throttled`` with the wait in minutes). A wrong number
-    counts like a wrong code, so a lock says nothing about whether a case exists."""
-    now = clock.now()
+    """The citizen look-up with the case number and the query code (no login), guarded per case
+    number and per client address (``guards.guarded``)."""
     number = (number or "").strip()[:60]
     normal = rules.normal_case_number(number) or number.upper()
-    keys = {"case": f"case:{normal}", "address": f"address:{(address or '')[:64]}"}
-    guards = LookUpGuard.objects.filter(key__in=keys.values())
-    wait = max(
-        [rules.look_up_wait(rules.Guard(g.failures, g.since, g.locked_until), now) for g in guards] or [0]
+    return guards.guarded(
+        f"case:{normal}",
+        address,
+        lambda: public_case(number, code),
+        lambda minutes: gettext_noop(
+            "查询码输错次数过多，为保护申请人信息，请 %(minutes)s 分钟后再查询。", minutes=minutes
+        ),
+        "case.look_up_locked",
     )
-    if wait:
-        raise LookUpThrottled(wait)
-    try:
-        return public_case(number, code)
-    except NotFound:
-        with transaction.atomic():
-            for kind, key in keys.items():
-                LookUpGuard.objects.bulk_create([LookUpGuard(key=key)], ignore_conflicts=True)
-                row = LookUpGuard.objects.select_for_update().get(key=key)
-                new = rules.after_failed_look_up(
-                    rules.Guard(row.failures, row.since, row.locked_until), now, *rules.LOOK_UP_LIMITS[kind]
-                )
-                locking = new.locked_until is not None and new.locked_until != row.locked_until
-                row.failures, row.since, row.locked_until = new.failures, new.since, new.locked_until
-                row.save(update_fields=["failures", "since", "locked_until"])
-                if locking:
-                    audit.record(
-                        actor="anonymous",
-                        action="case.look_up_locked",
-                        after={"key": key, "until": new.locked_until},
-                    )
-                    wait = max(wait, rules.look_up_wait(new, now))
-        if wait:
-            raise LookUpThrottled(wait) from None
-        raise

@@ -4,7 +4,7 @@ and the citizen look-up (no login)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,7 +15,7 @@ from servicehall.cases import api, hooks, rules, selectors, services
 from servicehall.cases.models import Case
 from servicehall.cases.visit_views import center_of, number_in, window_numbered
 from servicehall.catalog.selectors import items_of
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.api_contract import parse_day
 from servicehall.core.board import notes_for as board_notes
 from servicehall.core.errors import DomainError, NotFound
@@ -299,12 +299,7 @@ def center_cases(request, code: str):
         filters, error = selectors.CaseFilters(), str(exc)
     page = int(g["page"]) if g.get("page", "").isdigit() and 0 < int(g["page"]) < 100000 else 1
     if g.get("format") == "xlsx":
-        response = HttpResponse(
-            selectors.center_cases_xlsx(center, filters),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{center.code}-cases.xlsx"'
-        return response
+        return xlsx.response(selectors.center_cases_xlsx(center, filters), f"{center.code}-cases.xlsx")
     listing = selectors.center_cases(center, filters, page=page)
     query = g.copy()
     query.pop("page", None)

@@ -5,7 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -13,14 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from servicehall.cases import ledger, selectors, services
 from servicehall.cases.models import Visit
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.errors import DomainError, NotFound
 from servicehall.core.roles import LEADERS, Role
 from servicehall.org import access
 from servicehall.org.models import RoleAssignment, Staff, Window
 from servicehall.org.selectors import get_center
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def center_of(request):
@@ -195,9 +193,7 @@ def export(request):
         day = _day(request.GET.get("day"))
         data = ledger.daily_workbook(center.name, day, selectors.visits_on(center, day, window))
         name = f"visits-{center.code}-{day:%Y-%m-%d}.xlsx"
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx.response(data, name)
 
 
 @login_required
@@ -212,6 +208,6 @@ def agency_ledger(request):
         )
     year, month = _month(request.GET.get("month"))
     cases = selectors.agency_cases(center, *selectors.month_range(year, month))
-    response = HttpResponse(ledger.agency_workbook(center.name, year, month, cases), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="agency-{center.code}-{year}-{month:02d}.xlsx"'
-    return response
+    return xlsx.response(
+        ledger.agency_workbook(center.name, year, month, cases), f"agency-{center.code}-{year}-{month:02d}.xlsx"
+    )

@@ -13,7 +13,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from servicehall.catalog import excel, forms, rules, selectors, services
 from servicehall.catalog.models import Material
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.errors import DomainError, NotFound
 from servicehall.org import access
 from servicehall.org.models import Department, Window
@@ -32,7 +32,6 @@ ROWS = {
     "steps": gettext_lazy("办理流程"),
     "participants": gettext_lazy("并联审批"),
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _center_for(user, code: str):
@@ -247,10 +246,7 @@ def version_view(request, code: str, item_code: str, number: int):
 @require_GET
 def export(request, code: str):
     center = _center_for(request.user, code)
-    response = HttpResponse(excel.export(center), content_type=XLSX)
-    name = f"catalog-{center.code}-{clock.local():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx.response(excel.export(center), f"catalog-{center.code}-{clock.local():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -3,14 +3,15 @@
 import datetime as dt
 from typing import Annotated
 
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BaseModel
 
+from servicehall.cases import guards
 from servicehall.cases.models import Case, Visit
 from servicehall.complaints import rules, selectors, services
 from servicehall.complaints.models import Complaint, FirstInquiryFailure
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.api import ErrorOut
 from servicehall.core.api_contract import Day, Flag, Id, Moment, Number, stated
 from servicehall.core.errors import Invalid, NotFound
@@ -375,12 +376,7 @@ def complaint_book_xlsx(request, code: str):
 
     center = get_center(code)
     selectors.require_center_reader(request.user, center)
-    response = HttpResponse(
-        book_xlsx(center, request.user),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="complaints-{center.code}.xlsx"'
-    return response
+    return xlsx.response(book_xlsx(center, request.user), f"complaints-{center.code}.xlsx")
 
 
 @router.get("/complaints/{complaint_number}", response={200: ComplaintDetail, **ERRORS})
@@ -497,6 +493,18 @@ def complaint_delay(request, complaint_number: str, payload: ComplaintDelayIn):
     return _row(selectors.with_deadlines([c])[0])
 
 
+def _visit_and_case(center, visit_id: int | None, number: str | None) -> tuple[Visit | None, Case | None]:
+    """The visit and the case a conclusion or a first-inquiry failure names, each of this center
+    (None where not given)."""
+    visit = Visit.objects.filter(pk=visit_id, center=center).first() if visit_id else None
+    if visit_id and visit is None:
+        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
+    case = Case.objects.filter(number=number.strip().upper(), center=center).first() if number else None
+    if number and case is None:
+        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
+    return visit, case
+
+
 @router.post("/complaints/{complaint_number}/conclude", response={200: ComplaintRow, **ERRORS})
 def complaint_conclude(request, complaint_number: str, payload: ComplaintConcludeIn):
     """The conclusion: substantiated or not, finding, action, answer and how answered; the reply to
@@ -507,16 +515,7 @@ def complaint_conclude(request, complaint_number: str, payload: ComplaintConclud
     complained about: 409 against_staff_named."""
     complaint = _handled(request, complaint_number)
     center = complaint.center
-    visit = Visit.objects.filter(pk=payload.visit, center=center).first() if payload.visit else None
-    if payload.visit and visit is None:
-        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
-    case = (
-        Case.objects.filter(number=payload.case.strip().upper(), center=center).first()
-        if payload.case
-        else None
-    )
-    if payload.case and case is None:
-        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
+    visit, case = _visit_and_case(center, payload.visit, payload.case)
     responsible = None
     if payload.staff:
         responsible = Staff.objects.filter(center=center, user__username=payload.staff[:150]).first()
@@ -569,16 +568,7 @@ def failure_create(request, code: str, payload: ComplaintFailureIn):
                 payload=payload.staff[:40],
             ),
         )
-    visit = Visit.objects.filter(pk=payload.visit, center=center).first() if payload.visit else None
-    if payload.visit and visit is None:
-        raise Invalid("visit_not_found", gettext_noop("本中心没有这条来访登记。"))
-    case = (
-        Case.objects.filter(number=payload.case.strip().upper(), center=center).first()
-        if payload.case
-        else None
-    )
-    if payload.case and case is None:
-        raise Invalid("case_not_found", gettext_noop("本中心没有这个办件。"))
+    visit, case = _visit_and_case(center, payload.visit, payload.case)
     f = services.first_inquiry_failure_record(
         actor=request.user,
         center=center,
@@ -620,7 +610,7 @@ LOOK_UP_ERRORS = {400: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 def _look_up(request, number: str, code: str):
     try:
         return services.complaint_look_up(number=number, code=code, address=ip_of(request))
-    except services.LookUpThrottled as exc:
+    except guards.LookUpThrottled as exc:
         response = JsonResponse(exc.as_dict(), status=429)
         response["Retry-After"] = str(exc.minutes * 60)
         return response

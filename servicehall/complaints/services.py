@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from servicehall.cases import guards
 from servicehall.cases import rules as case_rules
-from servicehall.cases.models import Case, LookUpGuard, Visit
+from servicehall.cases.models import Case, Visit
 from servicehall.cases.notices import next_number
 from servicehall.complaints import rules, selectors
 from servicehall.complaints.models import (
@@ -18,7 +19,7 @@ from servicehall.complaints.models import (
     FirstInquiryFailure,
 )
 from servicehall.core import audit, clock
-from servicehall.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from servicehall.core.errors import Conflict, DomainError, Forbidden, Invalid
 from servicehall.core.roles import LEADERS, Role
 from servicehall.core.text import gettext_noop
 from servicehall.org import access
@@ -485,7 +486,6 @@ def box_opening_record(
     access.require(actor, center, *RECEIVERS)
     if opened_at.tzinfo is None:
         opened_at = opened_at.replace(tzinfo=clock.TZ)
-    opened_at = clock.local(opened_at)  # the hall's offset: PostgreSQL refuses offsets past ±15:59
     day, now = clock.local(opened_at).date(), clock.now()
     if opened_at > now + dt.timedelta(minutes=1):
         raise Invalid("opened_in_future", gettext_noop("开箱时间不能晚于现在。"))
@@ -525,45 +525,14 @@ def box_opening_record(
 # --- the complainant's look-up ----------------------------------------------------------------------
 
 
-class LookUpThrottled(DomainError):
-    status = 429
-
-    def __init__(self, minutes: int):
-        super().__init__("look_up_throttled", f"查询码输错次数过多，请 {minutes} 分钟后再查询。")
-        self.minutes = minutes
-
-
 def complaint_look_up(*, number: str, code: str, address: str) -> dict:
-    """The complainant's look-up with the number and the query code (no login), throttled like the
+    """The complainant's look-up with the number and the query code (no login), guarded like the
     case look-up (wrong codes counted per complaint number and per client address)."""
-    now = clock.now()
     normal = (number or "").strip().upper()[:60]
-    keys = {"case": f"complaint:{normal}", "address": f"address:{(address or '')[:64]}"}
-    guards = LookUpGuard.objects.filter(key__in=keys.values())
-    wait = max(
-        [case_rules.look_up_wait(case_rules.Guard(g.failures, g.since, g.locked_until), now) for g in guards]
-        or [0]
+    return guards.guarded(
+        f"complaint:{normal}",
+        address,
+        lambda: selectors.public_complaint(normal, code),
+        lambda minutes: gettext_noop("查询码输错次数过多，请 %(minutes)s 分钟后再查询。", minutes=minutes),
+        "complaint.look_up_locked",
     )
-    if wait:
-        raise LookUpThrottled(wait)
-    try:
-        return selectors.public_complaint(normal, code)
-    except NotFound:
-        with transaction.atomic():
-            for kind, key in keys.items():
-                LookUpGuard.objects.bulk_create([LookUpGuard(key=key)], ignore_conflicts=True)
-                row = LookUpGuard.objects.select_for_update().get(key=key)
-                new = case_rules.after_failed_look_up(
-                    case_rules.Guard(row.failures, row.since, row.locked_until),
-                    now,
-                    *case_rules.LOOK_UP_LIMITS[kind],
-                )
-                locking = new.locked_until is not None and new.locked_until != row.locked_until
-                row.failures, row.since, row.locked_until = new.failures, new.since, new.locked_until
-                row.save(update_fields=["failures", "since", "locked_until"])
-                if locking:
-                    audit.record(actor="anonymous", action="complaint.look_up_locked", after={"key": key})
-                    wait = max(wait, case_rules.look_up_wait(new, now))
-        if wait:
-            raise LookUpThrottled(wait) from None
-        raise

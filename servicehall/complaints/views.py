@@ -4,7 +4,7 @@ person; and for the public, the online form and the look-up (no login)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,7 +15,7 @@ from servicehall.cases.models import Case, Visit
 from servicehall.complaints import rules, selectors, services
 from servicehall.complaints.export import book_xlsx as make_book_xlsx
 from servicehall.complaints.models import BoxOpening, Complaint, Explanation, FirstInquiryFailure
-from servicehall.core import clock
+from servicehall.core import clock, xlsx
 from servicehall.core.api_contract import parse_day
 from servicehall.core.errors import DomainError, Invalid, NotFound
 from servicehall.core.request_context import ip_of
@@ -127,12 +127,10 @@ def book(request, code: str):
 def book_xlsx(request, code: str):
     center = _reader_center(request, code)
     status = request.GET.get("status", "")
-    response = HttpResponse(
+    return xlsx.response(
         make_book_xlsx(center, request.user, status if status in rules.FILTERS else ""),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"complaints-{center.code}.xlsx",
     )
-    response["Content-Disposition"] = f'attachment; filename="complaints-{center.code}.xlsx"'
-    return response
 
 
 @login_required

@@ -24,6 +24,7 @@ from ninja.security import SessionAuth as NinjaSessionAuth
 from ninja.utils import check_csrf
 from pydantic import Field, PlainValidator, WithJsonSchema
 
+from servicehall.core import clock
 from servicehall.core.errors import DomainError, Forbidden, Invalid
 
 ID_MAX = 2**63 - 1
@@ -69,7 +70,8 @@ def parse_day(value) -> dt.date:
 
 
 def parse_moment(value) -> dt.datetime:
-    """An ISO 8601 date-time inside the calendar (an offset, or the center's local time)."""
+    """An ISO 8601 date-time inside the calendar (an offset, or the center's local time), at the
+    hall's offset."""
     if isinstance(value, dt.datetime):
         m = value
     elif isinstance(value, str) and _MOMENT_RE.fullmatch(value):
@@ -80,7 +82,7 @@ def parse_moment(value) -> dt.datetime:
     else:
         raise ValueError(gettext("应为 ISO 8601 格式的日期时间（如 2026-11-25T09:00:00+08:00）"))
     _in_calendar(m.date())
-    return m
+    return clock.at_hall(m)
 
 
 Day = Annotated[

@@ -20,11 +20,17 @@ _offset = dt.timedelta(0)
 _frozen: dt.datetime | None = None
 
 
+def at_hall(moment: dt.datetime) -> dt.datetime:
+    """The same moment at the hall's offset; one without an offset is the hall's wall-clock time.
+
+    Every moment read from input passes here: PostgreSQL refuses an offset past ±15:59 that
+    ISO 8601 allows.
+    """
+    return moment.replace(tzinfo=TZ) if moment.tzinfo is None else moment.astimezone(TZ)
+
+
 def parse_moment(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=TZ)
-    return moment
+    return at_hall(dt.datetime.fromisoformat(text))
 
 
 def _start_from_environment() -> None:

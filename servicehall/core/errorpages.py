@@ -5,12 +5,17 @@ The message shown is the one the view raised (a Chinese sentence such as "只有
 日志。"); the resolver's own 404 carries the URL list, which is never shown.
 """
 
+from functools import wraps
+
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from servicehall.core.errors import DomainError
 
 
 def _message(exception) -> str:
@@ -82,3 +87,20 @@ def csrf_failure(request, reason=""):
     """A form refused by the CSRF check (a page left open too long, or sent from elsewhere): the
     product's 403 in the user's language, not Django's English page."""
     return render_error(request, 403, _("页面已过期或来源无法确认。请返回上一页，刷新后重新提交。"))
+
+
+def shows_errors(template: str):
+    """A view decorator: a refused request shows its Chinese message on ``template`` (the app's
+    error page, given the ``error``), with its status."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                return render(request, template, {"error": exc}, status=exc.status)
+
+        return wrapper
+
+    return decorator

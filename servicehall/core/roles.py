@@ -21,3 +21,5 @@ class Role(models.TextChoices):
 # The administrator and the auditor are kept apart: nobody holds both (separation of duties).
 EXCLUSIVE_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 LEADERS = frozenset({Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER})
+# Everyone who works in the hall: every role but the administrator's and the auditor's.
+HALL_ROLES = frozenset(Role.values) - EXCLUSIVE_ROLES

@@ -9,9 +9,12 @@ shows — and reads back, through ``openpyxl`` as through Excel — exactly as t
 
 import io
 
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -35,3 +38,10 @@ def to_bytes(wb: Workbook) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def response(content: bytes, filename: str) -> HttpResponse:
+    """The workbook ``content`` as a download named ``filename``."""
+    answer = HttpResponse(content, content_type=CONTENT_TYPE)
+    answer["Content-Disposition"] = content_disposition_header(True, filename)
+    return answer

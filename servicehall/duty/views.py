@@ -2,10 +2,8 @@
 import, and attendance of a center and of a person (pages and Excel)."""
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,10 +11,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
-from servicehall.core import clock, xlsx
+from servicehall.core import clock, errorpages, xlsx
 from servicehall.core.api_contract import parse_day
 from servicehall.core.errors import DomainError, Invalid, NotFound
-from servicehall.core.roles import Role
+from servicehall.core.roles import HALL_ROLES, Role
 from servicehall.duty import clockfile, selectors, services
 from servicehall.duty.api import VIEWERS
 from servicehall.duty.models import Leave, LeaveStep
@@ -25,14 +23,11 @@ from servicehall.org.menu import MenuLink
 from servicehall.org.models import Staff, Window
 from servicehall.org.selectors import get_center
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def menu_links() -> list[MenuLink]:
-    everyone = frozenset(Role.values) - {Role.AUDITOR, Role.SYSADMIN}
     return [
-        MenuLink("duty:roster", "code", gettext_lazy("值班表"), everyone),
-        MenuLink("duty:leave_list", None, gettext_lazy("请假"), everyone),
+        MenuLink("duty:roster", "code", gettext_lazy("值班表"), HALL_ROLES),
+        MenuLink("duty:leave_list", None, gettext_lazy("请假"), HALL_ROLES),
         MenuLink("duty:attendance", "code", gettext_lazy("考勤"), frozenset(VIEWERS)),
         MenuLink("duty:my_attendance", None, gettext_lazy("我的考勤"), frozenset({Role.WINDOW_STAFF})),
         MenuLink(
@@ -41,15 +36,7 @@ def menu_links() -> list[MenuLink]:
     ]
 
 
-def shows_errors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "duty/error.html", {"error": exc}, status=exc.status)
-
-    return wrapper
+shows_errors = errorpages.shows_errors("duty/error.html")
 
 
 def _month(request) -> tuple[int, int, str]:
@@ -63,12 +50,6 @@ def _neighbours(year: int, month: int) -> tuple[str, str]:
     prev = (first - dt.timedelta(days=1)).strftime("%Y-%m")
     nxt = (first + dt.timedelta(days=32)).strftime("%Y-%m")
     return prev, nxt
-
-
-def _xlsx(wb: Workbook, name: str) -> HttpResponse:
-    response = HttpResponse(xlsx.to_bytes(wb), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 # --- the roster ---------------------------------------------------------------------------------
@@ -157,7 +138,7 @@ def roster_xlsx(request, code):
         ws.append(row)
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    return _xlsx(wb, f"roster-{center.code}-{label}.xlsx")
+    return xlsx.response(xlsx.to_bytes(wb), f"roster-{center.code}-{label}.xlsx")
 
 
 # --- leave --------------------------------------------------------------------------------------
@@ -305,7 +286,7 @@ def clock_import(request, code):
 @login_required
 @require_GET
 def clock_template(request):
-    return _xlsx(clockfile.template(), "clock-in-template.xlsx")
+    return xlsx.response(xlsx.to_bytes(clockfile.template()), "clock-in-template.xlsx")
 
 
 # --- attendance ---------------------------------------------------------------------------------
@@ -369,7 +350,7 @@ def attendance_xlsx(request, code):
     ws = wb.active
     ws.title = label
     _attendance_sheet(ws, selectors.attendance(center, year, month), selectors.STATUS_LABELS)
-    return _xlsx(wb, f"attendance-{center.code}-{label}.xlsx")
+    return xlsx.response(xlsx.to_bytes(wb), f"attendance-{center.code}-{label}.xlsx")
 
 
 def _person(request, username):
@@ -422,4 +403,4 @@ def person_attendance_xlsx(request, username):
     _attendance_sheet(
         ws, selectors.attendance(staff.center, year, month, staff=staff), selectors.STATUS_LABELS
     )
-    return _xlsx(wb, f"attendance-{username}-{label}.xlsx")
+    return xlsx.response(xlsx.to_bytes(wb), f"attendance-{username}-{label}.xlsx")

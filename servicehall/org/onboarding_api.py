@@ -15,12 +15,12 @@ from typing import Annotated, Literal
 
 import annotated_types
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils.translation import gettext
 from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 
+from servicehall.core import xlsx
 from servicehall.core.api_contract import Day, Flag, Id, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.roles import Role
@@ -73,7 +73,6 @@ Ratio = Annotated[
 CODE_PATTERN = r"^[a-z][a-z0-9-]{1,40}$"
 TEXT = r"\S"
 Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=42)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVEL_BELOW = {
     None: Center.Level.COUNTY,
     Center.Level.COUNTY: Center.Level.TOWN,
@@ -479,33 +478,27 @@ def post_create(request, window_id: Id, payload: PostIn):
 # --- the staff list in Excel --------------------------------------------------------------------
 
 
-def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
-
-
 @router.get(
     "/centers/{code}/staff.xlsx",
-    openapi_extra={"responses": {200: {"description": "The staff list", "content": {XLSX: {}}}}},
+    openapi_extra={"responses": {200: {"description": "The staff list", "content": {xlsx.CONTENT_TYPE: {}}}}},
 )
 def staff_export(request, code: str):
     """The center's staff list (人员名单): departments, windows, people with their roles and the
     current A and B posts, in the layout the import reads (its configurers)."""
     center = _center(request, code)
     access.require(request.user, center, *access.CONFIGURERS)
-    return _xlsx(staff_excel.export(center), f"{center.code}-staff.xlsx")
+    return xlsx.response(staff_excel.export(center), f"{center.code}-staff.xlsx")
 
 
 @router.get(
     "/centers/{code}/staff/template.xlsx",
-    openapi_extra={"responses": {200: {"description": "An empty staff list", "content": {XLSX: {}}}}},
+    openapi_extra={"responses": {200: {"description": "An empty staff list", "content": {xlsx.CONTENT_TYPE: {}}}}},
 )
 def staff_template(request, code: str):
     """An empty staff list to fill in, one example row a sheet, with a sheet of instructions."""
     center = _center(request, code)
     access.require(request.user, center, *access.CONFIGURERS)
-    return _xlsx(staff_excel.template(), "staff-template.xlsx")
+    return xlsx.response(staff_excel.template(), "staff-template.xlsx")
 
 
 class ImportedPasswordOut(Schema):

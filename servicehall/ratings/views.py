@@ -365,7 +365,7 @@ def summary_xlsx(request, code: str):
             ]
         )
     response = HttpResponse(
-        xlsx.to_bytes(wb), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        xlsx.to_bytes(wb), content_type=xlsx.CONTENT_TYPE
     )
     response["Content-Disposition"] = f'attachment; filename="revisits-{center.code}-{s["period"]}.xlsx"'
     return response

@@ -2,17 +2,15 @@
 statistics with Excel export, appointments and home visits, and the hall devices."""
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from servicehall.core import clock
+from servicehall.core import clock, errorpages, xlsx
 from servicehall.core.api_contract import parse_day, parse_moment
 from servicehall.core.errors import DomainError, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
@@ -26,17 +24,7 @@ from servicehall.workdays import selectors as workdays
 STATISTICS_ROLES = (*LEADERS, Role.SUPERVISOR, Role.DEPARTMENT_HEAD)
 
 
-def shows_errors(view):
-    """A refused request shows its Chinese message on an error page, with its status."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "tickets/error.html", {"error": exc}, status=exc.status)
-
-    return wrapper
+shows_errors = errorpages.shows_errors("tickets/error.html")
 
 
 def _staff_center(request, code: str, *roles: str) -> Center:
@@ -401,11 +389,7 @@ def statistics_export(request, code: str):
     center = _staff_center(request, code, *STATISTICS_ROLES)
     start, end = _period(request)
     content = export.statistics_workbook(center, start, end, selectors.statistics(center, start, end))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="queue-{center.code}-{start}-{end}.xlsx"'
-    return response
+    return xlsx.response(content, f"queue-{center.code}-{start}-{end}.xlsx")
 
 
 # --- appointments and home visits -------------------------------------------------------------------

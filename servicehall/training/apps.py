@@ -9,7 +9,7 @@ class TrainingConfig(AppConfig):
 
     def ready(self):
         from servicehall.core import registry
-        from servicehall.core.roles import Role
+        from servicehall.core.roles import HALL_ROLES
         from servicehall.org.menu import MenuLink
         from servicehall.training import demo, selectors
         from servicehall.training.services import ORGANISERS
@@ -21,9 +21,7 @@ class TrainingConfig(AppConfig):
         registry.register("demo", demo.load)
         self.links = [
             MenuLink("training:center", "code", _("学习培训"), frozenset(ORGANISERS)),
-            MenuLink(
-                "training:mine", None, _("我的学习"), frozenset(Role.values) - {Role.AUDITOR, Role.SYSADMIN}
-            ),
+            MenuLink("training:mine", None, _("我的学习"), HALL_ROLES),
         ]
 
 

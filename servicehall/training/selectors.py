@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -276,30 +276,33 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
 def behind_item(staff: Staff, now: dt.datetime) -> TodoItem | None:
     """The person's own reminder when their hours are behind the plan (TRN-2). Only where the
     center holds sessions this year: a center with none has nothing to attend, and its missing
-    sessions are on the director's board instead. One query, three when it holds sessions."""
+    sessions are on the director's board instead. One query."""
     today = clock.local(now).date()
     start, end = year_bounds(today.year)
-    if (
-        not _live_sessions()
-        .filter(center_id=staff.center_id, starts_at__gte=start, starts_at__lt=end)
-        .exists()
-    ):
-        return None
-    required = (
+    held = _live_sessions().filter(center_id=staff.center_id, starts_at__gte=start, starts_at__lt=end)
+    attended = (
+        Attendance.objects.filter(
+            staff_id=staff.user_id,
+            status=rules.PRESENT,
+            session__voided_at__isnull=True,
+            session__kind__in=rules.COUNTED_KINDS,
+            session__starts_at__gte=start,
+            session__starts_at__lt=end,
+        )
+        .values("staff_id")
+        .annotate(hours=Sum("session__hours"))
+        .values("hours")
+    )
+    plan = (
         Policy.objects.filter(center_id=staff.center_id)
-        .values_list("training_hours_per_year", flat=True)
+        .annotate(held=Exists(held), hours=Subquery(attended))
+        .values("training_hours_per_year", "held", "hours")
         .first()
     )
-    attended = Attendance.objects.filter(
-        staff_id=staff.user_id,
-        status=rules.PRESENT,
-        session__voided_at__isnull=True,
-        session__kind__in=rules.COUNTED_KINDS,
-        session__starts_at__gte=start,
-        session__starts_at__lt=end,
-    ).aggregate(hours=Sum("session__hours"))
-    hours = attended["hours"] or Decimal(0)
-    if required is None or not rules.behind(hours, required, today):
+    if plan is None or not plan["held"]:
+        return None
+    required, hours = plan["training_hours_per_year"], plan["hours"] or Decimal(0)
+    if not rules.behind(hours, required, today):
         return None
     due = todo.end_of_day(dt.date(today.year, 12, 31))
     return TodoItem(

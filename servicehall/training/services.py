@@ -82,7 +82,6 @@ def session_create(
     amount = _hours(hours, rules.MAX_SESSION_HOURS)
     if starts_at.tzinfo is None:
         starts_at = starts_at.replace(tzinfo=clock.TZ)
-    starts_at = clock.local(starts_at)  # the hall's offset: PostgreSQL refuses offsets past ±15:59
     people = _staff_of(center, list(dict.fromkeys(invited))) if invited else _everyone(center, kind)
     if not people:
         raise Invalid("nobody_invited", _("没有可参加培训的在岗人员。"))

@@ -187,6 +187,14 @@ def test_dates_outside_the_calendar_are_a_coded_400(hall, client, bearer):
     )
 
 
+def test_a_moment_at_any_offset_is_kept_at_the_halls_offset(hall, client, bearer):
+    """ISO 8601 allows offsets PostgreSQL refuses (past ±15:59): the API reads every moment at the hall's."""
+    opening = {"opened_at": "2026-11-23T18:35+17:35", "letters": 0}
+    response = post(client, "/api/v1/centers/kaiyuan/suggestion-box/openings", opening, bearer("wangmanshu"))
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["opened_at"].startswith("2026-11-23T09:00:00+08:00")
+
+
 def test_the_kiosk_booking_page_refuses_a_day_outside_the_calendar(hall, login):
     response = login("wangmanshu").get("/tickets/kaiyuan/kiosk/book?line=A&day=9999-12-31")
     assert response.status_code == 400

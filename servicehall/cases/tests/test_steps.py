@@ -298,6 +298,21 @@ def test_the_directors_case_list_searches_filters_masks_and_exports(take, api_as
     assert api_as("yangzhirong").get("/api/v1/centers/kaiyuan/cases").status_code == 403
 
 
+def test_the_case_list_export_is_a_fixed_number_of_queries(take, api_as):
+    client = api_as("wangmanshu")
+    take()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/api/v1/centers/kaiyuan/cases.xlsx").status_code == 200
+        return len(ctx)
+
+    few = count()
+    for _ in range(4):
+        take()
+    assert count() == few
+
+
 def test_cas_9_the_api_advances_shows_steps_and_urges(take, api_as):
     case = take()
     clerk, head, director = api_as("yangzhirong"), api_as("caiwenkeng"), api_as("wangmanshu")
