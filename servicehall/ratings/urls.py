@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicehall.ratings import views
+from servicehall.ratings import appraisal_views, views
 
 app_name = "ratings"
 
@@ -15,4 +15,27 @@ urlpatterns = [
     path("ratings/<str:code>/appraisals/", views.public_appraisals, name="appraisals"),
     path("r/<str:token>/", views.rate, name="rate"),
     path("r/<str:token>/qr.svg", views.qr, name="qr"),
+]
+
+urlpatterns += [
+    path("ratings/<str:code>/appraisal/", appraisal_views.appraisals, name="appraisal_list"),
+    path("ratings/<str:code>/appraisal/<id:appraisal_id>/", appraisal_views.appraisal, name="appraisal"),
+    path(
+        "ratings/<str:code>/appraisal/<id:appraisal_id>/codes/", appraisal_views.codes, name="appraisal_codes"
+    ),
+    path(
+        "ratings/<str:code>/appraisal/<id:appraisal_id>/onsite/",
+        appraisal_views.onsite,
+        name="appraisal_onsite",
+    ),
+    path(
+        "ratings/<str:code>/appraisal/<id:appraisal_id>/publish/",
+        appraisal_views.publish,
+        name="appraisal_publish",
+    ),
+    path("ratings/<str:code>/peer/", appraisal_views.peer, name="peer"),
+    path("ratings/<str:code>/questionnaire/", appraisal_views.questionnaire, name="questionnaire"),
+    path(
+        "ratings/<str:code>/questionnaire/qr.svg", appraisal_views.questionnaire_qr, name="questionnaire_qr"
+    ),
 ]

@@ -49,6 +49,8 @@ def menu_links() -> list[MenuLink]:
             frozenset({*LEADERS, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.COMPLAINT_OFFICER}),
         ),
         MenuLink("ratings:devices", "code", _("评价器"), frozenset({Role.DIRECTOR, Role.SYSADMIN})),
+        MenuLink("ratings:appraisal_list", "code", _("民主评议"), frozenset({*LEADERS, Role.DUTY_OFFICER})),
+        MenuLink("ratings:peer", "code", _("窗口互评"), frozenset({Role.WINDOW_STAFF})),
     ]
 
 
@@ -63,9 +65,13 @@ def shows_errors(view):
     return wrapper
 
 
+def public_address(center, path: str) -> str:
+    """An address as printed for citizens: the center's public address (or PUBLIC_BASE_URL) + path."""
+    return (center.public_url or settings.PUBLIC_BASE_URL).strip().rstrip("/") + path
+
+
 def rating_link(center, token: str, channel: str) -> str:
-    base = (center.public_url or settings.PUBLIC_BASE_URL).strip().rstrip("/")
-    return f"{base}{reverse('ratings:rate', args=[token])}?c={channel}"
+    return public_address(center, f"{reverse('ratings:rate', args=[token])}?c={channel}")
 
 
 def invite_on_completion(case) -> None:
@@ -301,7 +307,7 @@ def summary_xlsx(request, code: str):
     ws = wb.active
     ws.title = gettext("回访汇总")
     ws.append([f"{center.name} {s['period']} " + gettext("回访汇总")])
-    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), _pct(s["rate"])])
+    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), percent(s["rate"])])
     ws.append(
         [
             gettext("差评属实"),
@@ -353,7 +359,7 @@ def summary_xlsx(request, code: str):
     return response
 
 
-def _pct(rate) -> str:
+def percent(rate) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
