@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
@@ -79,6 +79,13 @@ def invite_on_completion(case) -> None:
     applicant the rating link by SMS (EVA-2). Never refuses."""
     matter = services.case_matter(case, "completed")
     services.invite_by_sms(matter, rating_link(case.center, matter.token, "sms"))
+
+
+def notice_rating_link(case, step: str) -> tuple[str, str]:
+    """cases.hooks.NOTICE_LINKS: the acceptance and completion notices carry the rating link of
+    that step, with its QR code (EVA-2); the token rates the step once it is done."""
+    link = rating_link(case.center, services.matter_token(Rating.Kind.CASE, case.pk, step), "qr")
+    return gettext_noop("扫码或访问以下地址，评价本次服务"), link
 
 
 # --- the device ------------------------------------------------------------------------------------
