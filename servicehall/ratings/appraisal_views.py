@@ -8,10 +8,8 @@ are kept, so nobody can print them again, and nothing the citizen's form sends i
 
 import re
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -24,7 +22,7 @@ from servicehall.org.models import Window
 from servicehall.org.selectors import get_center
 from servicehall.ratings import rules, selectors, services
 from servicehall.ratings.models import AppraisalVote, Level
-from servicehall.ratings.views import percent, public_address, shows_errors
+from servicehall.ratings.views import percent, public_address, qr_svg, shows_errors
 
 ORGANISERS = (*LEADERS,)  # open an appraisal, issue codes (services.appraisal_create, codes_issue)
 ONSITE = (*LEADERS, Role.DUTY_OFFICER)  # enter on-site ratings (services.onsite_vote)
@@ -202,8 +200,7 @@ def codes(request, code: str, appraisal_id: int):
 @shows_errors
 def questionnaire_qr(request, code: str):
     """The QR code of the questionnaire's address (SVG), printed on every slip."""
-    svg = segno.make(questionnaire_url(get_center(code)), error="m").svg_inline(scale=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return qr_svg(questionnaire_url(get_center(code)))
 
 
 # --- peer rating ---------------------------------------------------------------------------------------

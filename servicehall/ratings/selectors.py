@@ -388,7 +388,7 @@ def appraisal_results(appraisal: Appraisal) -> dict:
             src = entry["by_source"].setdefault(r["source"], {"votes": 0, "satisfied": 0})
             src["votes"] += r["n"]
             src["satisfied"] += r["sat"]
-    names_w = {w.pk: f"{w.number}号 {w.name}" for w in Window.objects.filter(pk__in=windows)}
+    names_w = {w.pk: str(w) for w in Window.objects.filter(pk__in=windows)}
     names_p = dict(Staff.objects.filter(pk__in=persons).values_list("pk", "name"))
 
     def out(bucket, names):

@@ -2,6 +2,7 @@
 its monthly summary (page and Excel), the satisfaction table, appraisal results on the public page."""
 
 import datetime as dt
+import io
 from functools import wraps
 
 import segno
@@ -234,9 +235,14 @@ def qr(request, token: str):
         from servicehall.cases.models import Case
 
         center_code = Case.objects.filter(pk=matter_id).values_list("center__code", flat=True).first()
-    center = get_center(center_code or "")
-    svg = segno.make(rating_link(center, token, "qr"), error="m").svg_inline(scale=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return qr_svg(rating_link(get_center(center_code or ""), token, "qr"))
+
+
+def qr_svg(address: str) -> HttpResponse:
+    """A QR code as a standalone SVG document (with its namespace, so an <img> shows it)."""
+    svg = io.BytesIO()
+    segno.make(address, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 # --- revisits ----------------------------------------------------------------------------------------

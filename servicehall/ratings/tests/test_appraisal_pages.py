@@ -60,6 +60,7 @@ def test_eva_6_codes_are_shown_once_on_a_printable_sheet_and_kept_only_as_digest
     assert "/ratings/kaiyuan/questionnaire/qr.svg" in html
     qr = client.get("/ratings/kaiyuan/questionnaire/qr.svg")
     assert qr.status_code == 200 and qr.content.startswith(b"<svg")
+    assert b'xmlns="http://www.w3.org/2000/svg"' in qr.content  # else an <img> shows nothing
     assert QuestionnaireCode.objects.filter(appraisal=appraisal).count() == 12
     assert not QuestionnaireCode.objects.filter(code_hash__in=codes).exists()
     page = client.get(f"/ratings/kaiyuan/appraisal/{appraisal.pk}/").content.decode()
@@ -188,6 +189,9 @@ def test_eva_6_the_appraisal_pages_in_english(queue, client, user_named, window,
     for url in ("/ratings/kaiyuan/questionnaire/", "/c/kaiyuan/"):
         assert_english(client.get(url), data)
     client.force_login(user_named("wangmanshu"))
+    services.onsite_vote(
+        actor=user_named("wangmanshu"), appraisal=appraisal, answers=[{"window": window(1).pk, "level": 2}]
+    )
     for url in ("/ratings/kaiyuan/appraisal/", f"/ratings/kaiyuan/appraisal/{appraisal.pk}/"):
         assert_english(client.get(url), data)
     sheet = client.post(f"/ratings/kaiyuan/appraisal/{appraisal.pk}/codes/", {"count": 2})
