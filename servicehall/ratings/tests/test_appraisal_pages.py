@@ -198,3 +198,12 @@ def test_eva_6_the_appraisal_pages_in_english(queue, client, user_named, window,
     assert_english(sheet, data_words())
     client.force_login(clerk_of(window(1)))
     assert_english(client.get("/ratings/kaiyuan/peer/"), data)
+
+
+def test_eva_6_the_director_enters_a_windows_peer_sheet_without_that_window_offered(
+    queue, login, window, appraisal
+):
+    w1, w2 = window(1), window(2)
+    page = login("wangmanshu").get(f"/ratings/kaiyuan/peer/?window={w2.pk}").content.decode()
+    assert f'name="w{w1.pk}"' in page and f'name="w{w2.pk}"' not in page
+    assert f'<option value="{w2.pk}" selected>' in page
