@@ -17,6 +17,9 @@ of them (the same pattern as ``org.api.WINDOW_DETAIL_PROVIDERS``).
   participating departments.
 * ``COMPLETE_GUARDS`` — ``guard(case) -> None``: called inside the transaction before a case is
   completed (``/complete`` or the last step's approval); raise to refuse.
+* ``NOTICE_LINKS`` — ``provider(case, step: str) -> tuple[str, str] | None``: a link printed with
+  its QR code on the applicant's copy of the notice of a step (``"accepted"``, ``"completed"``),
+  as ``(caption msgid, address)``, e.g. where to rate that step; the first that answers is used.
 """
 
 from collections.abc import Callable
@@ -27,6 +30,7 @@ URGE_HANDLERS: list[Callable] = []
 ADVANCE_GUARDS: list[Callable] = []
 ACCEPTED: list[Callable] = []
 COMPLETE_GUARDS: list[Callable] = []
+NOTICE_LINKS: list[Callable] = []
 
 
 def add(hooks: list, fn: Callable) -> None:
@@ -63,3 +67,7 @@ def accepted(case, staff) -> None:
 def guard_complete(case) -> None:
     for guard in COMPLETE_GUARDS:
         guard(case)
+
+
+def notice_link(case, step: str) -> tuple[str, str] | None:
+    return next((link for link in (p(case, step) for p in NOTICE_LINKS) if link), None)

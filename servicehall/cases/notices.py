@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
-from servicehall.cases import rules
+from servicehall.cases import hooks, rules
 from servicehall.cases.models import Case, Counter, Notice
 from servicehall.core import clock, pdf
 from servicehall.core.errors import Invalid
@@ -132,9 +132,16 @@ def one_time(case: Case, missing, received: list) -> dict:
     }
 
 
+def _link(case: Case, step: str) -> dict:
+    """What another app prints with a QR code on the applicant's copy (the rating link, EVA-2)."""
+    link = hooks.notice_link(case, step)
+    return {"link_caption": link[0], "link_url": link[1]} if link else {}
+
+
 def acceptance(case: Case, received: list) -> dict:
     """CAS-4: a committed case is accepted with its completion date."""
     return {
+        **_link(case, "accepted"),
         "fields": [
             *_head(case),
             (gettext_noop("受理时间"), _minute(case.accepted_at)),
@@ -187,6 +194,7 @@ def denial(case: Case, escalated_to: str, decided_by: str) -> dict:
 
 def completion(case: Case) -> dict:
     return {
+        **_link(case, "completed"),
         "fields": [
             *_head(case),
             (gettext_noop("受理时间"), _minute(case.accepted_at or case.received_at)),
@@ -249,6 +257,7 @@ def _document(content: dict) -> pdf.Notice:
             "lists": [(translate(heading), list(lines)) for heading, lines in content.get("lists", [])],
             "paragraphs": [translate(p) for p in content.get("paragraphs", [])],
             "copies": tuple(translate(c) for c in content["copies"]),
+            "link_caption": translate(content.get("link_caption", "")),
         }
     )
 

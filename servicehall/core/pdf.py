@@ -7,9 +7,11 @@ bytes. Callers store the bytes once issued, so a reprint is the very same docume
 import dataclasses
 import datetime as dt
 import functools
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import segno
 from django.utils.translation import gettext, gettext_noop
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -101,6 +103,8 @@ class Notice:
     copies: tuple[str, ...] = TWO_COPIES
     seal_text: str = gettext_noop("审批专用章")
     handler: str = ""  # 经办人
+    link_url: str = ""  # printed with its QR code on the first copy (the applicant's), e.g. to rate
+    link_caption: str = ""
 
 
 class _Document(FPDF):
@@ -156,7 +160,28 @@ def _seal_area(pdf: _Document, notice: Notice) -> None:
     pdf.cell(88, 6, f"{notice.center_name}    {when}", align="R")
 
 
-def _copy(pdf: _Document, notice: Notice, copy_label: str) -> None:
+QR_MM = 25  # the printed QR code's side: scannable from a phone at arm's length
+
+
+def _link(pdf: _Document, notice: Notice) -> None:
+    """The QR code of ``notice.link_url`` with its caption and the address written out beside it."""
+    if pdf.get_y() + QR_MM + 4 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(2)
+    top = pdf.get_y()
+    image = io.BytesIO()
+    segno.make(notice.link_url, error="m").save(image, kind="png", scale=10, border=2)
+    pdf.image(image, x=pdf.l_margin, y=top, w=QR_MM, h=QR_MM)
+    pdf.set_xy(pdf.l_margin + QR_MM + 4, top + 4)
+    width = pdf.w - pdf.r_margin - pdf.get_x()
+    pdf.set_font("cjk", "B", 10.5)
+    pdf.multi_cell(width, 6, notice.link_caption, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_font("cjk", "", 8.5)
+    pdf.multi_cell(width, 5, notice.link_url, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + QR_MM) + 1)
+
+
+def _copy(pdf: _Document, notice: Notice, copy_label: str, first: bool = True) -> None:
     pdf.add_page()
     pdf.set_font("cjk", "", 9)
     pdf.cell(0, 5, notice.center_name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -193,6 +218,8 @@ def _copy(pdf: _Document, notice: Notice, copy_label: str) -> None:
         if notice.query_hint:
             pdf.set_font("cjk", "", 9.5)
             pdf.multi_cell(0, 6, notice.query_hint, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if notice.link_url and first:
+        _link(pdf, notice)
     _seal_area(pdf, notice)
 
 
@@ -205,6 +232,6 @@ def render(notice: Notice) -> bytes:
     pdf.set_title(f"{notice.title} {notice.number}")
     if notice.issued_at:
         pdf.set_creation_date(notice.issued_at)
-    for label in notice.copies or ("",):
-        _copy(pdf, notice, label)
+    for i, label in enumerate(notice.copies or ("",)):
+        _copy(pdf, notice, label, first=i == 0)
     return bytes(pdf.output())

@@ -20,3 +20,4 @@ class RatingsConfig(AppConfig):
         registry.register("demo", demo.load)
         # EVA-2: the SMS link after a case is completed (the completion's own transaction)
         hooks.add(hooks.COMPLETE_GUARDS, views.invite_on_completion)
+        hooks.add(hooks.NOTICE_LINKS, views.notice_rating_link)  # EVA-2: the QR code on the notices

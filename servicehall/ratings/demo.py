@@ -1,6 +1,6 @@
 """Ratings in the five demo halls: a rating device at every window (allowed from the loopback
 address, as the demo runs on one machine), a few hotline orders (one rated 不满意, so a revisit
-waits), and a published democratic appraisal with on-site and peer ratings."""
+waits), a published democratic appraisal with on-site and peer ratings, and this month's, open."""
 
 import datetime as dt
 
@@ -56,6 +56,10 @@ def _load_center(center: Center) -> None:
             others = [{"window": w.pk, "level": 1 + (w.number % 2)} for w in windows[:6] if w.pk != rater.pk]
             services.peer_vote(actor=None, appraisal=appraisal, rater=rater, answers=others)
     services.appraisal_publish(actor=None, appraisal=appraisal)
+    # and this month's, still open: the public page links its questionnaire, clerks rate their peers
+    services.appraisal_create(
+        actor=None, center=center, title=f"{now:%Y}年{now.month}月窗口民主评议", period=f"{now:%Y-%m}"
+    )
 
 
 def load() -> bool:

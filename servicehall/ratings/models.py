@@ -291,3 +291,17 @@ class AppraisalVote(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()} {self.window_id} {self.level}"
+
+
+class AppraisalComment(models.Model):
+    """A questionnaire's optional comment: the text alone — no code, no time, no vote points to it."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="comments")
+    text = models.TextField(_("意见"), max_length=500)
+
+    class Meta:
+        verbose_name = _("评议意见")
+        verbose_name_plural = _("评议意见")
+
+    def __str__(self):
+        return self.text[:30]

@@ -15,12 +15,15 @@ from servicehall.core.satisfaction import Satisfaction
 from servicehall.core.todo import TodoItem, urgency_of
 from servicehall.org import access
 from servicehall.org.models import Center, RoleAssignment, Staff, Window
+from servicehall.org.selectors import posts_on, windows_with_holders
 from servicehall.ratings import rules, services
 from servicehall.ratings.models import (
     Appraisal,
+    AppraisalComment,
     AppraisalVote,
     HotlineOrder,
     HotlineSample,
+    QuestionnaireCode,
     Rating,
     Revisit,
 )
@@ -455,7 +458,7 @@ def appraisal_results(appraisal: Appraisal) -> dict:
             src = entry["by_source"].setdefault(r["source"], {"votes": 0, "satisfied": 0})
             src["votes"] += r["n"]
             src["satisfied"] += r["sat"]
-    names_w = {w.pk: f"{w.number}号 {w.name}" for w in Window.objects.filter(pk__in=windows)}
+    names_w = {w.pk: str(w) for w in Window.objects.filter(pk__in=windows)}
     names_p = dict(Staff.objects.filter(pk__in=persons).values_list("pk", "name"))
 
     def out(bucket, names):
@@ -490,3 +493,66 @@ def published_appraisals(center: Center):
     return Appraisal.objects.filter(
         center=center, published_at__isnull=False, voided_at__isnull=True
     ).order_by("-published_at")
+
+
+def appraisals(center: Center):
+    return Appraisal.objects.filter(center=center, voided_at__isnull=True).order_by("-created_at", "-id")
+
+
+def open_appraisals(center: Center):
+    return appraisals(center).filter(published_at__isnull=True)
+
+
+def appraisal_states(center: Center) -> dict:
+    """How many of the center's appraisals are open and how many published (one query)."""
+    return appraisals(center).aggregate(
+        open=Count("id", filter=Q(published_at__isnull=True)),
+        published=Count("id", filter=Q(published_at__isnull=False)),
+    )
+
+
+def code_counts(appraisal: Appraisal) -> dict:
+    """How many questionnaire codes were issued and how many answered (counts only)."""
+    return QuestionnaireCode.objects.filter(appraisal=appraisal).aggregate(
+        issued=Count("id"), used=Count("id", filter=Q(used=True))
+    )
+
+
+def appraisal_comments(appraisal: Appraisal) -> list[str]:
+    """The questionnaires' comments, in no meaningful order (alphabetical, not as answered)."""
+    return sorted(AppraisalComment.objects.filter(appraisal=appraisal).values_list("text", flat=True))
+
+
+def subjects(center: Center, leave_out: Window | None = None) -> list[dict]:
+    """What an appraisal form rates: each window, and under it the people holding its posts today."""
+    out = []
+    for w in windows_with_holders(center, clock.today()):
+        if leave_out is not None and w.pk == leave_out.pk:
+            continue
+        people = [p for p in (w.holder_a, w.holder_b) if p is not None]
+        out.append(
+            {
+                "window": w,
+                "key": f"w{w.pk}",
+                "people": [{"staff": p, "key": f"p{w.pk}-{p.pk}"} for p in people],
+            }
+        )
+    return out
+
+
+def windows_of(user, center: Center) -> list[Window]:
+    """The windows of ``center`` whose post ``user`` holds today (whom a clerk rates for)."""
+    return list(
+        Window.objects.filter(
+            center=center, pk__in=posts_on(clock.today()).filter(staff__user=user).values("window_id")
+        ).order_by("number")
+    )
+
+
+def peer_rated(appraisal: Appraisal, rater: Window) -> set[int]:
+    """The windows ``rater`` has already rated in this appraisal."""
+    return set(
+        AppraisalVote.objects.filter(
+            appraisal=appraisal, source=AppraisalVote.Source.PEER, rater_window=rater
+        ).values_list("window_id", flat=True)
+    )

@@ -16,9 +16,11 @@ from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
 from servicehall.core.roles import LEADERS, Role
 from servicehall.org import access
 from servicehall.org.models import Center, Staff, Window
+from servicehall.org.selectors import posts_on
 from servicehall.ratings import rules
 from servicehall.ratings.models import (
     Appraisal,
+    AppraisalComment,
     AppraisalVote,
     HotlineOrder,
     HotlineSample,
@@ -708,11 +710,13 @@ def _subjects(appraisal: Appraisal, answers: list[dict]) -> list[tuple[Window, S
     return out
 
 
-def questionnaire_answer(*, code: str, answers: list[dict]) -> int:
-    """EVA-6: an anonymous questionnaire. The code is spent and the levels are stored in the same
-    transaction, but no row of either names the other; the audit event names neither the code
-    nor its hash."""
+def questionnaire_answer(*, code: str, answers: list[dict], comment: str = "") -> int:
+    """EVA-6: an anonymous questionnaire. The code is spent and the levels (and the comment, if
+    any) are stored in the same transaction, but no row of either names the other; the audit
+    event names neither the code nor its hash."""
     digest = code_digest(code or "")
+    comment = (comment or "").strip()
+    limits.check(AppraisalComment, {"text": comment})
     with transaction.atomic():
         row = (
             QuestionnaireCode.objects.select_for_update()
@@ -740,6 +744,8 @@ def questionnaire_answer(*, code: str, answers: list[dict]) -> int:
                 for w, s, lv in subjects
             ]
         )
+        if comment:
+            AppraisalComment.objects.create(appraisal=appraisal, text=comment)
         audit.record(
             actor=CITIZEN,
             action="appraisal.questionnaire",
@@ -780,6 +786,9 @@ def peer_vote(*, actor, appraisal: Appraisal, rater: Window, answers: list[dict]
     _open(appraisal)
     if rater.center_id != appraisal.center_id:
         raise Invalid("window_of_other_center", gettext("只能以本中心的窗口参加互评。"))
+    if actor is not None and not access.has_role(actor, appraisal.center, Role.DIRECTOR):
+        if not posts_on(clock.today()).filter(staff__user=actor, window=rater).exists():
+            raise Forbidden(gettext("只能代表本人所在的窗口参加互评。"), code="peer_not_your_window")
     subjects = _subjects(appraisal, answers)
     if any(w.pk == rater.pk for w, _s, _lv in subjects):
         raise Invalid("peer_self", gettext("窗口互评不能评价本窗口。"))

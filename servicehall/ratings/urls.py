@@ -1,6 +1,6 @@
 from django.urls import path
 
-from servicehall.ratings import hotline_views, views
+from servicehall.ratings import appraisal_views, hotline_views, views
 
 app_name = "ratings"
 
@@ -26,5 +26,28 @@ urlpatterns = [
         "ratings/<str:code>/ratings/<id:rating_id>/malicious/",
         hotline_views.mark_malicious,
         name="malicious",
+    ),
+]
+
+urlpatterns += [
+    path("ratings/<str:code>/appraisal/", appraisal_views.appraisals, name="appraisal_list"),
+    path("ratings/<str:code>/appraisal/<id:appraisal_id>/", appraisal_views.appraisal, name="appraisal"),
+    path(
+        "ratings/<str:code>/appraisal/<id:appraisal_id>/codes/", appraisal_views.codes, name="appraisal_codes"
+    ),
+    path(
+        "ratings/<str:code>/appraisal/<id:appraisal_id>/onsite/",
+        appraisal_views.onsite,
+        name="appraisal_onsite",
+    ),
+    path(
+        "ratings/<str:code>/appraisal/<id:appraisal_id>/publish/",
+        appraisal_views.publish,
+        name="appraisal_publish",
+    ),
+    path("ratings/<str:code>/peer/", appraisal_views.peer, name="peer"),
+    path("ratings/<str:code>/questionnaire/", appraisal_views.questionnaire, name="questionnaire"),
+    path(
+        "ratings/<str:code>/questionnaire/qr.svg", appraisal_views.questionnaire_qr, name="questionnaire_qr"
     ),
 ]

@@ -2,6 +2,7 @@
 its monthly summary (page and Excel), the satisfaction table, appraisal results on the public page."""
 
 import datetime as dt
+import io
 from functools import wraps
 
 import segno
@@ -10,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
@@ -49,6 +50,8 @@ def menu_links() -> list[MenuLink]:
             frozenset({*LEADERS, Role.SUPERVISOR, Role.DEPARTMENT_HEAD, Role.COMPLAINT_OFFICER}),
         ),
         MenuLink("ratings:devices", "code", _("评价器"), frozenset({Role.DIRECTOR, Role.SYSADMIN})),
+        MenuLink("ratings:appraisal_list", "code", _("民主评议"), frozenset({*LEADERS, Role.DUTY_OFFICER})),
+        MenuLink("ratings:peer", "code", _("窗口互评"), frozenset({Role.WINDOW_STAFF})),
     ]
 
 
@@ -63,9 +66,13 @@ def shows_errors(view):
     return wrapper
 
 
+def public_address(center, path: str) -> str:
+    """An address as printed for citizens: the center's public address (or PUBLIC_BASE_URL) + path."""
+    return (center.public_url or settings.PUBLIC_BASE_URL).strip().rstrip("/") + path
+
+
 def rating_link(center, token: str, channel: str) -> str:
-    base = (center.public_url or settings.PUBLIC_BASE_URL).strip().rstrip("/")
-    return f"{base}{reverse('ratings:rate', args=[token])}?c={channel}"
+    return public_address(center, f"{reverse('ratings:rate', args=[token])}?c={channel}")
 
 
 def invite_on_completion(case) -> None:
@@ -73,6 +80,13 @@ def invite_on_completion(case) -> None:
     applicant the rating link by SMS (EVA-2). Never refuses."""
     matter = services.case_matter(case, "completed")
     services.invite_by_sms(matter, rating_link(case.center, matter.token, "sms"))
+
+
+def notice_rating_link(case, step: str) -> tuple[str, str]:
+    """cases.hooks.NOTICE_LINKS: the acceptance and completion notices carry the rating link of
+    that step, with its QR code (EVA-2); the token rates the step once it is done."""
+    link = rating_link(case.center, services.matter_token(Rating.Kind.CASE, case.pk, step), "qr")
+    return gettext_noop("扫码或访问以下地址，评价本次服务"), link
 
 
 # --- the device ------------------------------------------------------------------------------------
@@ -221,9 +235,14 @@ def qr(request, token: str):
         from servicehall.cases.models import Case
 
         center_code = Case.objects.filter(pk=matter_id).values_list("center__code", flat=True).first()
-    center = get_center(center_code or "")
-    svg = segno.make(rating_link(center, token, "qr"), error="m").svg_inline(scale=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    return qr_svg(rating_link(get_center(center_code or ""), token, "qr"))
+
+
+def qr_svg(address: str) -> HttpResponse:
+    """A QR code as a standalone SVG document (with its namespace, so an <img> shows it)."""
+    svg = io.BytesIO()
+    segno.make(address, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 # --- revisits ----------------------------------------------------------------------------------------
@@ -319,7 +338,7 @@ def summary_xlsx(request, code: str):
     ws = wb.active
     ws.title = gettext("回访汇总")
     ws.append([f"{center.name} {s['period']} " + gettext("回访汇总")])
-    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), _pct(s["rate"])])
+    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), percent(s["rate"])])
     ws.append(
         [
             gettext("差评属实"),
@@ -371,7 +390,7 @@ def summary_xlsx(request, code: str):
     return response
 
 
-def _pct(rate) -> str:
+def percent(rate) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 

@@ -62,3 +62,35 @@ def test_cas_4_acceptance_notice_carries_the_due_date(intake):
     path.write_bytes(pdf_of(case.notices.get(kind="acceptance")))
     text = text_of(path)
     assert "受理通知书" in text and "2026年12月07日" in text and case.query_code in text
+
+
+def test_eva_2_the_completion_and_acceptance_notices_carry_the_rating_link_and_its_qr_code(
+    intake, user_named
+):
+    from servicehall.cases import services
+    from servicehall.core import clock
+    from servicehall.ratings import services as ratings
+
+    case = intake(materials=ALL_REQUIRED)
+    with clock.freeze("2026-12-01T10:00"):
+        services.case_complete(actor=user_named("chenjianwei"), case=case, result="已核发残疾人证")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for kind, step in (("completion", "completed"), ("acceptance", "accepted")):
+        notice = case.notices.get(kind=kind)
+        link = notice.content["link_url"]
+        assert f"/r/{ratings.matter_token('case', case.pk, step)}/?c=qr" in link
+        path = ARTIFACTS / f"{kind}-notice.pdf"
+        path.write_bytes(pdf_of(notice))
+        text = text_of(path)
+        assert text.count("评价本次服务") == 1  # on the applicant's copy only
+        assert "".join(text.split()).count(link) == 1  # the address in full (wrapped if long)
+        images = subprocess.run(
+            ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+        ).stdout
+        assert len(images.strip().splitlines()) == 3  # a header, a rule and the one QR code
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "Pages:           2" in info and "(A4)" in info
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", str(path), str(ARTIFACTS / f"{kind}-qr")],
+            check=True,
+        )

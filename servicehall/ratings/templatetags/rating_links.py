@@ -23,3 +23,12 @@ def rating_qr(kind: str, matter_id: int, step: str = "") -> str:
         reverse("ratings:qr", args=[token]),
         gettext("办结后扫码评价"),
     )
+
+
+@register.inclusion_tag("ratings/_public_appraisal.html")
+def appraisal_links(center) -> dict:
+    """On the center's public page: the questionnaire while an appraisal is open (EVA-6), and the
+    published results."""
+    from servicehall.ratings import selectors
+
+    return {"center": center, **selectors.appraisal_states(center)}

@@ -471,7 +471,8 @@ def test_eva_2_the_ticket_slip_carries_the_rating_qr_code(queue, login, client):
     slip = login("wangmanshu").get(f"/tickets/kaiyuan/slip/{ticket.pk}/").content.decode()
     token = services.matter_token("ticket", ticket.pk)
     assert f"/r/{token}/qr.svg" in slip and 'data-testid="rating-qr"' in slip
-    assert client.get(f"/r/{token}/qr.svg").content.startswith(b"<svg")
+    svg = client.get(f"/r/{token}/qr.svg").content
+    assert svg.startswith(b"<svg") and b'xmlns="http://www.w3.org/2000/svg"' in svg  # shown by <img>
     with pytest.raises(Invalid):  # printed before the matter is done: it rates only once finished
         services.rate(token=token, level=1, channel="qr")
 
