@@ -20,7 +20,6 @@ import psycopg
 from django.db.backends.postgresql import base
 from psycopg import pq
 
-
 # psycopg prepares a statement asked for with ``prepare=True`` only where its threshold is set;
 # Django leaves it unset (None). Set so high that nothing else is ever prepared on its own.
 ONLY_WHEN_ASKED = 2**31 - 1
