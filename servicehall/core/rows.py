@@ -163,13 +163,18 @@ class Prepared:
         init_list = [f[0].target.attname for f in compiler.select[start:end]]
         populators = get_related_populators(info, compiler.select, queryset.db)
         locks = bool(queryset.query.select_for_update) and connection.features.has_select_for_update
-        return sql, slots, compiler, info["model"], (start, end), init_list, populators, locks
+        columns = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("Prepared: composite fields are not supported")
+        # what the ORM would work out again for every row set: each column's conversions
+        converters = compiler.get_converters(columns)
+        return sql, slots, compiler, converters, info["model"], (start, end), init_list, populators, locks
 
     def all(self, *args) -> list[models.Model]:
         plan = self._plans.get(connection.vendor)
         if plan is None:
             plan = self._plans[connection.vendor] = self._plan()
-        sql, slots, compiler, model, (start, end), init_list, populators, locks = plan
+        sql, slots, compiler, converters, model, (start, end), init_list, populators, locks = plan
         if locks and connection.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         params = [value if index is None else value(args[index]) for index, value in slots]
@@ -177,7 +182,7 @@ class Prepared:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
         out = []
-        for row in compiler.results_iter([fetched]):
+        for row in compiler.apply_converters(fetched, converters) if converters else fetched:
             obj = model.from_db(connection.alias, init_list, row[start:end])
             for populator in populators:
                 populator.populate(row, obj)

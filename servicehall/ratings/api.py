@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import PlainValidator, WithJsonSchema
 
 from servicehall.core import clock
-from servicehall.core.api import BearerToken, ErrorOut
+from servicehall.core.api import BearerToken, ErrorOut, api
 from servicehall.core.api_contract import Day, Flag, Id, Moment, session_auth, stated
 from servicehall.core.errors import Forbidden, Invalid, NotFound
 from servicehall.core.roles import Role
@@ -173,7 +173,9 @@ def rating_give(request, payload: RatingIn):
     """EVA-1/EVA-2: rate one finished matter with its token (from the device, the SMS link or the QR
     code; no login — the token is the right to rate). 403 ``rating_token_invalid``; 400
     ``matter_not_finished``, ``invalid_level``, ``unknown_reason``, ``reasons_for_bad_only``;
-    409 ``already_rated`` (one rating per matter), ``rating_closed`` (after the policy's days)."""
+    409 ``already_rated`` (one rating per matter), ``rating_closed`` (after the policy's days).
+    The answer is built from plain values already of the schema's types and sent as it is: the
+    devices' hot path skips validating it again."""
     rating = services.rate(
         token=payload.token,
         level=payload.level,
@@ -181,7 +183,7 @@ def rating_give(request, payload: RatingIn):
         comment=payload.comment,
         channel=payload.channel,
     )
-    return Status(201, rating_out(rating))
+    return api.create_response(request, rating_out(rating), status=201)
 
 
 class MaliciousIn(Schema):

@@ -124,9 +124,13 @@ def case_matter(case, step: str) -> Matter:
     )
 
 
-# the token's ticket, compiled once (the rating devices' hot path)
+# the token's ticket, compiled once (the rating devices' hot path): only what a matter shows;
+# the center comes with the window (kept by the queue), or on its own for a ticket without one
 _TICKET = rows.Prepared(
-    lambda pk: Ticket.objects.select_related("line", "center", "served_by").filter(pk=pk).order_by()
+    lambda pk: Ticket.objects.select_related("line", "served_by")
+    .only("number", "center", "window", "status", "finished_at", "line__name", "served_by__name")
+    .filter(pk=pk)
+    .order_by()
 )
 
 
