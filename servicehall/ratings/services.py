@@ -173,9 +173,13 @@ def _check_answer(level, reasons, comment) -> list[str]:
     return sorted(set(reasons))
 
 
+def _revisit_due(center, level: int) -> bool:
+    policy_level = getattr(getattr(center, "policy", None), "revisit_below_level", None) or 3
+    return rules.needs_revisit(level, policy_level)
+
+
 def _revisit_for(rating: Rating, now) -> Revisit | None:
-    policy_level = getattr(getattr(rating.center, "policy", None), "revisit_below_level", None) or 3
-    if not rules.needs_revisit(rating.level, policy_level):
+    if not _revisit_due(rating.center, rating.level):
         return None
     who = rating.staff.name if rating.staff_id else ""
     revisit = Revisit(
@@ -225,6 +229,7 @@ def _save_rating(matter: Matter, *, actor, level, reasons, comment, channel, now
         matter_at=matter.finished_at,
         rated_at=now,
     )
+    due = _revisit_due(matter.center, level)
     try:
         with transaction.atomic():
             audit.record(
@@ -234,8 +239,9 @@ def _save_rating(matter: Matter, *, actor, level, reasons, comment, channel, now
                 center=matter.center,
                 insert=True,
                 after={"ref": rating.ref, "step": rating.step, "level": level, "channel": channel},
+                last=not due,  # on PostgreSQL one message, BEGIN and COMMIT included
             )
-            revisit = _revisit_for(rating, now)
+            revisit = _revisit_for(rating, now) if due else None
     except IntegrityError:
         # the same matter rated at the same moment elsewhere: the constraint kept one
         raise Conflict("already_rated", gettext("这项服务已经评价过了，每项服务只能评价一次。")) from None

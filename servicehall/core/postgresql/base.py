@@ -10,7 +10,8 @@
   a ticket) send ``BEGIN; <statement>`` in one message instead.
 * **A transaction's COMMIT rides with its last statement** (``fetch_prepared(..., last=True)``):
   where the caller's transaction ends with a prepared statement, the statement and the COMMIT
-  are pipelined in one message; Django's commit at the block's end then finds nothing to send.
+  (and the BEGIN, when it is also the first) are pipelined in one message; Django's commit at
+  the block's end then finds nothing to send.
 """
 
 import select
@@ -60,37 +61,45 @@ class DatabaseWrapper(base.DatabaseWrapper):
         cursor.execute("BEGIN; " + sql, params)
         cursor.nextset()
 
-    def _commits_with_statement(self) -> bool:
-        """The transaction is the explicit one ``execute_opening`` began, with no savepoint to
-        keep and nothing marked for rollback: ending it is the outermost block's business only."""
-        return (
-            self.in_atomic_block
-            and not any(self.savepoint_ids)  # None: a nested block without a savepoint
-            and not self.needs_rollback
-            and self.connection.autocommit
-            and self.connection.info.transaction_status == pq.TransactionStatus.INTRANS
-        )
+    def _ends_with_statement(self) -> str | None:
+        """Whether the caller's transaction may end with the next statement, sent with its
+        COMMIT: "open", the transaction has not begun (its BEGIN goes in the same message too);
+        "begun", it is the explicit one ``execute_opening`` began; None otherwise. Only in the
+        outermost atomic block, with no savepoint to keep and nothing marked for rollback."""
+        if not self.in_atomic_block or any(self.savepoint_ids) or self.needs_rollback:  # None: no savepoint
+            return None
+        status, autocommit = self.connection.info.transaction_status, self.connection.autocommit
+        if status == pq.TransactionStatus.IDLE and not autocommit:
+            return "open"
+        if status == pq.TransactionStatus.INTRANS and autocommit:
+            return "begun"
+        return None
 
     def fetch_prepared(self, sql: str, params, last: bool = False) -> tuple | None:
         """One statement's first row, the statement prepared on the server once per connection
         (psycopg's server-side binding): the hottest statements are then neither parsed nor
         planned again. Logged like Django's own queries.
 
-        ``last``: nothing follows the statement in the caller's transaction. When the
-        transaction is one ``execute_opening`` began (the server's explicit one, in the
-        outermost atomic block), its COMMIT is sent in the same message; a failing statement
-        makes the server skip the COMMIT, and the block's rollback ends the transaction."""
+        ``last``: nothing follows the statement in the caller's transaction. Where the
+        transaction is the outermost atomic block's, its COMMIT is sent in the same message
+        (and its BEGIN, when the statement is also its first); a failing statement makes the
+        server skip the COMMIT, and the block's rollback ends the transaction."""
         self.close_if_health_check_failed()
         self.ensure_connection()
         started = time.monotonic()
         conn = self.connection
+        ending = self._ends_with_statement() if last else None
         with self.wrap_database_errors, psycopg.Cursor(conn) as cursor:
-            if last and self._commits_with_statement():
+            if ending is None:
+                cursor.execute(sql, params, prepare=True)
+            else:
+                if ending == "open":  # as in execute_opening: the transaction is the server's explicit one
+                    conn.autocommit = True
                 with conn.pipeline():
+                    if ending == "open":
+                        conn.execute("BEGIN")
                     cursor.execute(sql, params, prepare=True)
                     conn.execute("COMMIT")
-            else:
-                cursor.execute(sql, params, prepare=True)
             row = cursor.fetchone()
         if self.queries_logged:
             self.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})

@@ -130,3 +130,18 @@ def test_a_chains_first_event_starts_its_head_in_the_same_statement(transactiona
     audit.record(actor=None, action="second", center="newchain")
     assert list(AuditEvent.objects.filter(chain="newchain").values_list("seq", flat=True).order_by("seq")) == [1, 2]
     assert all(r.ok for r in audit.verify_all())
+
+
+def test_a_transaction_of_one_statement_is_one_message(transactional_db, traced):
+    """A rating: BEGIN, the rating with its event, COMMIT — pipelined, one round trip."""
+    from servicehall.core import audit
+
+    audit.record(actor=None, action="start", center="single")  # the statement is prepared once
+    with traced() as trace, transaction.atomic():
+        audit.record(actor=None, action="probe", center="single", last=True)
+    assert [m.split()[0] for m in trace.messages].count("Sync") == 1, trace.messages
+    assert not [m for m in trace.messages if m.startswith("Query")], trace.messages
+    statements = [m.split('"')[3] for m in trace.messages if m.startswith("Parse")]
+    assert statements == ["BEGIN", "COMMIT"], trace.messages  # the event's statement: prepared before
+    assert connection.get_autocommit()
+    assert all(r.ok for r in audit.verify_all())
