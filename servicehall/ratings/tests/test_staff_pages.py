@@ -18,3 +18,24 @@ def test_eva_1_the_satisfaction_tables_give_the_rate_as_a_percentage_like_the_he
     assert "满意率 33%" in page
     assert "0.333" not in page
     assert "<td>33%</td>" in page
+
+
+def test_eva_1_the_satisfaction_table_names_windows_as_the_hall_does_and_says_where_hotline_ratings_go(
+    queue, monday, finish, login
+):
+    from servicehall.org.models import Staff
+
+    _rate(finish, 1)
+    order = services.hotline_create(
+        actor=None,
+        center=queue,
+        hotline="12345",
+        reference="GD-0001",
+        content="咨询",
+        handler=Staff.objects.filter(center=queue).first(),
+    )
+    services.hotline_complete(actor=None, order=order, result="已答复", level=2)
+    page = login("wangmanshu").get("/ratings/kaiyuan/satisfaction/?period=2026-11").content.decode()
+    assert "1号窗口 党政办" in page
+    assert "（未指明）" not in page
+    assert "（非窗口办理：热线工单等）" in page
