@@ -39,3 +39,21 @@ def test_eva_1_the_satisfaction_table_names_windows_as_the_hall_does_and_says_wh
     assert "1号窗口 党政办" in page
     assert "（未指明）" not in page
     assert "（非窗口办理：热线工单等）" in page
+
+
+def test_eva_2_an_immediate_case_completed_at_intake_sends_the_rating_link_by_sms(
+    queue, monday, user_named
+):
+    from servicehall.cases import services as case_services
+    from servicehall.cases.models import OutboxMessage
+
+    case = case_services.case_intake(
+        actor=user_named("chenjianwei"),
+        center=queue,
+        item="KY-CL-002",  # an immediate item: completed on the spot
+        applicant=case_services.Applicant(name="张三丰", id_number="11010519491231002X", phone="13812345678"),
+        materials=["M01", "M02"],
+    )
+    assert case.status == "completed"
+    texts = [m.text for m in OutboxMessage.objects.filter(reference=case.number)]
+    assert any("/r/" in t for t in texts), texts
