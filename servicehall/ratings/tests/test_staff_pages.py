@@ -57,3 +57,9 @@ def test_eva_2_an_immediate_case_completed_at_intake_sends_the_rating_link_by_sm
     assert case.status == "completed"
     texts = [m.text for m in OutboxMessage.objects.filter(reference=case.number)]
     assert any("/r/" in t for t in texts), texts
+
+
+def test_eva_1_the_clerks_console_links_to_the_rating_device_of_its_window(queue, monday, window, login):
+    w = window(1)
+    page = login("chenshaoli").get(f"/tickets/windows/{w.pk}/").content.decode()
+    assert f'href="/ratings/windows/{w.pk}/device/"' in page
