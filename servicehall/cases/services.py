@@ -419,6 +419,7 @@ def case_intake(
         elif status == rules.REFUSED:
             notices.issue(case, Notice.Kind.REFUSAL, notices.refusal(case), officer)
         else:
+            hooks.guard_complete(case)  # completed on the spot: as at any completion (the rating link)
             notices.issue(case, Notice.Kind.COMPLETION, notices.completion(case), officer)
             _tell_completed(case, officer)
         audit.record(actor=actor, action="case.intake", obj=case, center=center, after=audit.snapshot(case))

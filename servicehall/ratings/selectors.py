@@ -170,18 +170,18 @@ def satisfaction_table(center: Center, period: str) -> dict:
         departments[department_of.get(staff_id)][0] += n
         departments[department_of.get(staff_id)][1] += sat
     window_names = {
-        w.pk: f"{w.center.name} {w.number}号 {w.name}"
+        w.pk: f"{w.center.name} {w.number}{_('号窗口')} {w.name}"
         for w in Window.objects.filter(pk__in=[k for k in windows if k]).select_related("center")
     }
 
-    def out(bucket, names=None):
+    def out(bucket, names=None, unnamed=None):
         result = []
         for key, (n, sat) in bucket.items():
             name = names.get(key, "") if names is not None else key
             result.append(
                 {
                     "id": key,
-                    "name": name or _("（未指明）"),
+                    "name": name or unnamed or _("（未指明）"),
                     "ratings": n,
                     "satisfied": sat,
                     "rate": rules.rate(n, sat),
@@ -195,7 +195,7 @@ def satisfaction_table(center: Center, period: str) -> dict:
         "definition": rules.SATISFACTION_DEFINITION,
         "total": {"ratings": total[0], "satisfied": total[1], "rate": rules.rate(*total)},
         "persons": out(persons, staff_names),
-        "windows": out(windows, window_names),
+        "windows": out(windows, window_names, _("（非窗口办理：热线工单等）")),
         "departments": out(departments, department_names),
         "items": [{**r, "id": None} for r in out(items)],
     }

@@ -271,9 +271,11 @@ def rate(*, actor=None, token: str, level: int, reasons=None, comment: str = "",
 
 def invite_by_sms(matter: Matter, link: str) -> None:
     """EVA-2: the SMS link after a case step, through the cases' sender (inside the caller's transaction)."""
-    if not matter.phone:
-        return
+    from servicehall.cases import rules as case_rules
     from servicehall.cases import sms
+
+    if not case_rules.is_mobile(matter.phone):  # a landline gets no SMS (CAS-7)
+        return
 
     text = gettext("您在%(center)s办理的「%(item)s」已%(step)s，请评价：%(link)s") % {
         "center": matter.center.name,

@@ -1,0 +1,65 @@
+"""What the director and the revisit officer read on the ratings pages: figures that agree with one
+another and labels a reader understands."""
+
+from servicehall.ratings import services
+
+
+def _rate(finish, *levels):
+    for level in levels:
+        ticket = finish(1)
+        services.rate(token=services.matter_token("ticket", ticket.pk), level=level, channel="device")
+
+
+def test_eva_1_the_satisfaction_tables_give_the_rate_as_a_percentage_like_the_headline(
+    queue, monday, finish, login
+):
+    _rate(finish, 1, 4, 4)
+    page = login("wangmanshu").get("/ratings/kaiyuan/satisfaction/?period=2026-11").content.decode()
+    assert "满意率 33%" in page
+    assert "0.333" not in page
+    assert "<td>33%</td>" in page
+
+
+def test_eva_1_the_satisfaction_table_names_windows_as_the_hall_does_and_says_where_hotline_ratings_go(
+    queue, monday, finish, login
+):
+    from servicehall.org.models import Staff
+
+    _rate(finish, 1)
+    order = services.hotline_create(
+        actor=None,
+        center=queue,
+        hotline="12345",
+        reference="GD-0001",
+        content="咨询",
+        handler=Staff.objects.filter(center=queue).first(),
+    )
+    services.hotline_complete(actor=None, order=order, result="已答复", level=2)
+    page = login("wangmanshu").get("/ratings/kaiyuan/satisfaction/?period=2026-11").content.decode()
+    assert "1号窗口 党政办" in page
+    assert "（未指明）" not in page
+    assert "（非窗口办理：热线工单等）" in page
+
+
+def test_eva_2_an_immediate_case_completed_at_intake_sends_the_rating_link_by_sms(
+    queue, monday, user_named
+):
+    from servicehall.cases import services as case_services
+    from servicehall.cases.models import OutboxMessage
+
+    case = case_services.case_intake(
+        actor=user_named("chenjianwei"),
+        center=queue,
+        item="KY-CL-002",  # an immediate item: completed on the spot
+        applicant=case_services.Applicant(name="张三丰", id_number="11010519491231002X", phone="13812345678"),
+        materials=["M01", "M02"],
+    )
+    assert case.status == "completed"
+    texts = [m.text for m in OutboxMessage.objects.filter(reference=case.number)]
+    assert any("/r/" in t for t in texts), texts
+
+
+def test_eva_1_the_clerks_console_links_to_the_rating_device_of_its_window(queue, monday, window, login):
+    w = window(1)
+    page = login("chenshaoli").get(f"/tickets/windows/{w.pk}/").content.decode()
+    assert f'href="/ratings/windows/{w.pk}/device/"' in page
