@@ -7,6 +7,7 @@ from functools import wraps
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -255,34 +256,46 @@ def revisits(request, code: str):
     """回访: the revisits due (each with its form) and those done; the month's sample of hotline orders."""
     center = get_center(code)
     access.require(request.user, center, *services.REVISITORS)
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            revisit = Revisit.objects.filter(
-                center=center, pk=positive_int(request.POST.get("revisit"))
-            ).first()
-            if revisit is None:
-                raise Invalid("revisit_not_found", gettext("没有这条回访。"))
-            justified = {"yes": True, "no": False}.get(request.POST.get("justified", ""))
-            services.revisit_record(
-                actor=request.user,
-                revisit=revisit,
-                way=request.POST.get("way", ""),
-                progress=request.POST.get("progress", ""),
-                opinion=request.POST.get("opinion", ""),
-                suggestions=request.POST.get("suggestions", ""),
-                justified=justified,
-                rectification=request.POST.get("rectification", ""),
-            )
-            return redirect(reverse("ratings:revisits", args=[code]))
-        except DomainError as exc:
-            error, status = exc, exc.status
-    return revisits_page(request, center, error=error, status=status)
+    if request.method != "POST":
+        return revisits_page(request, center)
+    form = request.POST
+    revisit = Revisit.objects.filter(center=center, pk=positive_int(form.get("revisit"))).first()
+    try:
+        if revisit is None:
+            raise Invalid("revisit_not_found", gettext("没有这条回访。"))
+        services.revisit_record(
+            actor=request.user,
+            revisit=revisit,
+            way=form.get("way", ""),
+            progress=form.get("progress", ""),
+            opinion=form.get("opinion", ""),
+            suggestions=form.get("suggestions", ""),
+            justified={"yes": True, "no": False}.get(form.get("justified", "")),
+            rectification=form.get("rectification", ""),
+            rectified_on=_date(form.get("rectified_on")),
+        )
+    except DomainError as exc:  # the card stays open with what was typed, the message in it
+        typed = {**form.dict(), "revisit": revisit.pk if revisit else None, "error": exc}
+        return revisits_page(request, center, error=exc, status=exc.status, typed=typed)
+    messages.success(request, gettext("已记录对「%(subject)s」的回访。") % {"subject": revisit.subject})
+    return redirect(reverse("ratings:revisits", args=[code]))
 
 
-def revisits_page(request, center, *, error=None, status=200, kept=None):
-    """The revisit page; ``kept``: the 恶意差评 form refused, as typed (its rating id, reason, approver)."""
+def _date(value: str | None) -> dt.date | None:
+    if not (value or "").strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid("invalid_date", gettext("整改日期应为 YYYY-MM-DD 格式。")) from None
+
+
+def revisits_page(request, center, *, error=None, status=200, kept=None, typed=None):
+    """The revisit page; ``kept``: the 恶意差评 form refused, as typed (its rating id, reason,
+    approver); ``typed``: a revisit form refused, as typed (its card opens with it)."""
     due = list(selectors.revisits(center, "due")[:200])
+    for r in due:
+        r.typed = typed if typed and typed.get("revisit") == r.pk else None
     done = list(selectors.revisits(center, "done")[:50])
     contacts = selectors.contacts(due)
     for r in due:
@@ -301,7 +314,7 @@ def revisits_page(request, center, *, error=None, status=200, kept=None):
         "done": done,
         "ways": Revisit.Way.choices,
         "leaders": selectors.leaders_of(center) if may_mark else [],
-        "error": error,
+        "error": None if typed and typed.get("revisit") in {r.pk for r in due} else error,
         "kept": kept or {},
         "period": f"{clock.today():%Y-%m}",
     }

@@ -63,3 +63,33 @@ def test_eva_1_the_clerks_console_links_to_the_rating_device_of_its_window(queue
     w = window(1)
     page = login("chenshaoli").get(f"/tickets/windows/{w.pk}/").content.decode()
     assert f'href="/ratings/windows/{w.pk}/device/"' in page
+
+
+def test_eva_5_a_refused_revisit_keeps_what_was_typed_in_its_own_open_card(queue, monday, finish, login):
+    """A justified bad rating with no rectification is refused: the card of that revisit opens
+    again with the way, the progress and the verification as typed and the message inside it;
+    nothing is saved. With the rectification and its date it is recorded and said so."""
+    from servicehall.ratings.models import Revisit
+
+    _rate(finish, 4)
+    revisit = Revisit.objects.get()
+    client = login("wangmanshu")
+    typed = {"revisit": revisit.pk, "way": "phone", "progress": "已电话联系申请人", "justified": "yes"}
+    refused = client.post("/ratings/kaiyuan/revisits/", typed)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    card = html[html.index(f'id="revisit-{revisit.pk}"') :]
+    assert "<details class=\"mt-2\" open>" in card and 'data-code="rectification_required"' in card
+    assert 'value="已电话联系申请人"' in card and '<option value="yes" selected>' in card
+    assert '<option value="phone" selected>' in card
+    assert Revisit.objects.get().done_at is None
+    bad_date = client.post("/ratings/kaiyuan/revisits/", {**typed, "rectification": "约谈", "rectified_on": "2026-13-01"})
+    assert bad_date.status_code == 400 and "整改日期应为" in bad_date.content.decode()
+    done = client.post(
+        "/ratings/kaiyuan/revisits/", {**typed, "rectification": "已约谈当事人", "rectified_on": "2026-11-20"},
+        follow=True,
+    )
+    assert "已记录对" in done.content.decode()
+    revisit.refresh_from_db()
+    assert revisit.done_at is not None and str(revisit.rectified_on) == "2026-11-20"
+    assert "还没有已回访的事项" not in done.content.decode()
