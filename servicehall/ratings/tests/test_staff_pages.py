@@ -93,3 +93,19 @@ def test_eva_5_a_refused_revisit_keeps_what_was_typed_in_its_own_open_card(queue
     revisit.refresh_from_db()
     assert revisit.done_at is not None and str(revisit.rectified_on) == "2026-11-20"
     assert "还没有已回访的事项" not in done.content.decode()
+
+
+def test_eva_3_a_hotline_caller_without_a_phone_is_not_told_to_wait_for_a_visit(queue, monday, login):
+    from servicehall.org.models import Staff
+
+    order = services.hotline_create(
+        actor=None,
+        center=queue,
+        hotline="12345",
+        reference="GD-0002",
+        content="投诉",
+        handler=Staff.objects.filter(center=queue).first(),
+    )
+    services.hotline_complete(actor=None, order=order, result="已答复", level=5)
+    page = login("wangmanshu").get("/ratings/kaiyuan/revisits/").content.decode()
+    assert "来电人未留联系方式" in page and "群众再次来办时" not in page
