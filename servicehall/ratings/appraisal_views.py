@@ -22,7 +22,7 @@ from servicehall.org.models import Window
 from servicehall.org.selectors import get_center
 from servicehall.ratings import rules, selectors, services
 from servicehall.ratings.models import AppraisalVote, Level
-from servicehall.ratings.views import percent, public_address, qr_svg, shows_errors
+from servicehall.ratings.views import public_address, qr_svg, shows_errors
 
 ORGANISERS = (*LEADERS,)  # open an appraisal, issue codes (services.appraisal_create, codes_issue)
 ONSITE = (*LEADERS, Role.DUTY_OFFICER)  # enter on-site ratings (services.onsite_vote)
@@ -67,12 +67,12 @@ def _form(subjects: list[dict], post=None) -> dict:
 def _shown(results: dict) -> dict:
     """Each row's rate as a percentage, and its votes by way (questionnaire, on-site, peer)."""
     for row in [*results["windows"], *results["persons"]]:
-        row["pct"] = percent(row["rate"])
+        row["pct"] = rules.percent(row["rate"])
         row["sources"] = []
         for value, label in AppraisalVote.Source.choices:
             part = row["by_source"].get(value)
             row["sources"].append(
-                (label, part["votes"] if part else 0, percent(part["rate"]) if part else "—")
+                (label, part["votes"] if part else 0, rules.percent(part["rate"]) if part else "—")
             )
     return results
 

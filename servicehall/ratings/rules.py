@@ -84,3 +84,9 @@ def month_bounds(period: str) -> tuple[dt.date, dt.date]:
 def previous_month(day: dt.date) -> str:
     first = day.replace(day=1) - dt.timedelta(days=1)
     return f"{first:%Y-%m}"
+
+
+def percent(rate: float | None) -> str:
+    """A rate as every page and workbook shows it: one decimal, so 89.6 % never reads as the 90 %
+    that would earn ASM-3's higher band; "—" where nothing was rated."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"

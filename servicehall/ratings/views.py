@@ -351,7 +351,7 @@ def summary_xlsx(request, code: str):
     ws = wb.active
     ws.title = gettext("回访汇总")
     ws.append([f"{center.name} {s['period']} " + gettext("回访汇总")])
-    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), percent(s["rate"])])
+    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), rules.percent(s["rate"])])
     ws.append(
         [
             gettext("差评属实"),
@@ -401,10 +401,6 @@ def summary_xlsx(request, code: str):
     )
     response["Content-Disposition"] = f'attachment; filename="revisits-{center.code}-{s["period"]}.xlsx"'
     return response
-
-
-def percent(rate) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
 # --- satisfaction and appraisal ---------------------------------------------------------------------

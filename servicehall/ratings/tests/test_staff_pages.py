@@ -15,9 +15,9 @@ def test_eva_1_the_satisfaction_tables_give_the_rate_as_a_percentage_like_the_he
 ):
     _rate(finish, 1, 4, 4)
     page = login("wangmanshu").get("/ratings/kaiyuan/satisfaction/?period=2026-11").content.decode()
-    assert "满意率 33%" in page
+    assert "满意率 33.3%" in page
     assert "0.333" not in page
-    assert "<td>33%</td>" in page
+    assert "<td>33.3%</td>" in page
 
 
 def test_eva_1_the_satisfaction_table_names_windows_as_the_hall_does_and_says_where_hotline_ratings_go(
@@ -109,3 +109,13 @@ def test_eva_3_a_hotline_caller_without_a_phone_is_not_told_to_wait_for_a_visit(
     services.hotline_complete(actor=None, order=order, result="已答复", level=5)
     page = login("wangmanshu").get("/ratings/kaiyuan/revisits/").content.decode()
     assert "来电人未留联系方式" in page and "群众再次来办时" not in page
+
+
+def test_asm_3_a_rate_reads_with_one_decimal_so_no_band_edge_is_rounded_up():
+    """89.6 % earns ASM-3's 80–90 % band: a page must not show it as 90 %. The revisit summary's
+    page and its workbook read the same."""
+    from servicehall.ratings import rules
+
+    assert rules.percent(0.896) == "89.6%"
+    assert rules.percent(1 / 3) == "33.3%"
+    assert rules.percent(None) == "—"
