@@ -34,6 +34,18 @@ def _audit_anchor_dir(tmp_path_factory):
     settings.AUDIT_ANCHOR_DIR = kept
 
 
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test():
+    """A request in English leaves English active in the thread (the locale middleware activates
+    a language and nothing deactivates it); the next test on the worker must start in the
+    product's own language, whatever ran before it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def _calendar_seeded_again_after_a_flush():
     """The calendar's migration seeds 2004-2099; a transactional test's flush empties it, and a
     later test on the same worker would find no calendar. Seeded again here, committed, outside

@@ -110,7 +110,6 @@ EVENT_NAMES = {
     EXTEND: gettext_noop("延期"),
     "extend_request": gettext_noop("申请延期"),
     "extend_declined": gettext_noop("不同意延期"),
-    "deadline_moved": gettext_noop("办结日期调整"),
     DENY: gettext_noop("否定报备"),
     REJECT_DENIAL: gettext_noop("退回否定报备"),
     COMPLETED: gettext_noop("办结"),
