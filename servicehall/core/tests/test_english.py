@@ -76,11 +76,11 @@ def test_every_message_has_its_english(path):
     assert not lacking, f"{len(lacking)} message(s) without English in {path}: {lacking[:20]}"
 
 
-@pytest.mark.parametrize("path", catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize(
+    "path", [p for p in catalogues() if "/en/" in str(p)], ids=lambda p: str(p.relative_to(ROOT))
+)
 def test_no_english_text_is_left_in_chinese(path):
     """A msgstr copied from its msgid (or half translated) keeps Chinese words: none may."""
-    if "/en/" not in str(path):
-        pytest.skip("not an English catalogue")
     # Words that stay Chinese in English on purpose: a document number and example text that is
     # Chinese data (sheet names of the item catalog's workbook, a window written the Chinese way).
     allowed = re.compile(
