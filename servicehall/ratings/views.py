@@ -149,8 +149,7 @@ def device_enrol(request):
 @require_http_methods(["GET", "POST"])
 @shows_errors
 def devices_page(request, code: str):
-    center = get_center(code)
-    access.require(request.user, center, *access.CONFIGURERS)
+    center = access.center_for(request.user, code, *access.CONFIGURERS)
     error, status, token = None, 200, None
     if request.method == "POST":
         try:
@@ -254,8 +253,7 @@ def qr_svg(address: str) -> HttpResponse:
 @shows_errors
 def revisits(request, code: str):
     """回访: the revisits due (each with its form) and those done; the month's sample of hotline orders."""
-    center = get_center(code)
-    access.require(request.user, center, *services.REVISITORS)
+    center = access.center_for(request.user, code, *services.REVISITORS)
     if request.method != "POST":
         return revisits_page(request, center)
     form = request.POST
@@ -335,8 +333,7 @@ def _period(request) -> str:
 @shows_errors
 def summary(request, code: str):
     """回访汇总 (十二(八)): the month's revisits for the leaders — the rate must reach 100 % of those due."""
-    center = get_center(code)
-    access.require(request.user, center, *SUMMARY_ROLES)
+    center = access.center_for(request.user, code, *SUMMARY_ROLES)
     return render(request, "ratings/summary.html", {"s": selectors.revisit_summary(center, _period(request))})
 
 
@@ -344,8 +341,7 @@ def summary(request, code: str):
 @require_GET
 @shows_errors
 def summary_xlsx(request, code: str):
-    center = get_center(code)
-    access.require(request.user, center, *SUMMARY_ROLES)
+    center = access.center_for(request.user, code, *SUMMARY_ROLES)
     s = selectors.revisit_summary(center, _period(request))
     wb = Workbook()
     ws = wb.active
@@ -411,8 +407,7 @@ def summary_xlsx(request, code: str):
 @shows_errors
 def satisfaction(request, code: str):
     """满意度: per person, window and item, with the definition of the rate on the page."""
-    center = get_center(code)
-    access.require(request.user, center, *SUMMARY_ROLES, Role.DEPARTMENT_HEAD)
+    center = access.center_for(request.user, code, *SUMMARY_ROLES, Role.DEPARTMENT_HEAD)
     table = selectors.satisfaction_table(center, _period(request))
     return render(request, "ratings/satisfaction.html", {"center": center, "t": table})
 
