@@ -3,7 +3,6 @@ its monthly summary (page and Excel), the satisfaction table, appraisal results 
 
 import datetime as dt
 import io
-from functools import wraps
 
 import segno
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
-from servicehall.core import clock, xlsx
+from servicehall.core import clock, errorpages, xlsx
 from servicehall.core.errors import DomainError, Forbidden, Invalid
 from servicehall.core.roles import LEADERS, Role
 from servicehall.org import access
@@ -56,15 +55,7 @@ def menu_links() -> list[MenuLink]:
     ]
 
 
-def shows_errors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "ratings/error.html", {"error": exc}, status=exc.status)
-
-    return wrapper
+shows_errors = errorpages.shows_errors("ratings/error.html")
 
 
 def public_address(center, path: str) -> str:
@@ -347,7 +338,16 @@ def summary_xlsx(request, code: str):
     ws = wb.active
     ws.title = gettext("回访汇总")
     ws.append([f"{center.name} {s['period']} " + gettext("回访汇总")])
-    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), rules.percent(s["rate"])])
+    ws.append(
+        [
+            gettext("应回访"),
+            s["due"],
+            gettext("已回访"),
+            s["done"],
+            gettext("回访率"),
+            rules.percent(s["rate"]),
+        ]
+    )
     ws.append(
         [
             gettext("差评属实"),
@@ -392,11 +392,7 @@ def summary_xlsx(request, code: str):
                 r.rectified_on.isoformat() if r.rectified_on else "",
             ]
         )
-    response = HttpResponse(
-        xlsx.to_bytes(wb), content_type=xlsx.CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="revisits-{center.code}-{s["period"]}.xlsx"'
-    return response
+    return xlsx.response(xlsx.to_bytes(wb), f"revisits-{center.code}-{s['period']}.xlsx")
 
 
 # --- satisfaction and appraisal ---------------------------------------------------------------------
