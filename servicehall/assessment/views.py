@@ -91,13 +91,14 @@ def month_export(request, code: str):
 @shows_errors
 def year_export(request, code: str):
     """ASM-7: the year's result for the performance bonus (average of the months)."""
-    center = get_center(code)
-    access.require(request.user, center, *selectors.READERS)
+    center = access.center_for(request.user, code, *selectors.READERS)
     year = int(request.GET.get("year") or clock.today().year)
     if not 2004 <= year <= clock.today().year:
         raise Invalid("invalid_year", gettext("年份无效。"))
     standings = selectors.combined(center, [(year, mo) for mo in range(1, 13)])
-    return xlsx.response(exports.year_workbook(center, year, standings), f"assessment-{center.code}-{year}.xlsx")
+    return xlsx.response(
+        exports.year_workbook(center, year, standings), f"assessment-{center.code}-{year}.xlsx"
+    )
 
 
 @login_required
@@ -270,9 +271,8 @@ def _staff_choices(center):
 @shows_errors
 def supervision_page(request, code: str):
     """SUP-1, SUP-2: findings, meetings and leaders' on-site days."""
-    center = get_center(code)
-    access.require(
-        request.user, center, Role.SUPERVISOR, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER
+    center = access.center_for(
+        request.user, code, Role.SUPERVISOR, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER
     )
     message = ""
     if request.method == "POST":
@@ -334,8 +334,7 @@ def supervision_page(request, code: str):
 @shows_errors
 def conduct_page(request, code: str):
     """DUT-6, DUT-7: the duty officer's ledger and the closing checklist; the month's sums."""
-    center = get_center(code)
-    access.require(request.user, center, Role.DUTY_OFFICER, Role.DIRECTOR)
+    center = access.center_for(request.user, code, Role.DUTY_OFFICER, Role.DIRECTOR)
     if request.method == "POST":
         p = request.POST
         if p.get("form") == "closing":

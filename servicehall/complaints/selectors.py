@@ -16,13 +16,12 @@ from servicehall.core import clock, todo
 from servicehall.core.board import BoardNote
 from servicehall.core.errors import Forbidden, NotFound
 from servicehall.core.facts import Evidence, Fact
-from servicehall.core.roles import LEADERS, Role
+from servicehall.core.roles import COMPLAINT_HANDLERS, LEADERS, Role
 from servicehall.org import access
 from servicehall.org.models import Center, RoleAssignment, Staff
 from servicehall.workdays import selectors as workdays
 
-HANDLERS = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
-READERS = (*HANDLERS, Role.SUPERVISOR)
+READERS = (*COMPLAINT_HANDLERS, Role.SUPERVISOR)
 PAGE = 50
 # Words of the rules (rules.py has no Django) shown through gettext: marked here for the catalogue.
 RULE_WORDS = (

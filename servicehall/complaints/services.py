@@ -20,22 +20,14 @@ from servicehall.complaints.models import (
 )
 from servicehall.core import audit, clock
 from servicehall.core.errors import Conflict, DomainError, Forbidden, Invalid
-from servicehall.core.roles import LEADERS, Role
+from servicehall.core.roles import COMPLAINT_HANDLERS, LEADERS, Role
 from servicehall.core.text import gettext_noop
 from servicehall.org import access
 from servicehall.org.models import Center, Department, Staff, Window
 from servicehall.workdays import selectors as workdays
 
 # Who takes in a complaint by any staff channel (001 三(二)1: the complaint desk, and the leaders).
-RECEIVERS = (
-    Role.COMPLAINT_OFFICER,
-    Role.DIRECTOR,
-    Role.DEPUTY_LEADER,
-    Role.PRINCIPAL_LEADER,
-    Role.DUTY_OFFICER,
-)
-# Who handles one (asks for explanations, explains a delay, escalates, concludes).
-HANDLERS = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+RECEIVERS = (*COMPLAINT_HANDLERS, Role.DUTY_OFFICER)
 # Who concludes an escalated one (CMP-5): the leaders, or the discipline office for conduct.
 CONCLUDERS = {rules.TO_LEADER: tuple(LEADERS), rules.TO_DISCIPLINE: (Role.SUPERVISOR,)}
 # Who records a first-inquiry failure directly (INQ-3: 请示领导 … 给予批评教育).
@@ -175,7 +167,7 @@ def complaint_register(
 
 
 @contextmanager
-def _step(actor, complaint: Complaint, action: str, roles=HANDLERS, *, open_only: bool = True):
+def _step(actor, complaint: Complaint, action: str, roles=COMPLAINT_HANDLERS, *, open_only: bool = True):
     """Check who acts (in the complaint's center), lock it, check it is still open; yield (locked,
     staff). The audit event is written on the way out; a refusal inside changes nothing."""
     access.require(actor, complaint.center, *roles)
@@ -253,9 +245,9 @@ def may_answer(actor, explanation: Explanation) -> bool:
         and access.has_role(actor, explanation.complaint.center, Role.DEPARTMENT_HEAD)
     ):
         return True
-    return access.has_role(actor, explanation.complaint.center, *HANDLERS) and not selectors.is_subject(
-        actor, explanation.complaint
-    )
+    return access.has_role(
+        actor, explanation.complaint.center, *COMPLAINT_HANDLERS
+    ) and not selectors.is_subject(actor, explanation.complaint)
 
 
 def explanation_answer(*, actor, explanation: Explanation, answer: str, proposal: str = "") -> Explanation:
@@ -325,7 +317,7 @@ def complaint_escalate(*, actor, complaint: Complaint, to: str, note: str = "") 
 
 
 def concluders(complaint: Complaint) -> tuple:
-    return CONCLUDERS[complaint.escalated_to] if complaint.status == rules.ESCALATED else HANDLERS
+    return CONCLUDERS[complaint.escalated_to] if complaint.status == rules.ESCALATED else COMPLAINT_HANDLERS
 
 
 def complaint_conclude(
@@ -356,7 +348,7 @@ def complaint_conclude(
     if actor is not None and actor != "public":
         roles = concluders(complaint)
         if not access.has_role(actor, complaint.center, *roles):
-            if access.has_role(actor, complaint.center, *HANDLERS, Role.SUPERVISOR):
+            if access.has_role(actor, complaint.center, *COMPLAINT_HANDLERS, Role.SUPERVISOR):
                 raise Forbidden(
                     gettext_noop(
                         "投诉 %(complaint)s 已上报%(complaint2)s，由其办结。",

@@ -19,6 +19,7 @@ from servicehall.core import clock, xlsx
 from servicehall.core.api_contract import parse_day
 from servicehall.core.errors import DomainError, Invalid, NotFound
 from servicehall.core.request_context import ip_of
+from servicehall.core.roles import COMPLAINT_HANDLERS
 from servicehall.org import access
 from servicehall.org.models import Department, Staff, Window
 from servicehall.org.selectors import get_center
@@ -189,7 +190,7 @@ def complaint(request, number: str):
         "c": c,
         "center": center,
         "file": selectors.complaint_file(c),
-        "may_handle": bool(roles & set(services.HANDLERS)) and c.status != rules.CONCLUDED,
+        "may_handle": bool(roles & set(COMPLAINT_HANDLERS)) and c.status != rules.CONCLUDED,
         "may_conclude": bool(roles & set(services.concluders(c))) and c.status != rules.CONCLUDED,
         "answered_via": Complaint.AnsweredVia.choices,
         "failure_kinds": FirstInquiryFailure.Kind.choices,
@@ -275,7 +276,7 @@ def complaint_action(request, number: str, action: str):
             "error": exc.message,
             "form": form,
             "failed": action,
-            "may_handle": bool(roles & set(services.HANDLERS)) and c.status != rules.CONCLUDED,
+            "may_handle": bool(roles & set(COMPLAINT_HANDLERS)) and c.status != rules.CONCLUDED,
             "may_conclude": bool(roles & set(services.concluders(c))) and c.status != rules.CONCLUDED,
             "answered_via": Complaint.AnsweredVia.choices,
             "failure_kinds": FirstInquiryFailure.Kind.choices,

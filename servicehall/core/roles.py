@@ -23,3 +23,7 @@ EXCLUSIVE_ROLES = frozenset({Role.SYSADMIN, Role.AUDITOR})
 LEADERS = frozenset({Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER})
 # Everyone who works in the hall: every role but the administrator's and the auditor's.
 HALL_ROLES = frozenset(Role.values) - EXCLUSIVE_ROLES
+# The complaint officer and the leaders: who handle a complaint (ask for explanations, explain a
+# delay, escalate, conclude) and revisit a bad rating. A tuple: it is what a complaint's
+# ``concluders`` answer while the complaint is not escalated.
+COMPLAINT_HANDLERS = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)

@@ -255,8 +255,7 @@ def leave_detail(request, leave_id):
 @require_http_methods(["GET", "POST"])
 @shows_errors
 def clock_import(request, code):
-    center = get_center(code)
-    access.require(request.user, center, *services.CLOCK_EDITORS)
+    center = access.center_for(request.user, code, *services.CLOCK_EDITORS)
     result, error, rows = None, None, []
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -300,8 +299,7 @@ def _legend():
 @require_GET
 @shows_errors
 def attendance(request, code):
-    center = get_center(code)
-    access.require(request.user, center, *VIEWERS)
+    center = access.center_for(request.user, code, *VIEWERS)
     year, month, label = _month(request)
     rows = selectors.attendance(center, year, month)
     prev, nxt = _neighbours(year, month)
@@ -343,8 +341,7 @@ def _attendance_sheet(ws, rows, labels):
 @require_GET
 @shows_errors
 def attendance_xlsx(request, code):
-    center = get_center(code)
-    access.require(request.user, center, *VIEWERS)
+    center = access.center_for(request.user, code, *VIEWERS)
     year, month, label = _month(request)
     wb = Workbook()
     ws = wb.active

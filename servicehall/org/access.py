@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from servicehall.core.errors import Forbidden
 from servicehall.core.roles import Role
 from servicehall.org.models import Center, RoleAssignment
+from servicehall.org.selectors import get_center
 
 CONFIGURERS = (Role.SYSADMIN, Role.DIRECTOR)
 
@@ -51,6 +52,14 @@ def require(actor, center: Center, *roles: str) -> None:
         return
     if not has_role(actor, center, *roles):
         raise Forbidden(gettext("您在「%(name)s」没有此操作所需的角色。") % {"name": center.name})
+
+
+def center_for(user, code: str, *roles: str) -> Center:
+    """The center of ``code`` (404 if there is none), refused unless ``user`` holds one of
+    ``roles`` over it: how a staff page of one center begins."""
+    center = get_center(code)
+    require(user, center, *roles)
+    return center
 
 
 def forget_roles(user) -> None:

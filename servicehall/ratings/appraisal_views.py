@@ -85,8 +85,7 @@ def _shown(results: dict) -> dict:
 @shows_errors
 def appraisals(request, code: str):
     """民主评议: the center's appraisals and a form to open one (title, month or year)."""
-    center = get_center(code)
-    access.require(request.user, center, *PAGE_ROLES)
+    center = access.center_for(request.user, code, *PAGE_ROLES)
     error, status = None, 200
     if request.method == "POST":
         try:
@@ -133,8 +132,7 @@ def _detail(request, center, appraisal, error=None, status=200, post=None):
 @shows_errors
 def appraisal(request, code: str, appraisal_id: int):
     """One appraisal: codes issued and answered, on-site entry, results per window and person."""
-    center = get_center(code)
-    access.require(request.user, center, *PAGE_ROLES)
+    center = access.center_for(request.user, code, *PAGE_ROLES)
     return _detail(request, center, _appraisal(center, appraisal_id))
 
 
@@ -143,8 +141,7 @@ def appraisal(request, code: str, appraisal_id: int):
 @shows_errors
 def onsite(request, code: str, appraisal_id: int):
     """现场测评: the levels given on the day, entered as one sheet."""
-    center = get_center(code)
-    access.require(request.user, center, *PAGE_ROLES)
+    center = access.center_for(request.user, code, *PAGE_ROLES)
     appraisal = _appraisal(center, appraisal_id)
     try:
         n = services.onsite_vote(
@@ -162,8 +159,7 @@ def onsite(request, code: str, appraisal_id: int):
 @require_POST
 @shows_errors
 def publish(request, code: str, appraisal_id: int):
-    center = get_center(code)
-    access.require(request.user, center, *PAGE_ROLES)
+    center = access.center_for(request.user, code, *PAGE_ROLES)
     appraisal = _appraisal(center, appraisal_id)
     try:
         services.appraisal_publish(actor=request.user, appraisal=appraisal)
@@ -179,8 +175,7 @@ def publish(request, code: str, appraisal_id: int):
 def codes(request, code: str, appraisal_id: int):
     """Issue questionnaire codes and answer with their A4 sheet of slips to cut apart: the only
     time the codes are shown (not cached, never stored in the clear)."""
-    center = get_center(code)
-    access.require(request.user, center, *PAGE_ROLES)
+    center = access.center_for(request.user, code, *PAGE_ROLES)
     appraisal = _appraisal(center, appraisal_id)
     try:
         count = int(request.POST.get("count", ""))
@@ -212,8 +207,7 @@ def questionnaire_qr(request, code: str):
 def peer(request, code: str):
     """窗口互评: a clerk rates the other windows for their own window, once each; their own window
     is never offered (and the service refuses it)."""
-    center = get_center(code)
-    access.require(request.user, center, *PEER_ROLES)
+    center = access.center_for(request.user, code, *PEER_ROLES)
     if access.has_role(request.user, center, Role.DIRECTOR):
         raters = list(Window.objects.filter(center=center).order_by("number"))
     else:

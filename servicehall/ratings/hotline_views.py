@@ -16,7 +16,6 @@ from servicehall.core.roles import Role
 from servicehall.org import access
 from servicehall.org.menu import MenuLink
 from servicehall.org.models import Staff
-from servicehall.org.selectors import get_center
 from servicehall.ratings import rules, selectors, services
 from servicehall.ratings.models import HotlineOrder, Level, Rating, Revisit
 from servicehall.ratings.views import positive_int, revisits_page, shows_errors
@@ -38,8 +37,7 @@ def menu_links() -> list[MenuLink]:
 @shows_errors
 def hotline(request, code: str):
     """热线工单: the center's 12345/12348 orders; a form registers a new one."""
-    center = get_center(code)
-    access.require(request.user, center, *HOTLINE_READERS)
+    center = access.center_for(request.user, code, *HOTLINE_READERS)
     if request.method == "GET":
         return _hotline_page(request, center)
     form = request.POST
@@ -66,8 +64,7 @@ def hotline(request, code: str):
 @shows_errors
 def hotline_complete(request, code: str, order_id: int):
     """办结: the result and the caller's answer (one of the five levels, or none given)."""
-    center = get_center(code)
-    access.require(request.user, center, *HOTLINE_READERS)
+    center = access.center_for(request.user, code, *HOTLINE_READERS)
     order = HotlineOrder.objects.filter(center=center, pk=order_id).first()
     if order is None:
         raise NotFound(gettext("本中心没有这个热线工单。"), code="hotline_not_found")
@@ -154,8 +151,7 @@ def _answer(value) -> int | None:
 @shows_errors
 def samples(request, code: str):
     """抽样回访 (EVA-4): draw a finished month's sample; every sample with its seed and its re-check."""
-    center = get_center(code)
-    access.require(request.user, center, *SAMPLE_READERS)
+    center = access.center_for(request.user, code, *SAMPLE_READERS)
     if request.method == "GET":
         return _samples_page(request, center, request.GET.get("period", ""))
     period = request.POST.get("period", "").strip()
@@ -198,8 +194,7 @@ def _samples_page(request, center, period: str, *, error=None, kept=""):
 def mark_malicious(request, code: str, rating_id: int):
     """EVA-5: a bad rating marked 恶意差评 with the reason and the approving leader; it stays listed
     on the revisit page with both, and leaves the satisfaction rate."""
-    center = get_center(code)
-    access.require(request.user, center, *services.REVISITORS)
+    center = access.center_for(request.user, code, *services.REVISITORS)
     rating = Rating.objects.filter(center=center, pk=rating_id).select_related("center").first()
     if rating is None:
         raise NotFound(gettext("没有这条评价。"), code="rating_not_found")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from servicehall.core import audit, clock, limits, rows
 from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
-from servicehall.core.roles import LEADERS, Role
+from servicehall.core.roles import COMPLAINT_HANDLERS, LEADERS, Role
 from servicehall.org import access
 from servicehall.org.models import Center, Staff, Window
 from servicehall.org.selectors import posts_on
@@ -33,7 +33,7 @@ from servicehall.tickets import selectors as ticket_selectors
 from servicehall.tickets.models import Ticket
 
 CITIZEN = "citizen"  # the audit's actor name for a rating given with a token (no account)
-REVISITORS = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.DEPUTY_LEADER, Role.PRINCIPAL_LEADER)
+REVISITORS = COMPLAINT_HANDLERS  # a bad rating is revisited by those who handle complaints
 HOTLINE_STAFF = (Role.COMPLAINT_OFFICER, Role.DIRECTOR, Role.WINDOW_STAFF, Role.DUTY_OFFICER)
 MALICIOUS_MARKERS = (Role.COMPLAINT_OFFICER, *LEADERS)  # who may mark a bad rating 恶意差评
 SALT = "servicehall.ratings.matter"

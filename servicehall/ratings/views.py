@@ -3,7 +3,6 @@ its monthly summary (page and Excel), the satisfaction table, appraisal results 
 
 import datetime as dt
 import io
-from functools import wraps
 
 import segno
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from openpyxl import Workbook
 
-from servicehall.core import clock, xlsx
+from servicehall.core import clock, errorpages, xlsx
 from servicehall.core.errors import DomainError, Forbidden, Invalid
 from servicehall.core.roles import LEADERS, Role
 from servicehall.org import access
@@ -56,15 +55,7 @@ def menu_links() -> list[MenuLink]:
     ]
 
 
-def shows_errors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except DomainError as exc:
-            return render(request, "ratings/error.html", {"error": exc}, status=exc.status)
-
-    return wrapper
+shows_errors = errorpages.shows_errors("ratings/error.html")
 
 
 def public_address(center, path: str) -> str:
@@ -149,8 +140,7 @@ def device_enrol(request):
 @require_http_methods(["GET", "POST"])
 @shows_errors
 def devices_page(request, code: str):
-    center = get_center(code)
-    access.require(request.user, center, *access.CONFIGURERS)
+    center = access.center_for(request.user, code, *access.CONFIGURERS)
     error, status, token = None, 200, None
     if request.method == "POST":
         try:
@@ -254,8 +244,7 @@ def qr_svg(address: str) -> HttpResponse:
 @shows_errors
 def revisits(request, code: str):
     """回访: the revisits due (each with its form) and those done; the month's sample of hotline orders."""
-    center = get_center(code)
-    access.require(request.user, center, *services.REVISITORS)
+    center = access.center_for(request.user, code, *services.REVISITORS)
     if request.method != "POST":
         return revisits_page(request, center)
     form = request.POST
@@ -335,8 +324,7 @@ def _period(request) -> str:
 @shows_errors
 def summary(request, code: str):
     """回访汇总 (十二(八)): the month's revisits for the leaders — the rate must reach 100 % of those due."""
-    center = get_center(code)
-    access.require(request.user, center, *SUMMARY_ROLES)
+    center = access.center_for(request.user, code, *SUMMARY_ROLES)
     return render(request, "ratings/summary.html", {"s": selectors.revisit_summary(center, _period(request))})
 
 
@@ -344,14 +332,22 @@ def summary(request, code: str):
 @require_GET
 @shows_errors
 def summary_xlsx(request, code: str):
-    center = get_center(code)
-    access.require(request.user, center, *SUMMARY_ROLES)
+    center = access.center_for(request.user, code, *SUMMARY_ROLES)
     s = selectors.revisit_summary(center, _period(request))
     wb = Workbook()
     ws = wb.active
     ws.title = gettext("回访汇总")
     ws.append([f"{center.name} {s['period']} " + gettext("回访汇总")])
-    ws.append([gettext("应回访"), s["due"], gettext("已回访"), s["done"], gettext("回访率"), rules.percent(s["rate"])])
+    ws.append(
+        [
+            gettext("应回访"),
+            s["due"],
+            gettext("已回访"),
+            s["done"],
+            gettext("回访率"),
+            rules.percent(s["rate"]),
+        ]
+    )
     ws.append(
         [
             gettext("差评属实"),
@@ -396,11 +392,7 @@ def summary_xlsx(request, code: str):
                 r.rectified_on.isoformat() if r.rectified_on else "",
             ]
         )
-    response = HttpResponse(
-        xlsx.to_bytes(wb), content_type=xlsx.CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="revisits-{center.code}-{s["period"]}.xlsx"'
-    return response
+    return xlsx.response(xlsx.to_bytes(wb), f"revisits-{center.code}-{s['period']}.xlsx")
 
 
 # --- satisfaction and appraisal ---------------------------------------------------------------------
@@ -411,8 +403,7 @@ def summary_xlsx(request, code: str):
 @shows_errors
 def satisfaction(request, code: str):
     """满意度: per person, window and item, with the definition of the rate on the page."""
-    center = get_center(code)
-    access.require(request.user, center, *SUMMARY_ROLES, Role.DEPARTMENT_HEAD)
+    center = access.center_for(request.user, code, *SUMMARY_ROLES, Role.DEPARTMENT_HEAD)
     table = selectors.satisfaction_table(center, _period(request))
     return render(request, "ratings/satisfaction.html", {"center": center, "t": table})
 
