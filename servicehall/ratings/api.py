@@ -197,7 +197,7 @@ class MaliciousIn(Schema):
 )
 def rating_malicious(request, rating_id: Id, payload: MaliciousIn):
     """恶意差评: mark a bad rating malicious with the reason and the approving leader (a Staff id);
-    it stays listed and leaves the satisfaction rate."""
+    it stays listed, leaves the satisfaction rate, and its revisit leaves the revisits due."""
     rating = Rating.objects.select_related("center", "staff").filter(pk=rating_id).first()
     if rating is None:
         raise NotFound(gettext("没有这条评价。"), code="rating_not_found")
@@ -413,8 +413,9 @@ def revisit_out(r: Revisit) -> dict:
 @router.get(
     "/centers/{code}/revisits", response={200: list[RevisitOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
-def revisit_list(request, code: str, status: Literal["due", "done"] = "due"):
-    """EVA-3: the center's revisits due (oldest first) or done (latest first)."""
+def revisit_list(request, code: str, status: Literal["due", "done", "malicious"] = "due"):
+    """EVA-3: the center's revisits due (oldest first), done (latest first), or ``malicious``: not
+    revisited, their rating confirmed 恶意差评 (such a revisit is never due)."""
     center = get_center(code)
     access.require(request.user, center, *services.REVISITORS, Role.SUPERVISOR)
     return [revisit_out(r) for r in selectors.revisits(center, status)[:500]]
@@ -437,7 +438,8 @@ class RevisitIn(Schema):
 def revisit_record(request, revisit_id: Id, payload: RevisitIn):
     """EVA-5: record a revisit. A bad rating's revisit says whether it was justified (400
     ``justified_required``) and, if so, the rectification; a justified one becomes a conduct fact
-    against the clerk. 409 ``revisit_done``."""
+    against the clerk. 409 ``revisit_done``; ``rating_malicious`` (a rating confirmed 恶意差评 is
+    not revisited)."""
     revisit = services.revisit_record(
         actor=request.user,
         revisit=selectors.get_revisit(revisit_id),

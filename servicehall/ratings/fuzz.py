@@ -25,6 +25,7 @@ RULES = {
     "month_not_over",
     "sample_drawn",
     "revisit_done",
+    "rating_malicious",
     "revisit_exists",
     "justified_required",
     "justified_for_bad_only",

@@ -294,7 +294,8 @@ _STEP_WORDS = {
 
 
 def rating_mark_malicious(*, actor, rating: Rating, reason: str, approver: Staff) -> Rating:
-    """恶意差评: marked with the reason and the approving leader; stays visible, leaves the rate."""
+    """恶意差评: marked with the reason and the approving leader; stays visible, leaves the rate,
+    and its revisit, if not yet done, leaves the revisits due (it is not revisited)."""
     access.require(actor, rating.center, *MALICIOUS_MARKERS)
     if not (reason or "").strip():
         raise Invalid("reason_required", gettext("请写明认定为恶意差评的理由。"))
@@ -579,6 +580,10 @@ def revisit_record(
         revisit = Revisit.objects.select_for_update().select_related("center").get(pk=revisit.pk)
         if revisit.done_at is not None:
             raise Conflict("revisit_done", gettext("这次回访已经记录过了。"))
+        # a rating confirmed 恶意差评 is not revisited (read under lock: marking locks it too, so
+        # a rating is never both malicious and found justified)
+        if revisit.rating_id and Rating.objects.select_for_update().get(pk=revisit.rating_id).malicious:
+            raise Conflict("rating_malicious", gettext("这条评价已认定为恶意差评，不再回访。"))
         before = audit.snapshot(revisit, ["way", "progress", "justified"])
         revisit.way, revisit.progress, revisit.opinion = way, progress.strip(), (opinion or "").strip()
         revisit.suggestions, revisit.justified = (suggestions or "").strip(), justified

@@ -245,6 +245,39 @@ def test_eva_5_the_officer_marks_a_bad_rating_malicious_with_reason_and_approvin
     assert selectors.satisfaction_table(center, "2026-11")["total"]["ratings"] == 0
 
 
+def test_eva_5_a_malicious_bad_rating_leaves_the_revisits_due_and_reads_as_confirmed(halls, login):
+    center = halls["kaiyuan"]
+    rating = bad_rating(center)
+    other = bad_rating(center, reference="12345-T-10")
+    revisit, still_due = Revisit.objects.get(rating=rating), Revisit.objects.get(rating=other)
+    officer = login(OFFICER)
+    officer_user = Staff.objects.get(user__username=OFFICER).user
+    todo = [i.ref for i in selectors.todo_items(officer_user, clock.now(), 50)]
+    assert str(revisit.pk) in todo and str(still_due.pk) in todo
+    director = Staff.objects.get(user__username="wangmanshu")
+    marked = officer.post(
+        f"/ratings/kaiyuan/ratings/{rating.pk}/malicious/",
+        {"reason": "来电人辱骂承办人", "approver": director.pk},
+        follow=True,
+    )
+    text = page(marked)
+    assert "也不再回访" in text
+    assert '<span class="badge bg-danger" data-testid="due-count">1</span>' in text
+    assert text.count('data-testid="revisit-due"') == 1 and f'id="revisit-{still_due.pk}"' in text
+    malicious = text.split('data-testid="malicious-count"')[1]  # its own section, still listed
+    assert "恶意差评已认定，不回访" in text.split('data-testid="malicious-count"')[0]
+    assert f'id="revisit-{revisit.pk}" data-testid="revisit-malicious"' in malicious
+    assert "来电人辱骂承办人" in malicious and "王曼姝" in malicious
+    assert f'name="revisit" value="{revisit.pk}"' not in text  # no form to record it
+    todo = [i.ref for i in selectors.todo_items(officer_user, clock.now(), 50)]
+    assert str(revisit.pk) not in todo and str(still_due.pk) in todo
+    summary = selectors.revisit_summary(center, "2026-11")
+    assert (summary["due"], summary["done"], summary["malicious"]) == (1, 0, 1)
+    assert summary["by_reason"]["bad_rating"]["due"] == 1
+    shown = page(login("wangmanshu").get("/ratings/kaiyuan/revisits/summary/?period=2026-11"))
+    assert '<td data-testid="due">1</td>' in shown and "恶意差评已认定，不回访" in shown
+
+
 def test_eva_5_a_refused_mark_keeps_what_was_typed_and_saves_nothing(halls, login):
     center = halls["kaiyuan"]
     rating = bad_rating(center)

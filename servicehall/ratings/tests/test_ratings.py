@@ -252,6 +252,47 @@ def test_eva_5_a_justified_bad_rating_is_a_conduct_fact_against_the_clerk(
         services.rating_mark_malicious(actor=leader.user, rating=rating, reason="x", approver=leader)
 
 
+def test_eva_5_a_malicious_bad_rating_is_not_revisited_nor_counted_against_the_clerk(
+    queue, finish, user_named, client, bearer
+):
+    from servicehall.core.facts import facts_for
+
+    ticket = finish(1)
+    rating = services.rate(token=services.matter_token("ticket", ticket.pk), level=5, channel="device")
+    revisit = Revisit.objects.get(rating=rating)
+    director = user_named("wangmanshu")
+    services.rating_mark_malicious(actor=director, rating=rating, reason="辱骂", approver=director.staff)
+    with pytest.raises(Conflict) as refused:
+        services.revisit_record(
+            actor=director,
+            revisit=revisit,
+            way="phone",
+            progress="已办结",
+            opinion="",
+            suggestions="",
+            justified=True,
+            rectification="批评教育",
+        )
+    assert refused.value.code == "rating_malicious"
+    auth = bearer("wangmanshu")
+    body = {"way": "phone", "progress": "已办结", "justified": True, "rectification": "批评教育"}
+    answer = post(client, f"/api/v1/revisits/{revisit.pk}", body, auth)
+    assert answer.status_code == 409 and answer.json()["code"] == "rating_malicious"
+    assert Revisit.objects.get(pk=revisit.pk).done_at is None
+    listed = {
+        status: [
+            r["id"]
+            for r in client.get(f"/api/v1/centers/kaiyuan/revisits?status={status}", headers=auth).json()
+        ]
+        for status in ("due", "done", "malicious")
+    }
+    assert listed == {"due": [], "done": [], "malicious": [revisit.pk]}
+    # a justified verdict written past the services still does not count against the clerk
+    Revisit.objects.filter(pk=revisit.pk).update(justified=True, done_at=clock.now())
+    start, end = selectors.month_range("2026-11")
+    assert not [f for f in facts_for([queue.pk], start, end) if f.kind == "bad_rating_justified"]
+
+
 def test_eva_5_malicious_needs_a_reason_and_a_leader(queue, finish, user_named):
     ticket = finish(1)
     rating = services.rate(token=services.matter_token("ticket", ticket.pk), level=5, channel="device")
