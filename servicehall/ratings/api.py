@@ -576,6 +576,11 @@ class VoteIn(Schema):
 class QuestionnaireIn(Schema):
     code: str = Field(..., min_length=1, max_length=20)
     answers: list[VoteIn] = Field(..., **stated(minItems=1), max_length=200)
+    comment: str = Field(
+        "",
+        description="意见和建议（选填），不记名：不与问卷码或评价关联。",
+        **stated(maxLength=services.COMMENT_LIMIT),
+    )
 
 
 class CountOut(Schema):
@@ -588,9 +593,13 @@ class CountOut(Schema):
     response={201: CountOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def questionnaire(request, payload: QuestionnaireIn):
-    """EVA-6: answer an anonymous questionnaire with a one-use code (no login). 403 ``code_invalid``;
-    409 ``code_used`` (a code answers once), ``appraisal_published``."""
-    n = services.questionnaire_answer(code=payload.code, answers=[a.dict() for a in payload.answers])
+    """EVA-6: answer an anonymous questionnaire with a one-use code (no login), with an optional
+    comment kept apart from the code and the levels. 400 ``too_long`` (a comment over 500
+    characters; the code is not spent), ``answers_required``; 403 ``code_invalid``; 409
+    ``code_used`` (a code answers once), ``appraisal_published``."""
+    n = services.questionnaire_answer(
+        code=payload.code, answers=[a.dict() for a in payload.answers], comment=payload.comment
+    )
     return Status(201, {"votes": n})
 
 

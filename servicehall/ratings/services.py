@@ -642,6 +642,7 @@ def device_register(
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MAX_CODES = 2000
+COMMENT_LIMIT = AppraisalComment._meta.get_field("text").max_length  # a questionnaire's comment
 
 
 def code_digest(code: str) -> str:
@@ -730,10 +731,17 @@ def _subjects(appraisal: Appraisal, answers: list[dict]) -> list[tuple[Window, S
 def questionnaire_answer(*, code: str, answers: list[dict], comment: str = "") -> int:
     """EVA-6: an anonymous questionnaire. The code is spent and the levels (and the comment, if
     any) are stored in the same transaction, but no row of either names the other; the audit
-    event names neither the code nor its hash."""
+    event names neither the code nor its hash. A comment longer than the model keeps is refused
+    (400 ``too_long``, field ``comment``), before the code is looked at, page and API alike."""
     digest = code_digest(code or "")
     comment = (comment or "").strip()
-    limits.check(AppraisalComment, {"text": comment})
+    if len(comment) > COMMENT_LIMIT:
+        raise Invalid(
+            "too_long",
+            gettext("意见和建议最多 %(limit)s 个字，现有 %(length)s 个。")
+            % {"limit": COMMENT_LIMIT, "length": len(comment)},
+            fields={"comment": "too_long"},
+        )
     with transaction.atomic():
         row = (
             QuestionnaireCode.objects.select_for_update()

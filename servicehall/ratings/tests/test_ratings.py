@@ -428,6 +428,43 @@ def test_eva_6_a_questionnaire_code_answers_once_and_nothing_joins_answer_to_hol
     assert "QuestionnaireCode" not in logged
 
 
+def test_eva_6_the_questionnaire_api_takes_an_optional_comment_checked_as_the_page_checks_it(
+    queue, window, user_named, client
+):
+    from servicehall.ratings.models import AppraisalComment
+
+    director = user_named("wangmanshu")
+    appraisal = services.appraisal_create(actor=director, center=queue, title="问卷意见", period="2026-11")
+    codes = services.codes_issue(actor=director, appraisal=appraisal, count=3)
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["components"]["schemas"]["QuestionnaireIn"]
+    assert body["properties"]["comment"]["maxLength"] == 500 and "comment" not in body["required"]
+    answers = [{"window": window(1).pk, "level": 2}]
+    too_long = post(
+        client, "/api/v1/questionnaires", {"code": codes[0], "answers": answers, "comment": "长" * 501}
+    )
+    assert too_long.status_code == 400
+    assert too_long.json()["code"] == "too_long" and too_long.json()["fields"] == {"comment": "too_long"}
+    assert "意见和建议最多 500 个字，现有 501 个" in too_long.json()["message"]
+    assert not QuestionnaireCode.objects.filter(used=True).exists()  # the code is not spent
+    page = client.post(
+        "/ratings/kaiyuan/questionnaire/", {"code": codes[0], f"w{window(1).pk}": "2", "comment": "长" * 501}
+    )
+    assert page.status_code == 400 and "意见和建议最多 500 个字，现有 501 个" in page.content.decode()
+    not_text = post(client, "/api/v1/questionnaires", {"code": codes[0], "answers": answers, "comment": 5})
+    assert not_text.status_code == 400 and not_text.json()["code"] == "invalid_input"
+    ok = post(
+        client, "/api/v1/questionnaires", {"code": codes[0], "answers": answers, "comment": " 指引清楚 "}
+    )
+    assert ok.status_code == 201 and ok.json() == {"votes": 1}
+    blank = post(client, "/api/v1/questionnaires", {"code": codes[1], "answers": answers, "comment": "  "})
+    without = post(client, "/api/v1/questionnaires", {"code": codes[2], "answers": answers})
+    assert blank.status_code == without.status_code == 201
+    assert list(AppraisalComment.objects.filter(appraisal=appraisal).values_list("text", flat=True)) == [
+        "指引清楚"
+    ]
+
+
 def test_eva_6_peer_ratings_never_rate_oneself_and_results_are_published(queue, window, user_named, client):
     director = user_named("wangmanshu")
     appraisal = services.appraisal_create(actor=director, center=queue, title="年度评议", period="2026")
