@@ -338,7 +338,8 @@ def sample_out(s: HotlineSample) -> dict:
 )
 def hotline_sample(request, code: str, payload: SampleIn):
     """EVA-4: draw the month's sample (the policy's share, at least 5 %) of completed hotline orders,
-    seeded and recorded; each sampled order is put on the revisit list. 409 ``sample_drawn``;
+    seeded and recorded; each sampled order is put on the revisit list. 409 ``sample_drawn``,
+    ``nothing_to_sample`` (no order completed in the month: nothing is drawn or recorded);
     400 ``month_not_over``."""
     sample = services.hotline_sample_draw(
         actor=request.user, center=get_center(code), period=payload.period, seed=payload.seed

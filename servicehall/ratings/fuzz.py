@@ -24,6 +24,7 @@ RULES = {
     "hotline_completed",
     "month_not_over",
     "sample_drawn",
+    "nothing_to_sample",
     "revisit_done",
     "rating_malicious",
     "revisit_exists",

@@ -443,7 +443,8 @@ def hotline_complete(
 
 def hotline_sample_draw(*, actor, center: Center, period: str, seed: int | None = None) -> HotlineSample:
     """EVA-4: at least the policy's share of the month's completed hotline orders, drawn at random
-    with a recorded seed; each sampled order gets a revisit. Drawn once per month."""
+    with a recorded seed; each sampled order gets a revisit. Drawn once per month; a month with no
+    completed order is not drawn (409 ``nothing_to_sample``: nothing is recorded)."""
     access.require(actor, center, *REVISITORS)
     try:
         start, end = rules.month_bounds(period)
@@ -464,6 +465,11 @@ def hotline_sample_draw(*, actor, center: Center, period: str, seed: int | None 
                 center=center, completed_at__gte=begin, completed_at__lt=finish, voided_at__isnull=True
             ).values_list("pk", flat=True)
         )
+        if not population:  # nothing to draw from: no sample, no seed, nothing on the revisit list
+            raise Conflict(
+                "nothing_to_sample",
+                gettext("%(period)s 没有办结的热线工单，没有可抽样的工单，未作抽样。") % {"period": period},
+            )
         chosen = rules.draw_sample(population, percent, seed)
         sample = HotlineSample(
             center=center,

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from servicehall.core import clock
+from servicehall.core.models import AuditEvent
 from servicehall.core.tests.test_english import (  # noqa: F401 - the fixture compiles the catalogues
     chinese_chrome,
     compiled_catalogues,
@@ -197,6 +198,20 @@ def test_eva_4_drawing_a_month_twice_or_one_not_over_says_so_and_draws_nothing(h
     assert current.status_code == 400 and "只能抽取已结束月份的工单" in page(current)
     assert client.post(SAMPLES, {"period": "十月"}).status_code == 400
     assert HotlineSample.objects.count() == 1 and Revisit.objects.count() == revisits
+
+
+def test_eva_4_a_month_with_no_completed_order_says_so_and_records_no_sample(halls, login):
+    october(halls["kaiyuan"], 3)
+    client = login(OFFICER)
+    empty = client.post(SAMPLES, {"period": "2026-09"})
+    text = page(empty)
+    assert empty.status_code == 409 and 'data-code="nothing_to_sample"' in text
+    assert "2026-09 没有办结的热线工单，没有可抽样的工单，未作抽样。" in text
+    assert "已列入回访名单" not in text and 'value="2026-09"' in text  # the month typed, kept
+    assert not HotlineSample.objects.exists() and not Revisit.objects.filter(reason="sample").exists()
+    assert not AuditEvent.objects.filter(action="hotline.sample").exists()
+    assert client.post(SAMPLES, {"period": "2026-10"}).status_code == 302  # a month with orders
+    assert HotlineSample.objects.get().month == dt.date(2026, 10, 1)
 
 
 def test_eva_4_a_sample_that_no_longer_reproduces_is_flagged(halls, login):

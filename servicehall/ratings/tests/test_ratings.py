@@ -367,6 +367,19 @@ def test_eva_2_a_hotline_order_is_rated_on_completion(queue, client, bearer):
     assert post(client, url, {"result": "x"}, auth).status_code == 409
 
 
+def test_eva_4_the_api_draws_no_sample_of_a_month_with_no_completed_order(queue, client, bearer):
+    _orders(queue, 4, dt.datetime(2026, 10, 1, 9, tzinfo=clock.TZ))
+    auth = bearer("wangmanshu")
+    empty = post(client, "/api/v1/centers/kaiyuan/hotline-samples", {"period": "2026-09"}, auth)
+    assert empty.status_code == 409 and empty.json()["code"] == "nothing_to_sample"
+    assert "没有办结的热线工单" in empty.json()["message"]
+    assert not HotlineSample.objects.exists()
+    shown = client.get("/api/v1/centers/kaiyuan/hotline-samples/2026-09", headers=auth)
+    assert shown.status_code == 404  # nothing recorded for the month
+    drawn = post(client, "/api/v1/centers/kaiyuan/hotline-samples", {"period": "2026-10"}, auth)
+    assert drawn.status_code == 201 and drawn.json()["population"] == 4
+
+
 def test_eva_4_a_month_of_hotline_orders_yields_a_reproducible_sample_of_at_least_5_percent(
     queue, user_named
 ):
