@@ -332,6 +332,23 @@ def test_eva_5_the_form_is_offered_only_for_a_bad_rating_not_found_justified(hal
     assert f"/ratings/{not_justified.pk}/malicious/" in text  # a done revisit's row offers it
 
 
+def test_eva_5_the_revisit_form_chooses_no_way_for_the_officer(halls, login):
+    revisit = Revisit.objects.get(rating=bad_rating(halls["kaiyuan"]))
+    client = login(OFFICER)
+    form = page(client.get(REVISITS)).split(f'id="revisit-{revisit.pk}"')[1]
+    ways = form.split('name="way"')[1].split("</select>")[0]
+    assert " required" in ways.split(">")[0] and '<option value="">' in ways
+    assert " selected" not in ways  # no way recorded unless the officer chooses one
+    typed = {"revisit": revisit.pk, "progress": "已电话联系来电人", "justified": "no"}
+    refused = client.post(REVISITS, typed)
+    card = page(refused).split(f'id="revisit-{revisit.pk}"')[1]
+    assert refused.status_code == 400 and 'data-code="invalid_way"' in card
+    assert 'value="已电话联系来电人"' in card and '<option value="no" selected>' in card
+    assert Revisit.objects.get(pk=revisit.pk).done_at is None
+    assert client.post(REVISITS, {**typed, "way": "phone"}).status_code == 302
+    assert Revisit.objects.get(pk=revisit.pk).way == "phone"
+
+
 def test_eva_5_the_hotline_and_revisit_pages_read_in_english(halls, login):
     center = halls["kaiyuan"]
     october(center, 20)
