@@ -197,7 +197,7 @@ class MaliciousIn(Schema):
 )
 def rating_malicious(request, rating_id: Id, payload: MaliciousIn):
     """恶意差评: mark a bad rating malicious with the reason and the approving leader (a Staff id);
-    it stays listed and leaves the satisfaction rate."""
+    it stays listed, leaves the satisfaction rate, and its revisit leaves the revisits due."""
     rating = Rating.objects.select_related("center", "staff").filter(pk=rating_id).first()
     if rating is None:
         raise NotFound(gettext("没有这条评价。"), code="rating_not_found")
@@ -338,7 +338,8 @@ def sample_out(s: HotlineSample) -> dict:
 )
 def hotline_sample(request, code: str, payload: SampleIn):
     """EVA-4: draw the month's sample (the policy's share, at least 5 %) of completed hotline orders,
-    seeded and recorded; each sampled order is put on the revisit list. 409 ``sample_drawn``;
+    seeded and recorded; each sampled order is put on the revisit list. 409 ``sample_drawn``,
+    ``nothing_to_sample`` (no order completed in the month: nothing is drawn or recorded);
     400 ``month_not_over``."""
     sample = services.hotline_sample_draw(
         actor=request.user, center=get_center(code), period=payload.period, seed=payload.seed
@@ -413,8 +414,9 @@ def revisit_out(r: Revisit) -> dict:
 @router.get(
     "/centers/{code}/revisits", response={200: list[RevisitOut], 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
-def revisit_list(request, code: str, status: Literal["due", "done"] = "due"):
-    """EVA-3: the center's revisits due (oldest first) or done (latest first)."""
+def revisit_list(request, code: str, status: Literal["due", "done", "malicious"] = "due"):
+    """EVA-3: the center's revisits due (oldest first), done (latest first), or ``malicious``: not
+    revisited, their rating confirmed 恶意差评 (such a revisit is never due)."""
     center = get_center(code)
     access.require(request.user, center, *services.REVISITORS, Role.SUPERVISOR)
     return [revisit_out(r) for r in selectors.revisits(center, status)[:500]]
@@ -437,7 +439,8 @@ class RevisitIn(Schema):
 def revisit_record(request, revisit_id: Id, payload: RevisitIn):
     """EVA-5: record a revisit. A bad rating's revisit says whether it was justified (400
     ``justified_required``) and, if so, the rectification; a justified one becomes a conduct fact
-    against the clerk. 409 ``revisit_done``."""
+    against the clerk. 409 ``revisit_done``; ``rating_malicious`` (a rating confirmed 恶意差评 is
+    not revisited)."""
     revisit = services.revisit_record(
         actor=request.user,
         revisit=selectors.get_revisit(revisit_id),
@@ -574,6 +577,11 @@ class VoteIn(Schema):
 class QuestionnaireIn(Schema):
     code: str = Field(..., min_length=1, max_length=20)
     answers: list[VoteIn] = Field(..., **stated(minItems=1), max_length=200)
+    comment: str = Field(
+        "",
+        description="意见和建议（选填），不记名：不与问卷码或评价关联。",
+        **stated(maxLength=services.COMMENT_LIMIT),
+    )
 
 
 class CountOut(Schema):
@@ -586,9 +594,13 @@ class CountOut(Schema):
     response={201: CountOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
 def questionnaire(request, payload: QuestionnaireIn):
-    """EVA-6: answer an anonymous questionnaire with a one-use code (no login). 403 ``code_invalid``;
-    409 ``code_used`` (a code answers once), ``appraisal_published``."""
-    n = services.questionnaire_answer(code=payload.code, answers=[a.dict() for a in payload.answers])
+    """EVA-6: answer an anonymous questionnaire with a one-use code (no login), with an optional
+    comment kept apart from the code and the levels. 400 ``too_long`` (a comment over 500
+    characters; the code is not spent), ``answers_required``; 403 ``code_invalid``; 409
+    ``code_used`` (a code answers once), ``appraisal_published``."""
+    n = services.questionnaire_answer(
+        code=payload.code, answers=[a.dict() for a in payload.answers], comment=payload.comment
+    )
     return Status(201, {"votes": n})
 
 

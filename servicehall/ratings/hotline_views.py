@@ -193,7 +193,7 @@ def _samples_page(request, center, period: str, *, error=None, kept=""):
 @shows_errors
 def mark_malicious(request, code: str, rating_id: int):
     """EVA-5: a bad rating marked 恶意差评 with the reason and the approving leader; it stays listed
-    on the revisit page with both, and leaves the satisfaction rate."""
+    on the revisit page with both (no longer due), and leaves the satisfaction rate."""
     center = access.center_for(request.user, code, *services.REVISITORS)
     rating = Rating.objects.filter(center=center, pk=rating_id).select_related("center").first()
     if rating is None:
@@ -209,7 +209,7 @@ def mark_malicious(request, code: str, rating_id: int):
     except DomainError as exc:
         kept = {"rating": rating.pk, "reason": form.get("reason", ""), "approver": form.get("approver", "")}
         return revisits_page(request, center, error=exc, status=exc.status, kept=kept)
-    messages.success(request, gettext("已认定为恶意差评：这条评价仍然保留，但不计入满意率。"))
+    messages.success(request, gettext("已认定为恶意差评：这条评价仍然保留，但不计入满意率，也不再回访。"))
     return redirect(reverse("ratings:revisits", args=[code]) + _anchor(rating))
 
 

@@ -225,7 +225,16 @@ def revisit_centers(user) -> list[int]:
     return [cid for cid, roles in held.items() if roles & {Role.COMPLAINT_OFFICER, Role.DIRECTOR}]
 
 
+# A revisit is due while it is neither recorded nor void, unless its rating was confirmed 恶意差评:
+# a malicious bad rating is not revisited. Derived when read: marking a rating writes no revisit.
+MALICIOUS = Q(rating__isnull=False, rating__malicious=True)
+OPEN = Q(done_at__isnull=True, voided_at__isnull=True)
+DUE = OPEN & ~MALICIOUS
+
+
 def revisits(center: Center, status: str = "due"):
+    """``due``: oldest first; ``done``: latest first; ``malicious``: not revisited, the rating
+    confirmed 恶意差评 (latest confirmed first)."""
     qs = Revisit.objects.filter(center=center, voided_at__isnull=True).select_related(
         "rating__staff",
         "rating__window",
@@ -236,7 +245,9 @@ def revisits(center: Center, status: str = "due"):
     )
     if status == "done":
         return qs.filter(done_at__isnull=False).order_by("-done_at", "-id")
-    return qs.filter(done_at__isnull=True).order_by("due_at", "id")
+    if status == "malicious":
+        return qs.filter(OPEN & MALICIOUS).order_by("-rating__malicious_at", "-id")
+    return qs.filter(DUE).order_by("due_at", "id")
 
 
 def contacts(revisits) -> dict[int, tuple[str, str]]:
@@ -281,7 +292,7 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
     if not centers:
         return []
     rows = (
-        Revisit.objects.filter(center_id__in=centers, done_at__isnull=True, voided_at__isnull=True)
+        Revisit.objects.filter(DUE, center_id__in=centers)
         .select_related("center")
         .order_by("due_at", "id")[:limit]
     )
@@ -301,7 +312,8 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
 
 
 def conduct_facts(center_ids, start: dt.datetime, end: dt.datetime):
-    """The "facts" protocol: a bad rating found justified on revisit, against the clerk rated."""
+    """The "facts" protocol: a bad rating found justified on revisit, against the clerk rated (a
+    rating confirmed 恶意差评 never counts against anyone)."""
     rows = Revisit.objects.filter(
         center_id__in=list(center_ids),
         justified=True,
@@ -309,6 +321,7 @@ def conduct_facts(center_ids, start: dt.datetime, end: dt.datetime):
         done_at__lt=end,
         voided_at__isnull=True,
         rating__isnull=False,
+        rating__malicious=False,
     ).select_related("rating__staff")
     return [
         Fact(
@@ -343,10 +356,13 @@ def revisit_summary(center: Center, period: str) -> dict:
         .select_related("rating__staff", "rating__window", "hotline_order", "case", "done_by")
         .order_by("created_at", "id")
     )
+    for r in rows:  # a malicious bad rating not revisited: not due, its row says why
+        r.not_revisited = not r.done_at and bool(r.rating_id and r.rating.malicious)
+    due = [r for r in rows if not r.not_revisited]
     done = [r for r in rows if r.done_at]
     by_reason = {}
     for reason, label in Revisit.Reason.choices:
-        mine = [r for r in rows if r.reason == reason]
+        mine = [r for r in due if r.reason == reason]
         by_reason[reason] = {
             "label": label,
             "due": len(mine),
@@ -357,9 +373,9 @@ def revisit_summary(center: Center, period: str) -> dict:
     return {
         "center": center,
         "period": period,
-        "due": len(rows),
+        "due": len(due),
         "done": len(done),
-        "rate": rules.rate(len(rows), len(done)),
+        "rate": rules.rate(len(due), len(done)),
         "justified": sum(1 for r in done if r.justified is True),
         "not_justified": sum(1 for r in done if r.justified is False),
         "malicious": sum(1 for r in rows if r.rating_id and r.rating.malicious),

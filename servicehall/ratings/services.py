@@ -294,7 +294,8 @@ _STEP_WORDS = {
 
 
 def rating_mark_malicious(*, actor, rating: Rating, reason: str, approver: Staff) -> Rating:
-    """恶意差评: marked with the reason and the approving leader; stays visible, leaves the rate."""
+    """恶意差评: marked with the reason and the approving leader; stays visible, leaves the rate,
+    and its revisit, if not yet done, leaves the revisits due (it is not revisited)."""
     access.require(actor, rating.center, *MALICIOUS_MARKERS)
     if not (reason or "").strip():
         raise Invalid("reason_required", gettext("请写明认定为恶意差评的理由。"))
@@ -442,7 +443,8 @@ def hotline_complete(
 
 def hotline_sample_draw(*, actor, center: Center, period: str, seed: int | None = None) -> HotlineSample:
     """EVA-4: at least the policy's share of the month's completed hotline orders, drawn at random
-    with a recorded seed; each sampled order gets a revisit. Drawn once per month."""
+    with a recorded seed; each sampled order gets a revisit. Drawn once per month; a month with no
+    completed order is not drawn (409 ``nothing_to_sample``: nothing is recorded)."""
     access.require(actor, center, *REVISITORS)
     try:
         start, end = rules.month_bounds(period)
@@ -463,6 +465,11 @@ def hotline_sample_draw(*, actor, center: Center, period: str, seed: int | None 
                 center=center, completed_at__gte=begin, completed_at__lt=finish, voided_at__isnull=True
             ).values_list("pk", flat=True)
         )
+        if not population:  # nothing to draw from: no sample, no seed, nothing on the revisit list
+            raise Conflict(
+                "nothing_to_sample",
+                gettext("%(period)s 没有办结的热线工单，没有可抽样的工单，未作抽样。") % {"period": period},
+            )
         chosen = rules.draw_sample(population, percent, seed)
         sample = HotlineSample(
             center=center,
@@ -579,6 +586,10 @@ def revisit_record(
         revisit = Revisit.objects.select_for_update().select_related("center").get(pk=revisit.pk)
         if revisit.done_at is not None:
             raise Conflict("revisit_done", gettext("这次回访已经记录过了。"))
+        # a rating confirmed 恶意差评 is not revisited (read under lock: marking locks it too, so
+        # a rating is never both malicious and found justified)
+        if revisit.rating_id and Rating.objects.select_for_update().get(pk=revisit.rating_id).malicious:
+            raise Conflict("rating_malicious", gettext("这条评价已认定为恶意差评，不再回访。"))
         before = audit.snapshot(revisit, ["way", "progress", "justified"])
         revisit.way, revisit.progress, revisit.opinion = way, progress.strip(), (opinion or "").strip()
         revisit.suggestions, revisit.justified = (suggestions or "").strip(), justified
@@ -637,6 +648,7 @@ def device_register(
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 MAX_CODES = 2000
+COMMENT_LIMIT = AppraisalComment._meta.get_field("text").max_length  # a questionnaire's comment
 
 
 def code_digest(code: str) -> str:
@@ -725,10 +737,17 @@ def _subjects(appraisal: Appraisal, answers: list[dict]) -> list[tuple[Window, S
 def questionnaire_answer(*, code: str, answers: list[dict], comment: str = "") -> int:
     """EVA-6: an anonymous questionnaire. The code is spent and the levels (and the comment, if
     any) are stored in the same transaction, but no row of either names the other; the audit
-    event names neither the code nor its hash."""
+    event names neither the code nor its hash. A comment longer than the model keeps is refused
+    (400 ``too_long``, field ``comment``), before the code is looked at, page and API alike."""
     digest = code_digest(code or "")
     comment = (comment or "").strip()
-    limits.check(AppraisalComment, {"text": comment})
+    if len(comment) > COMMENT_LIMIT:
+        raise Invalid(
+            "too_long",
+            gettext("意见和建议最多 %(limit)s 个字，现有 %(length)s 个。")
+            % {"limit": COMMENT_LIMIT, "length": len(comment)},
+            fields={"comment": "too_long"},
+        )
     with transaction.atomic():
         row = (
             QuestionnaireCode.objects.select_for_update()

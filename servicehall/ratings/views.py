@@ -286,6 +286,7 @@ def revisits_page(request, center, *, error=None, status=200, kept=None, typed=N
     for r in due:
         r.typed = typed if typed and typed.get("revisit") == r.pk else None
     done = list(selectors.revisits(center, "done")[:50])
+    malicious = list(selectors.revisits(center, "malicious")[:50])  # confirmed, not revisited
     contacts = selectors.contacts(due)
     for r in due:
         r.contact = contacts.get(r.pk)
@@ -301,6 +302,7 @@ def revisits_page(request, center, *, error=None, status=200, kept=None, typed=N
         "center": center,
         "due": due,
         "done": done,
+        "malicious": malicious,
         "ways": Revisit.Way.choices,
         "leaders": selectors.leaders_of(center) if may_mark else [],
         "error": None if typed and typed.get("revisit") in {r.pk for r in due} else error,
@@ -382,7 +384,7 @@ def summary_xlsx(request, code: str):
                 r.get_reason_display(),
                 r.subject,
                 r.note,
-                clock.local(r.done_at).strftime("%Y-%m-%d %H:%M") if r.done_at else gettext("未回访"),
+                clock.local(r.done_at).strftime("%Y-%m-%d %H:%M") if r.done_at else _not_done(r),
                 r.get_way_display() if r.way else "",
                 r.progress,
                 r.opinion,
@@ -393,6 +395,10 @@ def summary_xlsx(request, code: str):
             ]
         )
     return xlsx.response(xlsx.to_bytes(wb), f"revisits-{center.code}-{s['period']}.xlsx")
+
+
+def _not_done(revisit: Revisit) -> str:
+    return gettext("恶意差评已认定，不回访") if revisit.not_revisited else gettext("未回访")
 
 
 # --- satisfaction and appraisal ---------------------------------------------------------------------

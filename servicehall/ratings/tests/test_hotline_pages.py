@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from servicehall.core import clock
+from servicehall.core.models import AuditEvent
 from servicehall.core.tests.test_english import (  # noqa: F401 - the fixture compiles the catalogues
     chinese_chrome,
     compiled_catalogues,
@@ -199,6 +200,20 @@ def test_eva_4_drawing_a_month_twice_or_one_not_over_says_so_and_draws_nothing(h
     assert HotlineSample.objects.count() == 1 and Revisit.objects.count() == revisits
 
 
+def test_eva_4_a_month_with_no_completed_order_says_so_and_records_no_sample(halls, login):
+    october(halls["kaiyuan"], 3)
+    client = login(OFFICER)
+    empty = client.post(SAMPLES, {"period": "2026-09"})
+    text = page(empty)
+    assert empty.status_code == 409 and 'data-code="nothing_to_sample"' in text
+    assert "2026-09 没有办结的热线工单，没有可抽样的工单，未作抽样。" in text
+    assert "已列入回访名单" not in text and 'value="2026-09"' in text  # the month typed, kept
+    assert not HotlineSample.objects.exists() and not Revisit.objects.filter(reason="sample").exists()
+    assert not AuditEvent.objects.filter(action="hotline.sample").exists()
+    assert client.post(SAMPLES, {"period": "2026-10"}).status_code == 302  # a month with orders
+    assert HotlineSample.objects.get().month == dt.date(2026, 10, 1)
+
+
 def test_eva_4_a_sample_that_no_longer_reproduces_is_flagged(halls, login):
     october(halls["kaiyuan"], 40)
     sample = services.hotline_sample_draw(actor=None, center=halls["kaiyuan"], period="2026-10")
@@ -245,6 +260,39 @@ def test_eva_5_the_officer_marks_a_bad_rating_malicious_with_reason_and_approvin
     assert selectors.satisfaction_table(center, "2026-11")["total"]["ratings"] == 0
 
 
+def test_eva_5_a_malicious_bad_rating_leaves_the_revisits_due_and_reads_as_confirmed(halls, login):
+    center = halls["kaiyuan"]
+    rating = bad_rating(center)
+    other = bad_rating(center, reference="12345-T-10")
+    revisit, still_due = Revisit.objects.get(rating=rating), Revisit.objects.get(rating=other)
+    officer = login(OFFICER)
+    officer_user = Staff.objects.get(user__username=OFFICER).user
+    todo = [i.ref for i in selectors.todo_items(officer_user, clock.now(), 50)]
+    assert str(revisit.pk) in todo and str(still_due.pk) in todo
+    director = Staff.objects.get(user__username="wangmanshu")
+    marked = officer.post(
+        f"/ratings/kaiyuan/ratings/{rating.pk}/malicious/",
+        {"reason": "来电人辱骂承办人", "approver": director.pk},
+        follow=True,
+    )
+    text = page(marked)
+    assert "也不再回访" in text
+    assert '<span class="badge bg-danger" data-testid="due-count">1</span>' in text
+    assert text.count('data-testid="revisit-due"') == 1 and f'id="revisit-{still_due.pk}"' in text
+    malicious = text.split('data-testid="malicious-count"')[1]  # its own section, still listed
+    assert "恶意差评已认定，不回访" in text.split('data-testid="malicious-count"')[0]
+    assert f'id="revisit-{revisit.pk}" data-testid="revisit-malicious"' in malicious
+    assert "来电人辱骂承办人" in malicious and "王曼姝" in malicious
+    assert f'name="revisit" value="{revisit.pk}"' not in text  # no form to record it
+    todo = [i.ref for i in selectors.todo_items(officer_user, clock.now(), 50)]
+    assert str(revisit.pk) not in todo and str(still_due.pk) in todo
+    summary = selectors.revisit_summary(center, "2026-11")
+    assert (summary["due"], summary["done"], summary["malicious"]) == (1, 0, 1)
+    assert summary["by_reason"]["bad_rating"]["due"] == 1
+    shown = page(login("wangmanshu").get("/ratings/kaiyuan/revisits/summary/?period=2026-11"))
+    assert '<td data-testid="due">1</td>' in shown and "恶意差评已认定，不回访" in shown
+
+
 def test_eva_5_a_refused_mark_keeps_what_was_typed_and_saves_nothing(halls, login):
     center = halls["kaiyuan"]
     rating = bad_rating(center)
@@ -282,6 +330,23 @@ def test_eva_5_the_form_is_offered_only_for_a_bad_rating_not_found_justified(hal
     assert f"/ratings/{basic.pk}/malicious/" not in text
     assert f"/ratings/{justified.pk}/malicious/" not in text
     assert f"/ratings/{not_justified.pk}/malicious/" in text  # a done revisit's row offers it
+
+
+def test_eva_5_the_revisit_form_chooses_no_way_for_the_officer(halls, login):
+    revisit = Revisit.objects.get(rating=bad_rating(halls["kaiyuan"]))
+    client = login(OFFICER)
+    form = page(client.get(REVISITS)).split(f'id="revisit-{revisit.pk}"')[1]
+    ways = form.split('name="way"')[1].split("</select>")[0]
+    assert " required" in ways.split(">")[0] and '<option value="">' in ways
+    assert " selected" not in ways  # no way recorded unless the officer chooses one
+    typed = {"revisit": revisit.pk, "progress": "已电话联系来电人", "justified": "no"}
+    refused = client.post(REVISITS, typed)
+    card = page(refused).split(f'id="revisit-{revisit.pk}"')[1]
+    assert refused.status_code == 400 and 'data-code="invalid_way"' in card
+    assert 'value="已电话联系来电人"' in card and '<option value="no" selected>' in card
+    assert Revisit.objects.get(pk=revisit.pk).done_at is None
+    assert client.post(REVISITS, {**typed, "way": "phone"}).status_code == 302
+    assert Revisit.objects.get(pk=revisit.pk).way == "phone"
 
 
 def test_eva_5_the_hotline_and_revisit_pages_read_in_english(halls, login):

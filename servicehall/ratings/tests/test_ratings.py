@@ -252,6 +252,47 @@ def test_eva_5_a_justified_bad_rating_is_a_conduct_fact_against_the_clerk(
         services.rating_mark_malicious(actor=leader.user, rating=rating, reason="x", approver=leader)
 
 
+def test_eva_5_a_malicious_bad_rating_is_not_revisited_nor_counted_against_the_clerk(
+    queue, finish, user_named, client, bearer
+):
+    from servicehall.core.facts import facts_for
+
+    ticket = finish(1)
+    rating = services.rate(token=services.matter_token("ticket", ticket.pk), level=5, channel="device")
+    revisit = Revisit.objects.get(rating=rating)
+    director = user_named("wangmanshu")
+    services.rating_mark_malicious(actor=director, rating=rating, reason="辱骂", approver=director.staff)
+    with pytest.raises(Conflict) as refused:
+        services.revisit_record(
+            actor=director,
+            revisit=revisit,
+            way="phone",
+            progress="已办结",
+            opinion="",
+            suggestions="",
+            justified=True,
+            rectification="批评教育",
+        )
+    assert refused.value.code == "rating_malicious"
+    auth = bearer("wangmanshu")
+    body = {"way": "phone", "progress": "已办结", "justified": True, "rectification": "批评教育"}
+    answer = post(client, f"/api/v1/revisits/{revisit.pk}", body, auth)
+    assert answer.status_code == 409 and answer.json()["code"] == "rating_malicious"
+    assert Revisit.objects.get(pk=revisit.pk).done_at is None
+    listed = {
+        status: [
+            r["id"]
+            for r in client.get(f"/api/v1/centers/kaiyuan/revisits?status={status}", headers=auth).json()
+        ]
+        for status in ("due", "done", "malicious")
+    }
+    assert listed == {"due": [], "done": [], "malicious": [revisit.pk]}
+    # a justified verdict written past the services still does not count against the clerk
+    Revisit.objects.filter(pk=revisit.pk).update(justified=True, done_at=clock.now())
+    start, end = selectors.month_range("2026-11")
+    assert not [f for f in facts_for([queue.pk], start, end) if f.kind == "bad_rating_justified"]
+
+
 def test_eva_5_malicious_needs_a_reason_and_a_leader(queue, finish, user_named):
     ticket = finish(1)
     rating = services.rate(token=services.matter_token("ticket", ticket.pk), level=5, channel="device")
@@ -326,6 +367,19 @@ def test_eva_2_a_hotline_order_is_rated_on_completion(queue, client, bearer):
     assert post(client, url, {"result": "x"}, auth).status_code == 409
 
 
+def test_eva_4_the_api_draws_no_sample_of_a_month_with_no_completed_order(queue, client, bearer):
+    _orders(queue, 4, dt.datetime(2026, 10, 1, 9, tzinfo=clock.TZ))
+    auth = bearer("wangmanshu")
+    empty = post(client, "/api/v1/centers/kaiyuan/hotline-samples", {"period": "2026-09"}, auth)
+    assert empty.status_code == 409 and empty.json()["code"] == "nothing_to_sample"
+    assert "没有办结的热线工单" in empty.json()["message"]
+    assert not HotlineSample.objects.exists()
+    shown = client.get("/api/v1/centers/kaiyuan/hotline-samples/2026-09", headers=auth)
+    assert shown.status_code == 404  # nothing recorded for the month
+    drawn = post(client, "/api/v1/centers/kaiyuan/hotline-samples", {"period": "2026-10"}, auth)
+    assert drawn.status_code == 201 and drawn.json()["population"] == 4
+
+
 def test_eva_4_a_month_of_hotline_orders_yields_a_reproducible_sample_of_at_least_5_percent(
     queue, user_named
 ):
@@ -385,6 +439,43 @@ def test_eva_6_a_questionnaire_code_answers_once_and_nothing_joins_answer_to_hol
     assert not any(c in logged for c in codes)
     assert not any(services.code_digest(c) in logged for c in codes)
     assert "QuestionnaireCode" not in logged
+
+
+def test_eva_6_the_questionnaire_api_takes_an_optional_comment_checked_as_the_page_checks_it(
+    queue, window, user_named, client
+):
+    from servicehall.ratings.models import AppraisalComment
+
+    director = user_named("wangmanshu")
+    appraisal = services.appraisal_create(actor=director, center=queue, title="问卷意见", period="2026-11")
+    codes = services.codes_issue(actor=director, appraisal=appraisal, count=3)
+    schema = client.get("/api/v1/openapi.json").json()
+    body = schema["components"]["schemas"]["QuestionnaireIn"]
+    assert body["properties"]["comment"]["maxLength"] == 500 and "comment" not in body["required"]
+    answers = [{"window": window(1).pk, "level": 2}]
+    too_long = post(
+        client, "/api/v1/questionnaires", {"code": codes[0], "answers": answers, "comment": "长" * 501}
+    )
+    assert too_long.status_code == 400
+    assert too_long.json()["code"] == "too_long" and too_long.json()["fields"] == {"comment": "too_long"}
+    assert "意见和建议最多 500 个字，现有 501 个" in too_long.json()["message"]
+    assert not QuestionnaireCode.objects.filter(used=True).exists()  # the code is not spent
+    page = client.post(
+        "/ratings/kaiyuan/questionnaire/", {"code": codes[0], f"w{window(1).pk}": "2", "comment": "长" * 501}
+    )
+    assert page.status_code == 400 and "意见和建议最多 500 个字，现有 501 个" in page.content.decode()
+    not_text = post(client, "/api/v1/questionnaires", {"code": codes[0], "answers": answers, "comment": 5})
+    assert not_text.status_code == 400 and not_text.json()["code"] == "invalid_input"
+    ok = post(
+        client, "/api/v1/questionnaires", {"code": codes[0], "answers": answers, "comment": " 指引清楚 "}
+    )
+    assert ok.status_code == 201 and ok.json() == {"votes": 1}
+    blank = post(client, "/api/v1/questionnaires", {"code": codes[1], "answers": answers, "comment": "  "})
+    without = post(client, "/api/v1/questionnaires", {"code": codes[2], "answers": answers})
+    assert blank.status_code == without.status_code == 201
+    assert list(AppraisalComment.objects.filter(appraisal=appraisal).values_list("text", flat=True)) == [
+        "指引清楚"
+    ]
 
 
 def test_eva_6_peer_ratings_never_rate_oneself_and_results_are_published(queue, window, user_named, client):
