@@ -91,6 +91,7 @@ RULES = {
     "received_in_future",
     "date_out_of_range",  # working-day arithmetic that runs past 2099
     "unprintable_character",  # a notice's text must be printable in its fonts
+    "invalid_characters",  # a NUL character: no database text column holds one
 }
 
 
