@@ -57,3 +57,17 @@ def test_dut_5_a_duty_officers_late_line_says_they_were_due_early(kaiyuan):
     }
     assert rows["xuqingqing"].events == [("late", 1, "3分钟（值日须提前5分钟到岗）")]
     assert rows["chenshaoli"].events == []
+
+
+def test_dut_2_the_leave_page_is_called_leave_in_english_not_a_meeting_excuse(kaiyuan, login):
+    """「请假」 is a leave request in the menu and on the leave page, and an excused absence from a
+    meeting or a session: the second meaning has its own context, so it never renames the first."""
+    from django.utils import translation
+
+    page = login("chenshaoli").get("/duty/leave/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Leave" in page and ">Leave</a>" in page
+    assert "xcused" not in page
+    with translation.override("en"):
+        from servicehall.training.models import Attendance
+
+        assert str(dict(Attendance.Status.choices)["excused"]) == "Excused"
