@@ -191,6 +191,7 @@ def _case_page(request, case: Case, error=None, status=200, typed=None):
         "outstanding": selectors.missing_materials(case),
         "allowed": {a for a in rules.ACTIONS if rules.refusal(case.status, a) is None},
         "decider": access.has_role(request.user, case.center, *services.DECIDERS),
+        "may_decide_step": services.may_decide_step(request.user, case),
         "today": clock.today(),
         "error": error,
         "typed": typed or {},
