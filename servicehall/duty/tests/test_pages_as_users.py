@@ -71,3 +71,22 @@ def test_dut_2_the_leave_page_is_called_leave_in_english_not_a_meeting_excuse(ka
         from servicehall.training.models import Attendance
 
         assert str(dict(Attendance.Status.choices)["excused"]) == "Excused"
+
+
+def test_dut_2_a_leave_request_without_dates_asks_for_the_dates_in_the_forms_words(kaiyuan, login):
+    """The date pickers left empty: the page asks for the days, not for the API's 「2026-11-24am」;
+    what was typed stays."""
+    page = login("chenshaoli").post(
+        "/duty/leave/",
+        {
+            "kind": "personal",
+            "start_date": "",
+            "start_half": "am",
+            "end_date": "",
+            "end_half": "pm",
+            "reason": "家中有事",
+        },
+    )
+    html = page.content.decode()
+    assert "请选择请假的开始日期和结束日期。" in html and "2026-11-24am" not in html
+    assert 'value="家中有事"' in html
