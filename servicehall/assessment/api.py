@@ -552,14 +552,18 @@ class AwardsOut(Schema):
 def awards_for(center, quarter: str | None, year: str | None):
     if quarter:
         y, q = services.quarter_of(quarter)
-        return selectors.awards(center, rules.quarter_months(y, q), f"{y}年第{q}季度")
+        return selectors.awards(
+            center,
+            rules.quarter_months(y, q),
+            gettext("%(year)s年第%(quarter)s季度") % {"year": y, "quarter": q},
+        )
     if year:
         if not (year.isdigit() and 2004 <= int(year) <= 2099):
             raise Invalid("invalid_year", gettext("年份无效。"))
         y = int(year)
         if y > services.clock.today().year:
             raise Invalid("period_in_future", gettext("%(y)s年尚未开始。") % {"y": y})
-        return selectors.awards(center, [(y, m) for m in range(1, 13)], f"{y}年度")
+        return selectors.awards(center, [(y, m) for m in range(1, 13)], gettext("%(year)s年度") % {"year": y})
     raise Invalid("period_required", gettext("请指明季度（quarter=2026Q4）或年份（year=2026）。"))
 
 

@@ -110,6 +110,11 @@ class Person:
     window: str
 
 
+def _window(number, name) -> str:
+    """A window as everywhere else (Window.__str__), in the reader's language."""
+    return str(_("%(number)s号窗口 %(name)s") % {"number": number, "name": name})
+
+
 def assessed_staff(center, start: dt.date, end: dt.date) -> list[Person]:
     """The center's window staff in the month: everyone holding a post at some day of it (the A
     post's window first)."""
@@ -121,7 +126,7 @@ def assessed_staff(center, start: dt.date, end: dt.date) -> list[Person]:
     )
     window_of: dict[int, tuple] = {}
     for staff_id, window_id, number, name in posts:
-        window_of.setdefault(staff_id, (window_id, f"{number}号窗口 {name}"))
+        window_of.setdefault(staff_id, (window_id, _window(number, name)))
     people = Staff.objects.filter(pk__in=window_of.keys()).values_list(
         "pk", "user_id", "user__username", "name", "department_id"
     )
@@ -309,7 +314,7 @@ def _published(center, year, month, pub, *, with_lines, only) -> Month:
     }
     for r in results:
         s = staff.get(r.staff_id, {})
-        window = f"{r.window.number}号窗口 {r.window.name}" if r.window else ""
+        window = _window(r.window.number, r.window.name) if r.window else ""
         person = Person(
             r.staff_id,
             r.staff.username,

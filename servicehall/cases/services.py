@@ -754,6 +754,19 @@ def _check_step_authority(actor, staff, case: Case, step: rules.PlannedStep) -> 
     )
 
 
+def may_decide_step(actor, case: Case) -> bool:
+    """Whether ``actor`` may approve or return the case's current step (``case_advance`` would not
+    refuse them for who they are): the case page offers the step's form only to them."""
+    if case.step is None:
+        return False
+    try:
+        staff = _acting_staff(actor, case)
+        _check_step_authority(actor, staff, case, planned_steps(case)[case.step - 1])
+    except Forbidden:
+        return False
+    return True
+
+
 def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
     """CAS-9: the current step is approved (the case moves to the next; the last completes it) or
     returned to the previous one with a reason — by the authority the item names for the step."""

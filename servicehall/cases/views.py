@@ -179,7 +179,8 @@ def _date(text):
         raise DomainError("invalid_date", gettext("请填写日期（YYYY-MM-DD，2004–2099 年）。")) from None
 
 
-def _case_page(request, case: Case, error=None, status=200):
+def _case_page(request, case: Case, error=None, status=200, typed=None):
+    """``typed``: what was sent with a refused action, by action name, so its form shows it again."""
     case = selectors.with_colours([case])[0]
     file = selectors.case_file(case)
     context = {
@@ -190,8 +191,10 @@ def _case_page(request, case: Case, error=None, status=200):
         "outstanding": selectors.missing_materials(case),
         "allowed": {a for a in rules.ACTIONS if rules.refusal(case.status, a) is None},
         "decider": access.has_role(request.user, case.center, *services.DECIDERS),
+        "may_decide_step": services.may_decide_step(request.user, case),
         "today": clock.today(),
         "error": error,
+        "typed": typed or {},
         "steps": selectors.case_steps(case),
         "breaches": selectors.one_time_breaches(case),
         "urges": list(case.holder_urges.select_related("actor").order_by("at", "id")),
@@ -220,7 +223,9 @@ def case_action(request, number: str, action: str):
     try:
         fn(actor=request.user, case=case, **arguments(request.POST))
     except DomainError as exc:
-        return _case_page(request, selectors.get_case(number), exc.as_dict(), exc.status)
+        return _case_page(
+            request, selectors.get_case(number), exc.as_dict(), exc.status, {action: request.POST}
+        )
     return redirect("cases:case", number=case.number)
 
 

@@ -165,6 +165,8 @@ def leave_list(request):
             return redirect("duty:leave_detail", leave_id=leave.pk)
         except DomainError as exc:
             error = exc.message
+            if exc.code == "bad_half_day":  # the API's wording ("2026-11-24am") is not this form's
+                error = _("请选择请假的开始日期和结束日期。")
     centers = [c.pk for c in access.centers_of(request.user) if access.has_role(request.user, c, *VIEWERS)]
     leaves = selectors.leaves_for(request.user, centers)
     colleagues = (

@@ -4,6 +4,7 @@ and the self-study each person declares. Hours and absences are read from these 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import Voidable
 from servicehall.org.models import Center
@@ -51,7 +52,7 @@ class Attendance(models.Model):
     class Status(models.TextChoices):
         INVITED = rules.INVITED, _("待登记")
         PRESENT = rules.PRESENT, _("出席")
-        EXCUSED = rules.EXCUSED, _("请假")
+        EXCUSED = rules.EXCUSED, pgettext_lazy("attendance", "请假")
         ABSENT = rules.ABSENT, _("无故缺席")
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")

@@ -150,7 +150,10 @@ def mine(request):
         )
         if done:
             messages.success(request, gettext("已申报，待领导认定。"))
-        return redirect(request.path)
+            return redirect(request.path)
     year = _year(request)
     context = {"staff": staff, "mine": selectors.person_year(staff, year), "today": clock.today()}
+    if request.method == "POST":  # refused: the form shows what was typed, to correct and send again
+        context["typed"] = request.POST
+        return render(request, "training/mine.html", context, status=400)
     return render(request, "training/mine.html", context)

@@ -1,5 +1,5 @@
 """CAT-7, CAS-9 in a real browser: the clerk at 劳保所's window takes in an item the window is not
-authorised to decide (accepted once, 一次受理); the clerk cannot approve the department head's step;
+authorised to decide (accepted once, 一次受理); the clerk is not offered the department head's step;
 the department head signs in and approves both steps from the case page; the case completes."""
 
 import pytest
@@ -39,11 +39,8 @@ def test_cas_9_a_non_authorised_case_is_taken_at_the_window_and_approved_by_the_
         current = page.get_by_test_id("current-step")
         assert "审核" in current.inner_text() and "劳保所" in current.inner_text()
         shot(page, "steps-accepted")
-        page.get_by_test_id("advance").locator("button[value=approve]").click()
-        page.wait_for_load_state("networkidle")
-        assert "审批权限" in page.locator("[data-code=not_authorised_for_step]").inner_text()
+        assert page.get_by_test_id("advance").count() == 0  # no buttons the clerk could only be refused
         assert Case.objects.get().step_name == "审核"
-        shot(page, "steps-clerk-refused")
 
         head = new_page()
         signed_in_head = head  # the department head in a browser of their own

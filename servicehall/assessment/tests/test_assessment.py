@@ -425,3 +425,11 @@ def test_asm_7_a_correction_after_publication_is_an_adjustment_with_a_reason(nov
         director,
     )
     assert (early.status_code, early.json()["code"]) == (409, "not_published")
+
+
+def test_asm_8_the_awards_page_in_english_names_the_quarter_and_the_windows_in_english(shexi, login):
+    with clock.freeze(DECEMBER):
+        page = login("penglixin").get("/assessment/shexi/awards/?quarter=2026Q4", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200 and "Q4 2026" in html and "Window 1 " in html
+    assert "季度" not in html and "号窗口" not in html

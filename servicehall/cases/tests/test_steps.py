@@ -192,6 +192,19 @@ def test_cas_5_the_case_history_names_an_extension_request_and_its_refusal(take,
     assert "extend_request" not in html and "extend_declined" not in html
 
 
+def test_cas_9_the_step_form_is_offered_only_to_whom_may_decide_the_step(take, user_named, client):
+    """The clerk at the window sees the step waiting on the department head in the steps table but
+    no 同意/退回 buttons that would only be refused; the department head has them."""
+    case = take()
+    pages = {}
+    for who in ("yangzhirong", "caiwenkeng"):
+        client.force_login(user_named(who))
+        with clock.freeze("2026-11-23T11:00"):
+            pages[who] = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-testid="advance"' not in pages["yangzhirong"] and "挂起" in pages["yangzhirong"]
+    assert 'data-testid="advance"' in pages["caiwenkeng"]
+
+
 def test_cas_9_a_step_waiting_on_the_department_head_is_on_their_todo_list_without_a_window_post(
     take, user_named
 ):

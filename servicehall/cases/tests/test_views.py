@@ -59,6 +59,24 @@ def test_case_page_refusal_shows_the_message_and_changes_nothing(kaiyuan, intake
     assert Case.objects.get().status == "awaiting_materials"
 
 
+def test_a_refused_step_keeps_what_was_typed_in_its_form(kaiyuan, intake, login):
+    """A refusal shows the case again with the reason; the officer's words stay in the form they
+    were typed in (and only there), to correct and send again."""
+    case = intake()
+    clerk = login("chenjianwei")
+    with clock.freeze(MONDAY):
+        extend = clerk.post(
+            f"/cases/{case.number}/extend/", {"due_date": "2026-11-01", "reason": "需补充鉴定"}
+        )
+        deny = clerk.post(f"/cases/{case.number}/deny/", {"reason": "不符合条件", "basis": ""})
+    html = extend.content.decode()
+    assert extend.status_code == 400 and 'value="2026-11-01"' in html and 'value="需补充鉴定"' in html
+    assert html.count('value="需补充鉴定"') == 1  # not in the other forms' reason fields
+    html = deny.content.decode()
+    assert deny.status_code == 400 and 'value="不符合条件"' in html and "需补充鉴定" not in html
+    assert Case.objects.get().due_date == case.due_date
+
+
 @pytest.mark.parametrize(
     "url",
     [

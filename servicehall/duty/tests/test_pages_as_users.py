@@ -57,3 +57,36 @@ def test_dut_5_a_duty_officers_late_line_says_they_were_due_early(kaiyuan):
     }
     assert rows["xuqingqing"].events == [("late", 1, "3分钟（值日须提前5分钟到岗）")]
     assert rows["chenshaoli"].events == []
+
+
+def test_dut_2_the_leave_page_is_called_leave_in_english_not_a_meeting_excuse(kaiyuan, login):
+    """「请假」 is a leave request in the menu and on the leave page, and an excused absence from a
+    meeting or a session: the second meaning has its own context, so it never renames the first."""
+    from django.utils import translation
+
+    page = login("chenshaoli").get("/duty/leave/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<title>Leave" in page and ">Leave</a>" in page
+    assert "xcused" not in page
+    with translation.override("en"):
+        from servicehall.training.models import Attendance
+
+        assert str(dict(Attendance.Status.choices)["excused"]) == "Excused"
+
+
+def test_dut_2_a_leave_request_without_dates_asks_for_the_dates_in_the_forms_words(kaiyuan, login):
+    """The date pickers left empty: the page asks for the days, not for the API's 「2026-11-24am」;
+    what was typed stays."""
+    page = login("chenshaoli").post(
+        "/duty/leave/",
+        {
+            "kind": "personal",
+            "start_date": "",
+            "start_half": "am",
+            "end_date": "",
+            "end_half": "pm",
+            "reason": "家中有事",
+        },
+    )
+    html = page.content.decode()
+    assert "请选择请假的开始日期和结束日期。" in html and "2026-11-24am" not in html
+    assert 'value="家中有事"' in html

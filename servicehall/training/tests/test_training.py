@@ -12,7 +12,7 @@ from servicehall.core.board import notes_for
 from servicehall.core.errors import Conflict, Forbidden, Invalid
 from servicehall.org.models import Staff
 from servicehall.training import rules, selectors, services
-from servicehall.training.models import Attendance, Session
+from servicehall.training.models import Attendance, SelfStudy, Session
 
 NOV = "2026-11-16T10:00"  # a Monday
 SHEXI_CLERKS = ["xiechunhua", "wenjianjun"]
@@ -276,3 +276,14 @@ def test_trn_pages_in_english(shexi, director, client):
         page = client.get("/training/shexi/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Hours by person" in page and "Plan a session" in page
     assert "人员学时" not in page
+
+
+def test_trn_2_a_refused_self_study_keeps_what_was_typed(shexi, client, user_named):
+    """Nine hours in a day is refused with the reason; the date and the topic stay in the form."""
+    client.force_login(user_named("xiechunhua"))
+    with clock.freeze(NOV):
+        page = client.post("/training/mine/", {"day": "2026-11-13", "topic": "自学条例", "hours": "9"})
+    html = page.content.decode()
+    assert page.status_code == 400 and "不超过 8" in html
+    assert 'value="2026-11-13"' in html and 'value="自学条例"' in html and 'value="9"' in html
+    assert not SelfStudy.objects.exists()
