@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import connection, models, transaction
-from django.db.models import Q, Sum
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
@@ -99,8 +98,6 @@ def record(
     """
     code = getattr(center, "code", center) or ""
     chain = code or SYSTEM_CHAIN
-    if connection.vendor == "postgresql":
-        chain = audit_pg.chain_of(chain)  # this connection's own slot of the center's chains
     user = actor if getattr(actor, "pk", None) else None
     event = AuditEvent(
         chain=chain,
@@ -132,10 +129,8 @@ def record(
 
 
 def chain_length(chain: str) -> int | None:
-    """How many events the chain holds, with its parallel chains (``<chain>/<slot>`` on
-    PostgreSQL, see audit_pg); None before its first: it grows with every write."""
-    heads = AuditHead.objects.filter(Q(chain=chain) | Q(chain__startswith=f"{chain}/"))
-    return heads.aggregate(n=Sum("seq"))["n"]
+    """How many events the chain holds (None before its first): it grows with every write."""
+    return AuditHead.objects.filter(chain=chain).values_list("seq", flat=True).first()
 
 
 @dataclass(frozen=True)

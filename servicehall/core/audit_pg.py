@@ -22,31 +22,6 @@ from servicehall.core import audit_key, rows
 from servicehall.core.models import AuditEvent, AuditHead
 from servicehall.core.rules import GENESIS_HASH, canonical, event_hash, event_mac
 
-# A center's events are appended through up to SLOTS parallel chains: ``<center>`` and
-# ``<center>/1`` ... ``<center>/15``. Each database connection holds one slot for its life (a
-# session advisory lock, taken at its first event; the server drops it when the connection
-# ends), so two requests committing at once never wait on one head row through each other's
-# write-ahead-log flush, and their commits share one flush. A connection that finds every slot
-# held appends through the center's own chain, waiting on its head as every writer once did.
-# Each chain is a hash chain of its own: verified, anchored and reported like any other.
-SLOTS = 16
-_SLOT_LOCKS = 0x53480001  # the advisory locks' namespace (their first key)
-_TAKE_SLOT = "SELECT s FROM generate_series(0, %s) AS s WHERE pg_try_advisory_lock(%s, s) LIMIT 1"
-
-
-def chain_of(base: str) -> str:
-    """The chain this connection appends ``base``'s events through (its slot's)."""
-    connection.close_if_health_check_failed()  # the slot is the open connection's, not a closed one's
-    connection.ensure_connection()
-    slot = getattr(connection, "audit_slot", 0)
-    if slot is None:  # the connection's first event: one round trip, once
-        with connection.cursor() as cursor:
-            cursor.execute(_TAKE_SLOT, [SLOTS - 1, _SLOT_LOCKS])
-            row = cursor.fetchone()
-        slot = connection.audit_slot = row[0] if row else 0
-    return f"{base}/{slot}" if slot else base
-
-
 _PENDING_ID = "<<id>>"  # stands for the new record's id until the database gives it
 _NEW_ID = "(SELECT id FROM inserted)"
 

@@ -126,7 +126,7 @@ def is_extended(center: Center, now: dt.datetime) -> bool:
 # --- hall display (QUE-1, QUE-5) -------------------------------------------------------------
 
 
-# The display's version is how many events the center's audit chains hold: every change a display shows
+# The display's version is the length of the center's audit chain: every change a display shows
 # is a write, and every write appends one event there (in the same transaction), so the ETag
 # moves with each call, take or pause without a counter of its own to update. Other writes of
 # the center move it too; that costs one full answer to the next poll.

@@ -27,12 +27,9 @@ ONLY_WHEN_ASKED = 2**31 - 1
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    audit_slot = None  # the connection's slot of the audit chains (core/audit_pg), at its first event
-
     def get_new_connection(self, conn_params):
         conn = super().get_new_connection(conn_params)
         conn.prepare_threshold = ONLY_WHEN_ASKED
-        self.audit_slot = None
         return conn
 
     def is_usable(self):

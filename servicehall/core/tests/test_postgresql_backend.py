@@ -89,10 +89,9 @@ def test_a_failure_after_the_merged_begin_rolls_back(transactional_db):
 def test_commit_rides_with_the_last_statement_of_a_transaction(transactional_db, traced):
     """A walk-in take on PostgreSQL: BEGIN with the counter, COMMIT with the ticket and its
     event; nothing is sent on its own, and the chain holds."""
-    from servicehall.core import audit, audit_pg
+    from servicehall.core import audit
     from servicehall.core.models import AuditHead
 
-    assert audit_pg.chain_of("ridealong") == "ridealong"  # the connection's slot: taken once, before
     with traced() as trace, transaction.atomic(), connection.cursor() as cursor:
         connection.execute_opening(cursor, "SELECT %s::int", [7])
         audit.record(actor=None, action="probe", center="ridealong", last=True)
@@ -145,56 +144,4 @@ def test_a_transaction_of_one_statement_is_one_message(transactional_db, traced)
     statements = [m.split('"')[3] for m in trace.messages if m.startswith("Parse")]
     assert statements == ["BEGIN", "COMMIT"], trace.messages  # the event's statement: prepared before
     assert connection.get_autocommit()
-    assert all(r.ok for r in audit.verify_all())
-
-
-def test_sec_1_two_connections_append_at_once_through_chains_of_their_own(transactional_db):
-    """A second connection appends while the first's transaction is still open — it does not
-    wait on that head through the first's commit — through a chain of its own; both chains
-    verify, and the center's count (the hall display's version) counts both."""
-    import threading
-
-    from django.db import connections
-
-    from servicehall.core import audit
-
-    appended = threading.Event()
-    chains = []
-
-    def second():
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SET statement_timeout = '10s'")  # never hangs the test
-            chains.append(audit.record(actor=None, action="second", center="busy").chain)
-            appended.set()
-        finally:
-            connections.close_all()
-
-    with transaction.atomic():
-        chains.append(audit.record(actor=None, action="first", center="busy").chain)
-        worker = threading.Thread(target=second)
-        worker.start()
-        worker.join(timeout=8)
-        assert appended.is_set()  # while the first transaction still holds its head
-    worker.join()
-    assert chains[0] == "busy" and chains[1].startswith("busy/")
-    assert audit.chain_length("busy") == 2
-    assert all(r.ok for r in audit.verify_all())
-
-
-def test_sec_1_a_connection_finding_every_slot_held_appends_through_the_centers_chain(transactional_db):
-    from servicehall.core import audit, audit_pg
-
-    close_old_connections()
-    connection.close()
-    url = connection.get_connection_params()
-    with psycopg.connect(**url, autocommit=True) as other:
-        for slot in range(3):
-            other.execute("SELECT pg_advisory_lock(%s, %s)", [audit_pg._SLOT_LOCKS, slot])
-        assert audit.record(actor=None, action="a", center="crowded").chain == "crowded/3"
-        connection.close()
-        for slot in range(3, audit_pg.SLOTS):
-            other.execute("SELECT pg_advisory_lock(%s, %s)", [audit_pg._SLOT_LOCKS, slot])
-        assert audit.record(actor=None, action="b", center="crowded").chain == "crowded"
-    assert audit.chain_length("crowded") == 2
     assert all(r.ok for r in audit.verify_all())
