@@ -409,6 +409,36 @@ def check_extension(
     return cal.between(due, new_due)[0]
 
 
+# --- what is written with a case action ----------------------------------------------------------
+
+NOTE_LIMIT = 500  # characters of a reason, basis, opinion or result written with a case action
+EXTENSION_REASON_LIMIT = 300  # an extension's reason, kept on the case while it awaits approval
+NOTE_LABELS = {
+    "reason": gettext_noop("理由"),
+    "basis": gettext_noop("依据"),
+    "note": gettext_noop("意见"),
+    "result": gettext_noop("办理结果"),
+}
+
+
+def check_note(field: str, value: str, limit: int = NOTE_LIMIT) -> str:
+    """The text written with a case action (``field``: reason, basis, note or result), stripped;
+    refused with ``too_long`` over ``limit`` characters as typed (as the form and the API schema
+    count them) so a case page stays readable."""
+    value = value or ""
+    if len(value) > limit:
+        raise RuleError(
+            "too_long",
+            gettext_noop(
+                "%(field)s过长：最多 %(limit)s 个字，现有 %(length)s 个。",
+                field=NOTE_LABELS[field],
+                limit=limit,
+                length=len(value),
+            ),
+        )
+    return value.strip()
+
+
 # --- electronic supervision (CAS-14) ---------------------------------------------------------
 
 GREEN, YELLOW, RED = "green", "yellow", "red"

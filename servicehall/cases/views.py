@@ -138,6 +138,7 @@ def intake(request):
         "form": form,
         "checked": set(form.getlist("materials")),
         "error": error,
+        "note_limit": rules.NOTE_LIMIT,
     }
     return render(request, "cases/intake.html", context, status=status)
 
@@ -180,7 +181,8 @@ def _date(text):
 
 
 def _case_page(request, case: Case, error=None, status=200, typed=None):
-    """``typed``: what was sent with a refused action, by action name, so its form shows it again."""
+    """``typed``: what was sent with a refused action, by action name (``-`` as ``_``), so its form
+    shows it again."""
     case = selectors.with_colours([case])[0]
     file = selectors.case_file(case)
     context = {
@@ -195,6 +197,8 @@ def _case_page(request, case: Case, error=None, status=200, typed=None):
         "today": clock.today(),
         "error": error,
         "typed": typed or {},
+        "note_limit": rules.NOTE_LIMIT,
+        "extension_reason_limit": rules.EXTENSION_REASON_LIMIT,
         "steps": selectors.case_steps(case),
         "breaches": selectors.one_time_breaches(case),
         "urges": list(case.holder_urges.select_related("actor").order_by("at", "id")),
@@ -224,7 +228,11 @@ def case_action(request, number: str, action: str):
         fn(actor=request.user, case=case, **arguments(request.POST))
     except DomainError as exc:
         return _case_page(
-            request, selectors.get_case(number), exc.as_dict(), exc.status, {action: request.POST}
+            request,
+            selectors.get_case(number),
+            exc.as_dict(),
+            exc.status,
+            {action.replace("-", "_"): request.POST},
         )
     return redirect("cases:case", number=case.number)
 
