@@ -394,17 +394,17 @@ def check_extension(
         )
     if new_due < today:
         raise RuleError("extension_in_past", gettext_noop("延期后的办结日期不能早于今天。"))
-    if not cal.is_workday(new_due):
-        raise RuleError(
-            "not_a_workday",
-            gettext_noop("%(new_due)s 不是工作日，请选择工作日。", new_due=format(new_due, "%Y-%m-%d")),
-        )
-    if new_due > maximum:
+    if new_due > maximum:  # said first: no other day that far off would do either
         raise RuleError(
             "past_statutory_limit",
             gettext_noop(
                 "延期后的办结日期不得超过法定最长期限 %(maximum)s。", maximum=format(maximum, "%Y-%m-%d")
             ),
+        )
+    if not cal.is_workday(new_due):
+        raise RuleError(
+            "not_a_workday",
+            gettext_noop("%(new_due)s 不是工作日，请选择工作日。", new_due=format(new_due, "%Y-%m-%d")),
         )
     return cal.between(due, new_due)[0]
 
