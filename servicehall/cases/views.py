@@ -359,17 +359,33 @@ def look_up(request):
     The code is posted, never put in the address (addresses land in access logs and browser
     histories): a GET with ``?code=`` is redirected to the form without it. Wrong codes are
     throttled per case number and per address (``services.case_look_up``)."""
+    center = _public_center(request.GET.get("c", ""))
     if request.method == "GET":
         number = request.GET.get("number", "").strip()[:60]
         if "code" in request.GET:
-            query = f"?{urlencode({'number': number})}" if number else ""
-            return redirect(reverse("cases:look_up") + query)
-        return render(request, "cases/look_up.html", {"number": number, "code": "", "found": None})
+            kept = {"c": center.code} if center else {}
+            query = urlencode({**kept, "number": number} if number else kept)
+            return redirect(reverse("cases:look_up") + (f"?{query}" if query else ""))
+        context = {"number": number, "code": "", "found": None, "center": center}
+        return render(request, "cases/look_up.html", context)
     number, code = request.POST.get("number", "").strip(), request.POST.get("code", "").strip()
     found, error, status = None, None, 200
     try:
         found = services.case_look_up(number=number, code=code, address=ip_of(request))
     except DomainError as exc:
         error, status = exc.message, exc.status
-    context = {"number": number[:60], "code": "", "found": found, "error": error}
+    if found:
+        center = _public_center(found["center_code"])
+    context = {"number": number[:60], "code": "", "found": found, "error": error, "center": center}
     return render(request, "cases/look_up.html", context, status=status)
+
+
+def _public_center(code: str):
+    """The center whose public pages the look-up links back to (``?c=`` from its home page, or
+    the center of the case found); none when neither names one."""
+    if not code:
+        return None
+    try:
+        return get_center(code)
+    except NotFound:
+        return None
