@@ -509,6 +509,7 @@ def case_urge(request, number: str, payload: UrgeIn):
     participating department of a parallel case (400 not_a_participant when none is)."""
     case = selectors.get_case(number)
     if payload.department:  # the urging app checks who may (the lead window urges its participants)
+        services.checked_note(payload.note, "note")  # the limit the schema states, whoever is urged
         if not hooks.urge(actor=request.user, case=case, department=payload.department, note=payload.note):
             access.require(request.user, case.center, *selectors.OVERSEERS)
             raise Invalid("not_a_participant", gettext("本办件没有这个协办科室。"))

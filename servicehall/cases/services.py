@@ -358,7 +358,7 @@ def case_intake(
         )
     except rules.RuleError as error:
         raise rule_error(error) from None
-    reason, basis, result = _note(reason, "reason"), _note(basis, "basis"), _note(result, "result")
+    reason, basis, result = checked_note(reason, "reason"), checked_note(basis, "basis"), checked_note(result, "result")
     if not eligible and not (reason and basis):
         raise Invalid("reason_required", gettext("不予受理须写明理由和依据。"))
     given = set(materials)
@@ -480,7 +480,7 @@ def _step(actor, case: Case, action: str, *, missing=None, roles=CASE_LEADERS):
         )
 
 
-def _note(value: str, field: str, limit: int = rules.NOTE_LIMIT) -> str:
+def checked_note(value: str, field: str, limit: int = rules.NOTE_LIMIT) -> str:
     """A reason, basis, opinion or result written with a case action, stripped; refused with
     ``too_long`` (naming the field) over its limit, nothing changed."""
     try:
@@ -492,7 +492,7 @@ def _note(value: str, field: str, limit: int = rules.NOTE_LIMIT) -> str:
 def _required_text(
     value: str, code: str, message: str, field: str = "reason", limit: int = rules.NOTE_LIMIT
 ) -> str:
-    value = _note(value, field, limit)
+    value = checked_note(value, field, limit)
     if not value:
         raise Invalid(code, message)
     return value
@@ -599,7 +599,7 @@ def case_extend(*, actor, case: Case, new_due, reason: str) -> Case:
     copied to the center. The department head of the item's department or the center's leaders
     extend at once (the notice is issued); a window clerk's extension is a request that waits
     for their approval (``case_decide_extension``)."""
-    reason = _note(reason, "reason", rules.EXTENSION_REASON_LIMIT)
+    reason = checked_note(reason, "reason", rules.EXTENSION_REASON_LIMIT)
     with _step(actor, case, rules.EXTEND) as (case, staff, after):
         added = _checked_extension(case, new_due, reason)
         case.status = after
@@ -619,7 +619,7 @@ def case_extend(*, actor, case: Case, new_due, reason: str) -> Case:
 def case_decide_extension(*, actor, case: Case, approve: bool, note: str = "") -> Case:
     """CAS-5: the department head or the center approves a requested extension (the notice is
     issued then) or declines it with a note."""
-    note = _note(note, "note")
+    note = checked_note(note, "note")
     with _step(actor, case, rules.EXTEND) as (case, staff, after):
         if case.extension_due is None:
             raise Conflict("no_extension_requested", gettext("本办件没有待审批的延期申请。"))
@@ -653,7 +653,7 @@ def case_decide_denial(*, actor, case: Case, approve: bool, note: str = "") -> C
     """CAS-6: the leader decides; a confirmed denial is answered in writing with reason and basis."""
     access.require(actor, case.center, *DECIDERS)
     action = rules.APPROVE_DENIAL if approve else rules.REJECT_DENIAL
-    note = _note(note, "note")
+    note = checked_note(note, "note")
     if not approve:
         note = _required_text(note, "note_required", gettext("退回否定报备须写明意见。"), "note")
     with _step(actor, case, action, roles=DECIDERS) as (case, staff, after):
@@ -785,7 +785,7 @@ def may_decide_step(actor, case: Case) -> bool:
 def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
     """CAS-9: the current step is approved (the case moves to the next; the last completes it) or
     returned to the previous one with a reason — by the authority the item names for the step."""
-    note = _note(note, "note")
+    note = checked_note(note, "note")
     if decision not in rules.DECISIONS:
         raise Invalid("invalid_decision", gettext("请选择同意或退回。"))
     if decision == rules.RETURN and not note:

@@ -113,3 +113,15 @@ def test_sec_7_the_api_states_the_limits_and_refuses_with_too_long(kaiyuan, inta
         )
     assert response.status_code == 400 and response.json()["code"] == "too_long"
     assert Case.objects.get().status == "accepted"
+
+
+def test_sec_7_urging_a_participating_department_keeps_the_same_limit(kaiyuan, intake, client, bearer):
+    case = intake()
+    with clock.freeze(MONDAY):
+        response = client.post(
+            f"/api/v1/cases/{case.number}/urge",
+            {"note": LONG, "department": "any"},
+            content_type="application/json",
+            headers=bearer("wangmanshu"),
+        )
+    assert response.status_code == 400 and response.json()["code"] == "too_long"
