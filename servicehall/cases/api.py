@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
-from servicehall.cases import guards, hooks, notices, selectors, services
+from servicehall.cases import guards, hooks, notices, rules, selectors, services
 from servicehall.cases.models import Case, Visit
 from servicehall.core import clock, xlsx
 from servicehall.core.api import ErrorOut
@@ -28,7 +28,12 @@ WindowNumber = Annotated[int, Field(description="a window's number in the center
 UserName = Annotated[str, Field(description="a user name")]
 # Checked by the services with their own codes (rules.check_phone: invalid_phone, ...).
 Phone = Annotated[str, Field(**stated(pattern=r"^\s*(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})\s*$"))]
-Text = Annotated[str, Field(**stated(minLength=1, pattern=r"\S"))]
+# What is written with a case action: refused over its limit with too_long (rules.check_note).
+Text = Annotated[str, Field(**stated(minLength=1, maxLength=rules.NOTE_LIMIT, pattern=r"\S"))]
+Note = Annotated[str, Field(**stated(maxLength=rules.NOTE_LIMIT))]
+ExtensionReason = Annotated[
+    str, Field(**stated(minLength=1, maxLength=rules.EXTENSION_REASON_LIMIT, pattern=r"\S"))
+]
 
 
 class VisitIn(Schema):
@@ -145,9 +150,9 @@ class CaseIn(Schema):
     received_at: Moment | None = None  # earlier than now beyond the policy's tolerance: a back-fill
     backfill_reason: str = ""
     eligible: Flag = True
-    reason: str = ""  # refusal reason and basis when not eligible
-    basis: str = ""
-    result: str = ""  # an immediate item completed on the spot
+    reason: Note = ""  # refusal reason and basis when not eligible
+    basis: Note = ""
+    result: Note = ""  # an immediate item completed on the spot
 
 
 class NoticeOut(Schema):
@@ -247,7 +252,7 @@ class ReasonIn(Schema):
 
 class ExtendIn(Schema):
     due_date: Day
-    reason: Text
+    reason: ExtensionReason
 
 
 class DenyIn(Schema):
@@ -257,7 +262,7 @@ class DenyIn(Schema):
 
 class DecisionIn(Schema):
     approve: Flag
-    note: str = ""
+    note: Note = ""
 
 
 class CompleteIn(Schema):
@@ -456,7 +461,7 @@ def case_complete(request, number: str, payload: CompleteIn):
 
 class AdvanceIn(Schema):
     decision: str = Field(**stated(enum=["approve", "return"]))
-    note: str = ""
+    note: Note = ""
 
 
 @router.post("/cases/{number}/advance", response=CaseOut)
@@ -504,6 +509,7 @@ def case_urge(request, number: str, payload: UrgeIn):
     participating department of a parallel case (400 not_a_participant when none is)."""
     case = selectors.get_case(number)
     if payload.department:  # the urging app checks who may (the lead window urges its participants)
+        services.checked_note(payload.note, "note")  # the limit the schema states, whoever is urged
         if not hooks.urge(actor=request.user, case=case, department=payload.department, note=payload.note):
             access.require(request.user, case.center, *selectors.OVERSEERS)
             raise Invalid("not_a_participant", gettext("本办件没有这个协办科室。"))

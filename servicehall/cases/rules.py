@@ -394,19 +394,49 @@ def check_extension(
         )
     if new_due < today:
         raise RuleError("extension_in_past", gettext_noop("延期后的办结日期不能早于今天。"))
-    if not cal.is_workday(new_due):
-        raise RuleError(
-            "not_a_workday",
-            gettext_noop("%(new_due)s 不是工作日，请选择工作日。", new_due=format(new_due, "%Y-%m-%d")),
-        )
-    if new_due > maximum:
+    if new_due > maximum:  # said first: no other day that far off would do either
         raise RuleError(
             "past_statutory_limit",
             gettext_noop(
                 "延期后的办结日期不得超过法定最长期限 %(maximum)s。", maximum=format(maximum, "%Y-%m-%d")
             ),
         )
+    if not cal.is_workday(new_due):
+        raise RuleError(
+            "not_a_workday",
+            gettext_noop("%(new_due)s 不是工作日，请选择工作日。", new_due=format(new_due, "%Y-%m-%d")),
+        )
     return cal.between(due, new_due)[0]
+
+
+# --- what is written with a case action ----------------------------------------------------------
+
+NOTE_LIMIT = 500  # characters of a reason, basis, opinion or result written with a case action
+EXTENSION_REASON_LIMIT = 300  # an extension's reason, kept on the case while it awaits approval
+NOTE_LABELS = {
+    "reason": gettext_noop("理由"),
+    "basis": gettext_noop("依据"),
+    "note": gettext_noop("意见"),
+    "result": gettext_noop("办理结果"),
+}
+
+
+def check_note(field: str, value: str, limit: int = NOTE_LIMIT) -> str:
+    """The text written with a case action (``field``: reason, basis, note or result), stripped;
+    refused with ``too_long`` over ``limit`` characters as typed (as the form and the API schema
+    count them) so a case page stays readable."""
+    value = value or ""
+    if len(value) > limit:
+        raise RuleError(
+            "too_long",
+            gettext_noop(
+                "%(field)s过长：最多 %(limit)s 个字，现有 %(length)s 个。",
+                field=NOTE_LABELS[field],
+                limit=limit,
+                length=len(value),
+            ),
+        )
+    return value.strip()
 
 
 # --- electronic supervision (CAS-14) ---------------------------------------------------------

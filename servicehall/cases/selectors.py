@@ -434,6 +434,7 @@ def public_case(number: str, code: str) -> dict:
         "number": case.number,
         "item": case.item_version.name,
         "center": case.center.name,
+        "center_code": case.center.code,
         "window": str(case.window),
         "applicant": mask_name(case.applicant_name),
         "status": case.status,

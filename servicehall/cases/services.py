@@ -358,7 +358,8 @@ def case_intake(
         )
     except rules.RuleError as error:
         raise rule_error(error) from None
-    if not eligible and not (reason.strip() and basis.strip()):
+    reason, basis, result = checked_note(reason, "reason"), checked_note(basis, "basis"), checked_note(result, "result")
+    if not eligible and not (reason and basis):
         raise Invalid("reason_required", gettext("不予受理须写明理由和依据。"))
     given = set(materials)
     missing = rules.missing_required([m.code for m in listed if m.required], sorted(given))
@@ -385,8 +386,8 @@ def case_intake(
             recorded_at=now,
             backfilled=backfilled,
             backfill_reason=backfill_reason.strip() if backfilled else "",
-            reason=reason.strip() if not eligible else "",
-            basis=basis.strip() if not eligible else "",
+            reason=reason if not eligible else "",
+            basis=basis if not eligible else "",
             authorised=authorised,
             parallel=version.participants.exists(),
             **people,
@@ -479,11 +480,22 @@ def _step(actor, case: Case, action: str, *, missing=None, roles=CASE_LEADERS):
         )
 
 
-def _required_text(value: str, code: str, message: str) -> str:
-    value = (value or "").strip()
+def checked_note(value: str, field: str, limit: int = rules.NOTE_LIMIT) -> str:
+    """A reason, basis, opinion or result written with a case action, stripped; refused with
+    ``too_long`` (naming the field) over its limit, nothing changed."""
+    try:
+        return rules.check_note(field, value, limit)
+    except rules.RuleError as error:
+        raise Invalid(error.code, error.message, fields={field: "too_long"}) from None
+
+
+def _required_text(
+    value: str, code: str, message: str, field: str = "reason", limit: int = rules.NOTE_LIMIT
+) -> str:
+    value = checked_note(value, field, limit)
     if not value:
         raise Invalid(code, message)
-    return value[:2000]
+    return value
 
 
 def case_add_materials(*, actor, case: Case, materials: list[str]) -> Case:
@@ -587,25 +599,27 @@ def case_extend(*, actor, case: Case, new_due, reason: str) -> Case:
     copied to the center. The department head of the item's department or the center's leaders
     extend at once (the notice is issued); a window clerk's extension is a request that waits
     for their approval (``case_decide_extension``)."""
+    reason = checked_note(reason, "reason", rules.EXTENSION_REASON_LIMIT)
     with _step(actor, case, rules.EXTEND) as (case, staff, after):
         added = _checked_extension(case, new_due, reason)
         case.status = after
         if _may_approve_extension(actor, staff, case):
-            _apply_extension(case, staff, new_due, reason.strip(), added)
+            _apply_extension(case, staff, new_due, reason, added)
         else:
             case.extension_due, case.extension_reason, case.extension_by = (
                 new_due,
-                reason.strip()[:300],
+                reason,
                 staff,
             )
             case.save()
-            _event(case, staff, "extend_request", gettext("申请延至 %(new_due)s：%(value)s") % {"new_due": format(new_due, "%Y-%m-%d"), "value": reason.strip()})
+            _event(case, staff, "extend_request", gettext("申请延至 %(new_due)s：%(value)s") % {"new_due": format(new_due, "%Y-%m-%d"), "value": reason})
     return case
 
 
 def case_decide_extension(*, actor, case: Case, approve: bool, note: str = "") -> Case:
     """CAS-5: the department head or the center approves a requested extension (the notice is
     issued then) or declines it with a note."""
+    note = checked_note(note, "note")
     with _step(actor, case, rules.EXTEND) as (case, staff, after):
         if case.extension_due is None:
             raise Conflict("no_extension_requested", gettext("本办件没有待审批的延期申请。"))
@@ -615,7 +629,7 @@ def case_decide_extension(*, actor, case: Case, approve: bool, note: str = "") -
             added = _checked_extension(case, case.extension_due, case.extension_reason)
             _apply_extension(case, staff, case.extension_due, case.extension_reason, added)
         else:
-            note = _required_text(note, "note_required", gettext("不同意延期须写明意见。"))
+            note = _required_text(note, "note_required", gettext("不同意延期须写明意见。"), "note")
             case.extension_due, case.extension_reason, case.extension_by = None, "", None
             case.save()
             _event(case, staff, "extend_declined", note)
@@ -625,7 +639,7 @@ def case_decide_extension(*, actor, case: Case, approve: bool, note: str = "") -
 def case_deny(*, actor, case: Case, reason: str, basis: str) -> Case:
     """CAS-6: a case that cannot be done is registered and escalated to the authority the policy names."""
     reason = _required_text(reason, "reason_required", gettext("否定报备须写明不能办理的理由。"))
-    basis = _required_text(basis, "basis_required", gettext("否定报备须写明依据。"))
+    basis = _required_text(basis, "basis_required", gettext("否定报备须写明依据。"), "basis")
     with _step(actor, case, rules.DENY) as (case, staff, after):
         case.status, case.reason, case.basis = after, reason, basis
         case.save()
@@ -639,11 +653,12 @@ def case_decide_denial(*, actor, case: Case, approve: bool, note: str = "") -> C
     """CAS-6: the leader decides; a confirmed denial is answered in writing with reason and basis."""
     access.require(actor, case.center, *DECIDERS)
     action = rules.APPROVE_DENIAL if approve else rules.REJECT_DENIAL
+    note = checked_note(note, "note")
     if not approve:
-        note = _required_text(note, "note_required", gettext("退回否定报备须写明意见。"))
+        note = _required_text(note, "note_required", gettext("退回否定报备须写明意见。"), "note")
     with _step(actor, case, action, roles=DECIDERS) as (case, staff, after):
         if approve:
-            _finish(case, staff, after, note.strip())
+            _finish(case, staff, after, note)
             decided_by = staff.name if staff else gettext("中心")
             notice = notices.denial(case, case.center.policy.denial_escalation_to, decided_by)
             notices.issue(case, Notice.Kind.DENIAL, notice, staff)
@@ -657,7 +672,7 @@ def case_decide_denial(*, actor, case: Case, approve: bool, note: str = "") -> C
 def case_refuse(*, actor, case: Case, reason: str, basis: str) -> Case:
     """CAS-2: a case awaiting materials found not eligible is refused in writing."""
     reason = _required_text(reason, "reason_required", gettext("不予受理须写明理由。"))
-    basis = _required_text(basis, "basis_required", gettext("不予受理须写明依据。"))
+    basis = _required_text(basis, "basis_required", gettext("不予受理须写明依据。"), "basis")
     with _step(actor, case, rules.REFUSE) as (case, staff, after):
         case.reason, case.basis = reason, basis
         _finish(case, staff, after, reason)
@@ -668,7 +683,7 @@ def case_refuse(*, actor, case: Case, reason: str, basis: str) -> Case:
 def case_complete(*, actor, case: Case, result: str) -> Case:
     """CAS-12, CAS-7: complete only with every required material in, with its result; the
     applicant is told by SMS."""
-    result = _required_text(result, "result_required", gettext("办结须填写办理结果。"))
+    result = _required_text(result, "result_required", gettext("办结须填写办理结果。"), "result")
     with _step(actor, case, rules.COMPLETE) as (case, staff, after):
         if _materials(case)[0]:
             raise Conflict("materials_missing", gettext("必需材料尚未补齐，不能办结。"))
@@ -692,7 +707,7 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
                         decision=StepAction.Decision.APPROVE,
                         actor=staff,
                         at=clock.now(),
-                        note=result[:500],
+                        note=result,
                     )
                     for p in planned_steps(case)[case.step - 1 :]
                 ]
@@ -770,7 +785,7 @@ def may_decide_step(actor, case: Case) -> bool:
 def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
     """CAS-9: the current step is approved (the case moves to the next; the last completes it) or
     returned to the previous one with a reason — by the authority the item names for the step."""
-    note = (note or "").strip()
+    note = checked_note(note, "note")
     if decision not in rules.DECISIONS:
         raise Invalid("invalid_decision", gettext("请选择同意或退回。"))
     if decision == rules.RETURN and not note:
@@ -799,7 +814,7 @@ def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
             decision=decision,
             actor=staff,
             at=now,
-            note=note[:500],
+            note=note,
         )
         if nxt is None:
             case.result = note or gettext("经%(value)s审批同意，准予办理。") % {"value": rules_catalog.ROLE_NAMES[current.role]}
@@ -821,7 +836,7 @@ def case_advance(*, actor, case: Case, decision: str, note: str = "") -> Case:
 def case_urge(*, actor, case: Case, note: str) -> Urge:
     """催办: the center's leaders urge whoever holds the case's current step, with a dated note
     shown on the case."""
-    note = _required_text(note, "note_required", "请填写催办意见。")[:500]
+    note = _required_text(note, "note_required", gettext("请填写催办意见。"), "note")
     access.require(actor, case.center, *URGERS)
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)

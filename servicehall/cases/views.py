@@ -138,6 +138,7 @@ def intake(request):
         "form": form,
         "checked": set(form.getlist("materials")),
         "error": error,
+        "note_limit": rules.NOTE_LIMIT,
     }
     return render(request, "cases/intake.html", context, status=status)
 
@@ -180,7 +181,8 @@ def _date(text):
 
 
 def _case_page(request, case: Case, error=None, status=200, typed=None):
-    """``typed``: what was sent with a refused action, by action name, so its form shows it again."""
+    """``typed``: what was sent with a refused action, by action name (``-`` as ``_``), so its form
+    shows it again."""
     case = selectors.with_colours([case])[0]
     file = selectors.case_file(case)
     context = {
@@ -195,6 +197,8 @@ def _case_page(request, case: Case, error=None, status=200, typed=None):
         "today": clock.today(),
         "error": error,
         "typed": typed or {},
+        "note_limit": rules.NOTE_LIMIT,
+        "extension_reason_limit": rules.EXTENSION_REASON_LIMIT,
         "steps": selectors.case_steps(case),
         "breaches": selectors.one_time_breaches(case),
         "urges": list(case.holder_urges.select_related("actor").order_by("at", "id")),
@@ -224,7 +228,11 @@ def case_action(request, number: str, action: str):
         fn(actor=request.user, case=case, **arguments(request.POST))
     except DomainError as exc:
         return _case_page(
-            request, selectors.get_case(number), exc.as_dict(), exc.status, {action: request.POST}
+            request,
+            selectors.get_case(number),
+            exc.as_dict(),
+            exc.status,
+            {action.replace("-", "_"): request.POST},
         )
     return redirect("cases:case", number=case.number)
 
@@ -351,17 +359,33 @@ def look_up(request):
     The code is posted, never put in the address (addresses land in access logs and browser
     histories): a GET with ``?code=`` is redirected to the form without it. Wrong codes are
     throttled per case number and per address (``services.case_look_up``)."""
+    center = _public_center(request.GET.get("c", ""))
     if request.method == "GET":
         number = request.GET.get("number", "").strip()[:60]
         if "code" in request.GET:
-            query = f"?{urlencode({'number': number})}" if number else ""
-            return redirect(reverse("cases:look_up") + query)
-        return render(request, "cases/look_up.html", {"number": number, "code": "", "found": None})
+            kept = {"c": center.code} if center else {}
+            query = urlencode({**kept, "number": number} if number else kept)
+            return redirect(reverse("cases:look_up") + (f"?{query}" if query else ""))
+        context = {"number": number, "code": "", "found": None, "center": center}
+        return render(request, "cases/look_up.html", context)
     number, code = request.POST.get("number", "").strip(), request.POST.get("code", "").strip()
     found, error, status = None, None, 200
     try:
         found = services.case_look_up(number=number, code=code, address=ip_of(request))
     except DomainError as exc:
         error, status = exc.message, exc.status
-    context = {"number": number[:60], "code": "", "found": found, "error": error}
+    if found:
+        center = _public_center(found["center_code"])
+    context = {"number": number[:60], "code": "", "found": found, "error": error, "center": center}
     return render(request, "cases/look_up.html", context, status=status)
+
+
+def _public_center(code: str):
+    """The center whose public pages the look-up links back to (``?c=`` from its home page, or
+    the center of the case found); none when neither names one."""
+    if not code:
+        return None
+    try:
+        return get_center(code)
+    except NotFound:
+        return None

@@ -462,7 +462,7 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
     )
     for step in steps:
         leave = step.leave
-        due = dt.datetime.combine(leave.start, dt.time(0), tzinfo=TZ)
+        due = end_of_day(leave.start)  # a leave is due on its first day, not at a time
         items.append(
             TodoItem(
                 kind="leave_step",
@@ -477,6 +477,7 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
                 link=reverse("duty:leave_detail", kwargs={"leave_id": leave.pk}),
                 ref=str(leave.pk),
                 detail=leave.period,
+                all_day=True,
                 kind_name=_("请假审批"),
             )
         )
@@ -491,7 +492,7 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
         .order_by("start", "id")[:limit]
     )
     for leave in covers:
-        due = dt.datetime.combine(leave.start, dt.time(0), tzinfo=TZ)
+        due = end_of_day(leave.start)  # a leave is due on its first day, not at a time
         items.append(
             TodoItem(
                 kind="leave_cover",
@@ -501,6 +502,7 @@ def todo_items(user, now: dt.datetime, limit: int) -> list[TodoItem]:
                 link=reverse("duty:leave_detail", kwargs={"leave_id": leave.pk}),
                 ref=str(leave.pk),
                 detail=leave.period,
+                all_day=True,
                 kind_name=_("顶岗确认"),
             )
         )

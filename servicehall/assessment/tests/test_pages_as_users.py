@@ -2,6 +2,9 @@
 
 import json
 
+from django.template.loader import render_to_string
+from django.utils import translation
+
 from servicehall.core import clock
 
 
@@ -84,3 +87,20 @@ def test_asm_7_an_appeal_is_on_the_directors_todo_list_with_its_reason(
         assert f"#line-{line['id']}" in client.get("/").content.decode()
         page = client.get("/assessment/staff/xiechunhua/?period=2026-11").content.decode()
         assert f'id="line-{line["id"]}"' in page and "考勤机时间快了两分钟" in page
+
+
+def test_asm_7_empty_sections_say_so_in_words_not_with_a_dash(shexi, fakes, login):
+    with clock.freeze("2026-12-02T10:00"):
+        director = login("penglixin")
+        supervision = director.get("/assessment/shexi/supervision/").content.decode()
+        conduct = director.get("/assessment/shexi/conduct/").content.decode()
+        director.cookies["django_language"] = "en"
+        english = director.get("/assessment/shexi/supervision/").content.decode()
+    assert "暂无督查发现。" in supervision and "暂无例会与现场办公记录。" in supervision
+    assert conduct.count("本月暂无台账记录。") == 2
+    with translation.override("zh-hans"):
+        awards = render_to_string("assessment/_awards.html", {"a": {"windows": [], "workers": []}})
+    assert "暂无流动红旗窗口。" in awards and "暂无工作标兵。" in awards
+    for page in (supervision, conduct, awards):
+        assert 'class="text-muted">—<' not in page
+    assert "No supervision findings yet." in english and "暂无" not in english

@@ -73,4 +73,26 @@ def test_every_centers_public_page_links_the_look_up(kaiyuan, client):
 
     for center in Center.objects.all():
         html = client.get(f"/c/{center.code}/").content.decode()
-        assert 'data-testid="look-up-link"' in html and 'href="/q/"' in html, center.code
+        assert 'data-testid="look-up-link"' in html and f'href="/q/?c={center.code}"' in html, center.code
+
+
+def test_the_look_up_page_links_back_to_the_center_and_switches_language(case, client):
+    with clock.freeze(MONDAY):
+        from_center = client.get("/q/?c=kaiyuan").content.decode()
+        bare = client.get("/q/").content.decode()
+        unknown = client.get("/q/?c=nowhere")
+        found = client.post("/q/", {"number": case.number, "code": case.query_code}).content.decode()
+        kept = client.get(f"/q/?c=kaiyuan&number={case.number}&code=X")
+    back = 'href="/c/kaiyuan/" data-testid="back-to-center"'
+    assert back in from_center and 'action="/q/?c=kaiyuan"' in from_center
+    assert 'action="/i18n/setlang/"' in from_center and 'action="/i18n/setlang/"' in bare
+    assert "back-to-center" not in bare
+    assert unknown.status_code == 200 and "back-to-center" not in unknown.content.decode()
+    assert 'data-testid="found"' in found and back in found  # the center of the case found
+    assert kept.status_code == 302 and kept["Location"] == f"/q/?c=kaiyuan&number={case.number}"
+
+
+def test_the_look_up_page_reads_in_english(kaiyuan, client):
+    client.cookies["django_language"] = "en"
+    html = client.get("/q/?c=kaiyuan").content.decode()
+    assert "Back to" in html and "返回" not in html

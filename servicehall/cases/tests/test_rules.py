@@ -180,6 +180,16 @@ def test_cas_5_extensions_that_are_refused(kwargs, code):
     assert exc.value.code == code and not exc.value.conflict
 
 
+@pytest.mark.parametrize("new_due", [D(2026, 12, 19), D(2027, 1, 1)], ids=["saturday", "new_year"])
+def test_cas_5_a_holiday_past_the_statutory_maximum_is_refused_as_past_the_maximum(new_due):
+    """The date is beyond the legal maximum: that is said, not that it is a rest day (which
+    would send the officer looking for a working day just as far off)."""
+    assert not CAL.is_workday(new_due)
+    with pytest.raises(RuleError) as exc:
+        _extend(new_due=new_due)
+    assert exc.value.code == "past_statutory_limit" and "2026-12-18" in exc.value.message
+
+
 # --- supervision colours -----------------------------------------------------------------------------
 
 

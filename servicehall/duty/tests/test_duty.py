@@ -137,6 +137,18 @@ def test_dut_3_each_step_is_on_the_approver_todo_list(kaiyuan):
     ]
 
 
+def test_dut_3_a_leave_on_the_todo_list_is_due_on_a_date_not_at_midnight(kaiyuan, client):
+    file(start="2026-11-24am", end="2026-11-25pm")
+    deputy = user("kewenbo")
+    (item,) = [i for i in todo.todo_for(deputy, clock.now()).items if i.kind == "leave_step"]
+    (cover,) = [i for i in todo.todo_for(user("xuqingqing"), clock.now()).items if i.kind == "leave_cover"]
+    assert item.all_day and cover.all_day and clock.local(item.due).date() == dt.date(2026, 11, 24)
+    assert item.urgency == todo.LATER
+    client.force_login(deputy)
+    html = client.get("/").content.decode()
+    assert 'data-kind="leave_step"' in html and "2026-11-24" in html and "2026-11-24 00:00" not in html
+
+
 # --- DUT-2: refusals, nothing saved -----------------------------------------------------------
 
 

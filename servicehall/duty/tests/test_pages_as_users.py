@@ -90,3 +90,11 @@ def test_dut_2_a_leave_request_without_dates_asks_for_the_dates_in_the_forms_wor
     html = page.content.decode()
     assert "请选择请假的开始日期和结束日期。" in html and "2026-11-24am" not in html
     assert 'value="家中有事"' in html
+
+
+def test_dut_2_an_empty_leave_list_says_so_in_words(kaiyuan, login):
+    clerk = login("chenshaoli")
+    page = clerk.get("/duty/leave/").content.decode()
+    assert "暂无请假记录。" in page and '<td colspan="5" class="text-muted" data-testid="none">—' not in page
+    clerk.cookies["django_language"] = "en"
+    assert "No leave requests yet." in clerk.get("/duty/leave/").content.decode()
