@@ -90,3 +90,15 @@ def test_dut_2_a_leave_request_without_dates_asks_for_the_dates_in_the_forms_wor
     html = page.content.decode()
     assert "请选择请假的开始日期和结束日期。" in html and "2026-11-24am" not in html
     assert 'value="家中有事"' in html
+
+
+def test_dut_2_the_half_day_selects_are_wide_enough_for_morning_and_afternoon(kaiyuan, login):
+    """In English the half-day selects read "morning" / "afternoon": a one-twelfth column cut
+    them to "morni" and "aftern"."""
+    import re
+
+    page = login("chenshaoli").get("/duty/leave/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for name in ("start_half", "end_half"):
+        column = re.search(rf'<div class="(col-md-\d+)"><label class="form-label" for="{name}">', page)
+        assert column and column.group(1) != "col-md-1", name
+    assert ">morning</option>" in page
