@@ -415,6 +415,41 @@ def test_staff_pages_in_english(english, kaiyuan_with_a_case, user_named):
         assert_english(english.get(url), data)
 
 
+FULL_WIDTH_BY_ENGLISH = re.compile(r"[A-Za-z0-9)][（）：，]|[（）：，][A-Za-z0-9(]")
+
+
+def full_width_by_english(html: str) -> list[str]:
+    """Full-width punctuation touching English text: punctuation left outside the translation."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", "", html, flags=re.S)
+    return [text[max(m.start() - 20, 0) : m.end() + 20] for m in FULL_WIDTH_BY_ENGLISH.finditer(text)]
+
+
+def test_full_width_punctuation_is_inside_the_translation(english, kaiyuan_with_a_case, user_named):
+    """「（30 November 2026）」, 「，Statutory maximum」: the brackets and commas of a Chinese phrase
+    belong to the translated text, so that the English page reads (…) and , as English does."""
+    from servicehall.cases.models import Case, Visit
+    from servicehall.core import clock
+    from servicehall.org.models import Staff, Window
+
+    center, case = kaiyuan_with_a_case
+    Case.objects.filter(pk=case.pk).update(provisional=True)
+    Visit.objects.create(
+        center=center,
+        officer=Staff.objects.get(user__username="chenjianwei"),
+        at=clock.now(),
+        day=clock.today(),
+        channel=Visit.Channel.VISIT,
+        category=Visit.Category.CONSULTATION,
+        matter="咨询",
+        outcome=Visit.Outcome.GUIDED,
+        target_window=Window.objects.filter(center=center).order_by("number").first(),
+    )
+    english.force_login(user_named("wangmanshu"))
+    for url in ("/", f"/cases/{case.number}/", "/visits/"):
+        found = full_width_by_english(english.get(url).content.decode())
+        assert not found, f"{url}: {found}"
+
+
 def test_error_pages_in_english(english, demo, user_named):
     data = data_words()
     assert_english(english.get("/no-such-page/"), data)
