@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import Voidable
 from servicehall.org.models import Center, Window
@@ -92,7 +93,7 @@ class Finding(Voidable):
         UNANNOUNCED = "unannounced", _("明察暗访")
 
     center = models.ForeignKey(Center, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("方式"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("supervision kind", "方式"), max_length=12, choices=Kind.choices)
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

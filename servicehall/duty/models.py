@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import Voidable
 from servicehall.org.models import Center, Staff, Window
@@ -90,7 +91,7 @@ class Leave(Voidable):
     end = models.DateField(_("结束日期"))
     end_half = models.CharField(_("结束半天"), max_length=2)
     half_days = models.PositiveIntegerField(_("半天数"))
-    reason = models.CharField(_("事由"), max_length=300)
+    reason = models.CharField(pgettext_lazy("leave", "事由"), max_length=300)
     substitute = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="covers"
     )
@@ -139,8 +140,8 @@ class LeaveStep(models.Model):
     class Status(models.TextChoices):
         WAITING = "waiting", _("待前序")
         PENDING = "pending", _("待办")
-        APPROVED = "approved", _("同意")
-        REJECTED = "rejected", _("不同意")
+        APPROVED = "approved", pgettext_lazy("leave step status", "同意")
+        REJECTED = "rejected", pgettext_lazy("leave step status", "不同意")
         INFORMED = "informed", _("已知会")
         SKIPPED = "skipped", _("未进行")
 

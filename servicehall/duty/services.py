@@ -159,6 +159,32 @@ def _holder(center: Center, role: str):
     return None
 
 
+def _department_head(center: Center, department_id: int | None):
+    """DUT-3 (000 一.2): the head of the applicant's own department (所在科室主要负责人), never
+    another department's; None when the applicant has no department or it has no head."""
+    if department_id is None:
+        return None
+    head = (
+        Staff.objects.filter(
+            department_id=department_id,
+            active=True,
+            user__roles__role=Role.DEPARTMENT_HEAD,
+            user__roles__center_id__in=access.ancestors_and_self(center),
+        )
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    return head.user if head else None
+
+
+def _step_holder(center: Center, role: str, person: Staff):
+    """Who a step of ``person``'s leave goes to: the department head is their own department's."""
+    if role == Role.DEPARTMENT_HEAD:
+        return _department_head(center, person.department_id)
+    return _holder(center, role)
+
+
 def leave_file(
     *,
     actor,
@@ -278,7 +304,7 @@ def leave_file(
                     order=i,
                     role=step["role"],
                     action=step["action"],
-                    approver=_holder(center, step["role"]),
+                    approver=_step_holder(center, step["role"], person),
                     status=LeaveStep.Status.PENDING if i == 0 else LeaveStep.Status.WAITING,
                 )
             )
@@ -289,7 +315,7 @@ def leave_file(
                     order=j,
                     role=role,
                     action=LeaveStep.Action.INFORM,
-                    approver=_holder(center, role),
+                    approver=_step_holder(center, role, person),
                     status=LeaveStep.Status.INFORMED,
                     decided_at=now,
                 )
@@ -325,6 +351,18 @@ def leave_decide(*, actor, leave_id: int, approve: bool, note: str = "") -> Leav
         if actor is not None and not access.has_role(actor, leave.center, current.role):
             raise Forbidden(
                 gettext("此步骤须由%(role)s审批。") % {"role": Role(current.role).label},
+                code="wrong_approver",
+            )
+        if (
+            actor is not None
+            and current.role == Role.DEPARTMENT_HEAD
+            and (
+                leave.staff.department_id is None
+                or not Staff.objects.filter(user=actor, department_id=leave.staff.department_id).exists()
+            )
+        ):
+            raise Forbidden(
+                gettext("此步骤须由申请人所在科室的负责人审批。"),
                 code="wrong_approver",
             )
         now = clock.now()

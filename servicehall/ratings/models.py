@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from servicehall.core.models import Voidable
 from servicehall.org.models import Center, Staff, Window
@@ -266,7 +267,7 @@ class AppraisalVote(models.Model):
         PEER = "peer", _("窗口互评")
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="votes")
-    source = models.CharField(_("方式"), max_length=14, choices=Source.choices)
+    source = models.CharField(pgettext_lazy("rating source", "方式"), max_length=14, choices=Source.choices)
     window = models.ForeignKey(Window, on_delete=models.PROTECT, related_name="+")
     staff = models.ForeignKey(Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     level = models.PositiveSmallIntegerField(_("评价"), choices=Level.choices)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, connection, transaction
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, pgettext
 
 from servicehall.core import audit, clock, limits, rows
 from servicehall.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -280,16 +280,17 @@ def invite_by_sms(matter: Matter, link: str) -> None:
     text = gettext("您在%(center)s办理的「%(item)s」已%(step)s，请评价：%(link)s") % {
         "center": matter.center.name,
         "item": matter.item_name[:30],
-        "step": gettext(_STEP_WORDS.get(matter.step, "办结")),
+        "step": pgettext("sms step", _STEP_WORDS.get(matter.step, "办结")),
         "link": link,
     }
     sms.send(phone=matter.phone, text=text[:500], reference=matter.ref)
 
 
 _STEP_WORDS = {
-    "accepted": gettext_noop("受理"),
-    "completed": gettext_noop("办结"),
-    "returned": gettext_noop("处理"),
+    # translated with the context "sms step": the word inside the sentence, not a button
+    "accepted": "受理",
+    "completed": "办结",
+    "returned": "处理",
 }
 
 

@@ -41,7 +41,7 @@ def entries(path: Path) -> list[dict]:
             entry, field = None, None
             continue
         if entry is None:
-            entry = {"msgid": "", "strs": {}, "flags": set(), "obsolete": False, "line": 0}
+            entry = {"msgid": "", "msgctxt": None, "strs": {}, "flags": set(), "obsolete": False, "line": 0}
         if line.startswith("#~"):
             entry["obsolete"] = True
         elif line.startswith("#,"):
@@ -52,13 +52,13 @@ def entries(path: Path) -> list[dict]:
             field = match.group(1)
             if field.startswith("msgstr"):
                 entry["strs"][field] = match.group(2)
-            elif field == "msgid":
-                entry["msgid"] = match.group(2)
+            elif field in ("msgid", "msgctxt"):
+                entry[field] = match.group(2)
         elif line.startswith('"') and field:
             if field.startswith("msgstr"):
                 entry["strs"][field] += line[1:-1]
-            elif field == "msgid":
-                entry["msgid"] += line[1:-1]
+            elif field in ("msgid", "msgctxt"):
+                entry[field] += line[1:-1]
     return found
 
 
@@ -74,6 +74,48 @@ def test_every_message_has_its_english(path):
         if "fuzzy" in e["flags"] or not e["strs"] or not all(s.strip() for s in e["strs"].values())
     ]
     assert not lacking, f"{len(lacking)} message(s) without English in {path}: {lacking[:20]}"
+
+
+def collisions(paths: list[Path]) -> list[str]:
+    """The messages (msgid in its msgctxt) given different English by two catalogues: at runtime
+    Django merges every catalogue into one and only one of the translations wins."""
+    seen: dict[tuple, dict[tuple, list[str]]] = {}
+    for path in paths:
+        for e in entries(path):
+            if "fuzzy" in e["flags"] or not all(s.strip() for s in e["strs"].values()):
+                continue
+            english = tuple(sorted(e["strs"].items()))
+            where = str(path.relative_to(ROOT)).split("/locale/")[0]
+            seen.setdefault((e["msgctxt"], e["msgid"]), {}).setdefault(english, []).append(where)
+    return [
+        f"{msgid!r}" + (f" (context {context!r})" if context is not None else "") + f": {variants}"
+        for (context, msgid), variants in seen.items()
+        if len(variants) > 1
+    ]
+
+
+def test_the_collision_rule_finds_two_englishes_for_one_message(tmp_path):
+    for app, english in (("a", "End"), ("b", "Ended")):
+        po = tmp_path / app / "locale/en/LC_MESSAGES/django.po"
+        po.parent.mkdir(parents=True)
+        po.write_text(f'msgid "结束"\nmsgstr "{english}"\n\nmsgctxt "x"\nmsgid "取消"\nmsgstr "{app}"\n')
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        found = collisions(sorted(tmp_path.glob("*/locale/en/LC_MESSAGES/django.po")))
+    finally:
+        ROOT = saved
+    assert len(found) == 2 and "'结束'" in found[0] and "context 'x'" in found[1]
+
+
+def test_one_message_has_one_english_across_catalogues():
+    """结束 is End on one page and Ended on another, 取消 Cancel where it means Disqualified: a
+    message with two meanings gets a context (pgettext, ``{% translate … context … %}``), one meaning
+    one English everywhere."""
+    found = collisions([p for p in catalogues() if "/en/" in str(p)])
+    assert not found, (
+        f"{len(found)} message(s) with different English in different catalogues:\n" + "\n".join(found)
+    )
 
 
 @pytest.mark.parametrize(
@@ -371,6 +413,41 @@ def test_staff_pages_in_english(english, kaiyuan_with_a_case, user_named):
     english.force_login(user_named("chenjianwei"))
     for url in ("/", "/cases/new/", "/cases/mine/", "/tickets/"):
         assert_english(english.get(url), data)
+
+
+FULL_WIDTH_BY_ENGLISH = re.compile(r"[A-Za-z0-9)][（）：，]|[（）：，][A-Za-z0-9(]")
+
+
+def full_width_by_english(html: str) -> list[str]:
+    """Full-width punctuation touching English text: punctuation left outside the translation."""
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", "", html, flags=re.S)
+    return [text[max(m.start() - 20, 0) : m.end() + 20] for m in FULL_WIDTH_BY_ENGLISH.finditer(text)]
+
+
+def test_full_width_punctuation_is_inside_the_translation(english, kaiyuan_with_a_case, user_named):
+    """「（30 November 2026）」, 「，Statutory maximum」: the brackets and commas of a Chinese phrase
+    belong to the translated text, so that the English page reads (…) and , as English does."""
+    from servicehall.cases.models import Case, Visit
+    from servicehall.core import clock
+    from servicehall.org.models import Staff, Window
+
+    center, case = kaiyuan_with_a_case
+    Case.objects.filter(pk=case.pk).update(provisional=True)
+    Visit.objects.create(
+        center=center,
+        officer=Staff.objects.get(user__username="chenjianwei"),
+        at=clock.now(),
+        day=clock.today(),
+        channel=Visit.Channel.VISIT,
+        category=Visit.Category.CONSULTATION,
+        matter="咨询",
+        outcome=Visit.Outcome.GUIDED,
+        target_window=Window.objects.filter(center=center).order_by("number").first(),
+    )
+    english.force_login(user_named("wangmanshu"))
+    for url in ("/", f"/cases/{case.number}/", "/visits/"):
+        found = full_width_by_english(english.get(url).content.decode())
+        assert not found, f"{url}: {found}"
 
 
 def test_error_pages_in_english(english, demo, user_named):

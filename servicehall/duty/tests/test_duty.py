@@ -122,6 +122,47 @@ def test_dut_3_the_chain_is_versioned_data(kaiyuan):
     assert steps(leave) == [("director", "approve", "pending")]
 
 
+def test_dut_3_the_department_head_informed_is_the_applicants_own(kaiyuan, login):
+    """000 一.2: leave is reported to the head of the applicant's own department (所在科室主要负责人):
+    蔡文铿 heads 劳保所, so he is informed of 杨志荣's leave and not of 陈建伟's (残联, no head);
+    the page says that 残联 has no head rather than naming another department's."""
+
+    def informed_head(leave):
+        return leave.steps.get(role="department_head", action="inform").approver
+
+    assert informed_head(file("yangzhirong", substitute="caiwenkeng")) == user("caiwenkeng")
+    leave = file("chenjianwei", substitute="huajingxian")
+    assert informed_head(leave) is None
+    assert leave.steps.get(role="director", action="inform").approver is not None  # other roles as before
+    page = login("chenjianwei").get(f"/duty/leave/{leave.pk}/").content.decode()
+    assert "蔡文铿" not in page and "申请人所在科室（街道残联）未设负责人" in page
+    page = login("chenjianwei").get(f"/duty/leave/{leave.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "蔡文铿" not in page and "The applicant's department (街道残联) has no head" in page
+    Staff.objects.filter(user__username="chenjianwei").update(department=None)
+    page = login("chenjianwei").get(f"/duty/leave/{leave.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The applicant belongs to no department, so there is no department head" in page
+
+
+def test_dut_3_a_department_head_step_is_decided_by_the_applicants_own_head(kaiyuan):
+    services.chain_set(
+        actor=user("wangmanshu"),
+        center=kaiyuan,
+        effective_from=dt.date(2026, 11, 1),
+        chain=[
+            {"min_half_days": 0, "steps": [{"role": "department_head", "action": "approve"}], "inform": []}
+        ],
+    )
+    leave = file("yangzhirong", substitute="caiwenkeng")
+    assert leave.steps.get().approver == user("caiwenkeng")
+    other = file("chenjianwei", substitute="huajingxian")
+    assert other.steps.get().approver is None
+    with pytest.raises(Forbidden):  # 劳保所's head does not decide for 残联
+        services.leave_decide(actor=user("caiwenkeng"), leave_id=other.pk, approve=True)
+    services.leave_decide(actor=user("caiwenkeng"), leave_id=leave.pk, approve=True)
+    leave.refresh_from_db()
+    assert leave.status == Leave.Status.APPROVED
+
+
 def test_dut_3_each_step_is_on_the_approver_todo_list(kaiyuan):
     leave = file(start="2026-11-24am", end="2026-11-25pm")
     now = clock.now()

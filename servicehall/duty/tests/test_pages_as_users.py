@@ -98,3 +98,15 @@ def test_dut_2_an_empty_leave_list_says_so_in_words(kaiyuan, login):
     assert "暂无请假记录。" in page and '<td colspan="5" class="text-muted" data-testid="none">—' not in page
     clerk.cookies["django_language"] = "en"
     assert "No leave requests yet." in clerk.get("/duty/leave/").content.decode()
+
+
+def test_dut_2_the_half_day_selects_are_wide_enough_for_morning_and_afternoon(kaiyuan, login):
+    """In English the half-day selects read "morning" / "afternoon": a one-twelfth column cut
+    them to "morni" and "aftern"."""
+    import re
+
+    page = login("chenshaoli").get("/duty/leave/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for name in ("start_half", "end_half"):
+        column = re.search(rf'<div class="(col-md-\d+)"><label class="form-label" for="{name}">', page)
+        assert column and column.group(1) != "col-md-1", name
+    assert ">morning</option>" in page

@@ -369,3 +369,10 @@ def test_eva_5_the_hotline_and_revisit_pages_read_in_english(halls, login):
         assert '<html lang="en"' in page(p)
         assert not chinese_chrome(page(p), data), p.request["PATH_INFO"]
     assert "Re-checked: same" in page(pages[1]) and "Mark as a malicious rating" in page(pages[2])
+    # the label's colon is inside the translation: ASCII in English, not 「Handled by：」
+    assert (
+        "Handled by: " in page(pages[0])
+        and "Caller: " in page(pages[0])
+        and "Received at: " in page(pages[0])
+    )
+    assert "：" not in page(pages[0]).split("<main", 1)[-1].split("Handled by", 1)[0][-200:]
