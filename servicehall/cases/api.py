@@ -31,6 +31,7 @@ Phone = Annotated[str, Field(**stated(pattern=r"^\s*(1[3-9][0-9]{9}|0[0-9]{2,3}-
 # What is written with a case action: refused over its limit with too_long (rules.check_note).
 Text = Annotated[str, Field(**stated(minLength=1, maxLength=rules.NOTE_LIMIT, pattern=r"\S"))]
 Note = Annotated[str, Field(**stated(maxLength=rules.NOTE_LIMIT))]
+Result = Annotated[str, Field(**stated(maxLength=rules.RESULT_LIMIT))]
 ExtensionReason = Annotated[
     str, Field(**stated(minLength=1, maxLength=rules.EXTENSION_REASON_LIMIT, pattern=r"\S"))
 ]
@@ -152,7 +153,7 @@ class CaseIn(Schema):
     eligible: Flag = True
     reason: Note = ""  # refusal reason and basis when not eligible
     basis: Note = ""
-    result: Note = ""  # an immediate item completed on the spot
+    result: Result = ""  # an immediate item completed on the spot
 
 
 class NoticeOut(Schema):
@@ -266,7 +267,7 @@ class DecisionIn(Schema):
 
 
 class CompleteIn(Schema):
-    result: Text
+    result: Annotated[str, Field(**stated(minLength=1, maxLength=rules.RESULT_LIMIT, pattern=r"\S"))]
 
 
 def notice_url(case: Case, notice) -> str:

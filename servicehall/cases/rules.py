@@ -411,7 +411,8 @@ def check_extension(
 
 # --- what is written with a case action ----------------------------------------------------------
 
-NOTE_LIMIT = 500  # characters of a reason, basis, opinion or result written with a case action
+NOTE_LIMIT = 500  # characters of a reason, basis or opinion written with a case action
+RESULT_LIMIT = 2000  # a case's result as delivered to the applicant: it may run long, and wraps
 EXTENSION_REASON_LIMIT = 300  # an extension's reason, kept on the case while it awaits approval
 NOTE_LABELS = {
     "reason": gettext_noop("理由"),
@@ -421,11 +422,13 @@ NOTE_LABELS = {
 }
 
 
-def check_note(field: str, value: str, limit: int = NOTE_LIMIT) -> str:
+def check_note(field: str, value: str, limit: int | None = None) -> str:
     """The text written with a case action (``field``: reason, basis, note or result), stripped;
     refused with ``too_long`` over ``limit`` characters as typed (as the form and the API schema
-    count them) so a case page stays readable."""
+    count them; by default the field's own: ``RESULT_LIMIT`` for a result, else ``NOTE_LIMIT``)
+    so a case page stays readable."""
     value = value or ""
+    limit = limit or (RESULT_LIMIT if field == "result" else NOTE_LIMIT)
     if len(value) > limit:
         raise RuleError(
             "too_long",

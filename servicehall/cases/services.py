@@ -480,7 +480,7 @@ def _step(actor, case: Case, action: str, *, missing=None, roles=CASE_LEADERS):
         )
 
 
-def checked_note(value: str, field: str, limit: int = rules.NOTE_LIMIT) -> str:
+def checked_note(value: str, field: str, limit: int | None = None) -> str:
     """A reason, basis, opinion or result written with a case action, stripped; refused with
     ``too_long`` (naming the field) over its limit, nothing changed."""
     try:
@@ -490,7 +490,7 @@ def checked_note(value: str, field: str, limit: int = rules.NOTE_LIMIT) -> str:
 
 
 def _required_text(
-    value: str, code: str, message: str, field: str = "reason", limit: int = rules.NOTE_LIMIT
+    value: str, code: str, message: str, field: str = "reason", limit: int | None = None
 ) -> str:
     value = checked_note(value, field, limit)
     if not value:

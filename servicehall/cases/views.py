@@ -139,6 +139,7 @@ def intake(request):
         "checked": set(form.getlist("materials")),
         "error": error,
         "note_limit": rules.NOTE_LIMIT,
+        "result_limit": rules.RESULT_LIMIT,
     }
     return render(request, "cases/intake.html", context, status=status)
 
@@ -198,6 +199,7 @@ def _case_page(request, case: Case, error=None, status=200, typed=None):
         "error": error,
         "typed": typed or {},
         "note_limit": rules.NOTE_LIMIT,
+        "result_limit": rules.RESULT_LIMIT,
         "extension_reason_limit": rules.EXTENSION_REASON_LIMIT,
         "steps": selectors.case_steps(case),
         "breaches": selectors.one_time_breaches(case),

@@ -24,7 +24,7 @@ ACTIONS = [
     ("chenjianwei", services.case_suspend, lambda: {"reason": LONG}, "reason"),
     ("chenjianwei", services.case_deny, lambda: {"reason": LONG, "basis": "办法"}, "reason"),
     ("chenjianwei", services.case_deny, lambda: {"reason": "不符合", "basis": LONG}, "basis"),
-    ("chenjianwei", services.case_complete, lambda: {"result": LONG}, "result"),
+    ("chenjianwei", services.case_complete, lambda: {"result": "果" * (rules.RESULT_LIMIT + 1)}, "result"),
     ("chenjianwei", services.case_advance, lambda: {"decision": "return", "note": LONG}, "note"),
     (
         "chenjianwei",
@@ -81,6 +81,7 @@ def test_sec_7_the_case_page_states_the_limit_and_keeps_a_too_long_reason_typed(
         response = clerk.post(f"/cases/{case.number}/deny/", {"reason": LONG, "basis": "办法"})
     assert f'maxlength="{rules.NOTE_LIMIT}"' in page
     assert f'maxlength="{rules.EXTENSION_REASON_LIMIT}"' in page
+    assert f'maxlength="{rules.RESULT_LIMIT}"' in page  # a result as delivered may run long
     html = response.content.decode()
     assert response.status_code == 400 and 'data-code="too_long"' in html
     assert f"最多 {rules.NOTE_LIMIT} 个字" in html and f'value="{LONG}"' in html
@@ -103,6 +104,8 @@ def test_sec_7_the_api_states_the_limits_and_refuses_with_too_long(kaiyuan, inta
     assert schemas["DecisionIn"]["properties"]["note"]["maxLength"] == rules.NOTE_LIMIT
     assert schemas["AdvanceIn"]["properties"]["note"]["maxLength"] == rules.NOTE_LIMIT
     assert schemas["CaseIn"]["properties"]["reason"]["maxLength"] == rules.NOTE_LIMIT
+    assert schemas["CaseIn"]["properties"]["result"]["maxLength"] == rules.RESULT_LIMIT
+    assert schemas["CompleteIn"]["properties"]["result"]["maxLength"] == rules.RESULT_LIMIT
     case = intake()
     with clock.freeze(MONDAY):
         response = client.post(
