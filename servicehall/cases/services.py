@@ -680,6 +680,9 @@ def case_refuse(*, actor, case: Case, reason: str, basis: str) -> Case:
     return case
 
 
+_STEP_NOTE = StepAction._meta.get_field("note").max_length
+
+
 def case_complete(*, actor, case: Case, result: str) -> Case:
     """CAS-12, CAS-7: complete only with every required material in, with its result; the
     applicant is told by SMS."""
@@ -707,7 +710,7 @@ def case_complete(*, actor, case: Case, result: str) -> Case:
                         decision=StepAction.Decision.APPROVE,
                         actor=staff,
                         at=clock.now(),
-                        note=result,
+                        note=result[:_STEP_NOTE],  # the whole result is the case's own
                     )
                     for p in planned_steps(case)[case.step - 1 :]
                 ]

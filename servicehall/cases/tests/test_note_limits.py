@@ -128,3 +128,18 @@ def test_sec_7_urging_a_participating_department_keeps_the_same_limit(kaiyuan, i
             headers=bearer("wangmanshu"),
         )
     assert response.status_code == 400 and response.json()["code"] == "too_long"
+
+
+def test_sec_7_a_result_at_its_limit_is_kept_whole_and_the_steps_it_decides_note_its_start(intake, user_named):
+    """A result may run to RESULT_LIMIT; the steps the window decides with it note its start
+    (their column holds 500), the case keeps it whole."""
+    from servicehall.cases.models import StepAction
+
+    case = intake()
+    result = "经审核符合条件，" + "准予" * (rules.RESULT_LIMIT // 2 - 4)
+    assert len(result) == rules.RESULT_LIMIT
+    with clock.freeze(MONDAY):
+        services.case_complete(actor=user_named("chenjianwei"), case=case, result=result)
+    assert Case.objects.get().result == result
+    decided = StepAction.objects.filter(case=case).exclude(note="窗口受理")  # the intake's own step
+    assert decided.exists() and all(n == result[:500] for n in decided.values_list("note", flat=True))
